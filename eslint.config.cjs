@@ -1,0 +1,85 @@
+/**
+ * Lint rules for the whole workspace.
+ *
+ * Module boundaries (DESIGN.md "Dependency direction"), enforced two ways so a bad import
+ * always fails, whichever rule sees it first:
+ *  - `@nx/enforce-module-boundaries` with project tags (`type:domain` libs depend on nothing
+ *    of ours; adapters on domain/contract/adapter; apps on libs, never on other apps);
+ *  - `no-restricted-imports` / `no-restricted-syntax` in the pure libs (pki, policy): no
+ *    `@trustmesh/*`, no Node I/O modules, no clock and no `process` (pass them in).
+ * tools/lint-rules/boundaries.spec.ts proves that a deliberately bad import fails.
+ */
+const nx = require('@nx/eslint-plugin');
+const tseslint = require('typescript-eslint');
+
+/** Node modules that do I/O or read the environment; `node:crypto` is allowed (pure compute). */
+const IO_MODULES = [
+  'fs', 'fs/promises', 'net', 'tls', 'http', 'https', 'http2', 'dgram', 'dns', 'dns/promises',
+  'child_process', 'cluster', 'worker_threads', 'os', 'readline', 'process', 'v8', 'vm',
+  'inspector', 'perf_hooks', 'timers', 'timers/promises',
+];
+const IO_IMPORTS = IO_MODULES.flatMap((m) => [m, `node:${m}`]).map((name) => ({
+  name,
+  message: 'pure libs (pki, policy) do no I/O: take the data or the capability as a parameter',
+}));
+
+module.exports = [
+  {
+    ignores: [
+      '**/node_modules/**', '**/dist/**', 'libs/proto/src/gen/**', '**/files/**',
+      'tools/lint-fixtures/**', '.nx/**', 'coverage/**',
+    ],
+  },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.js', '**/*.cjs'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-require-imports': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:contract', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter'] },
+            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.cjs', '**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+  },
+  {
+    files: ['libs/pki/src/**/*.ts', 'libs/policy/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: IO_IMPORTS,
+          patterns: [{ group: ['@trustmesh/*'], message: 'pki and policy depend on nothing of ours' }],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'pure libs never read process or process.env: pass values in' },
+        { name: 'setTimeout', message: 'pure libs do not schedule: the caller owns time' },
+        { name: 'setInterval', message: 'pure libs do not schedule: the caller owns time' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'pure libs never read the clock: take `now` as a parameter' },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'pure libs never read the clock: take `now` as a parameter' },
+        { selector: "MemberExpression[object.name='performance'][property.name='now']", message: 'pure libs never read the clock' },
+      ],
+    },
+  },
+];

@@ -1,0 +1,39 @@
+/**
+ * Proves the module-boundary lint rules bite: a deliberately bad import or clock read in a
+ * pure lib (pki, policy) fails lint, and the same code is fine where it belongs.
+ */
+import * as path from 'node:path';
+import { ESLint } from 'eslint';
+
+const root = path.join(__dirname, '..', '..', '..');
+// The workspace's own eslint.config.cjs, passed in (Jest's VM cannot dynamic-import it).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const config = require(path.join(root, 'eslint.config.cjs'));
+const eslint = new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: config });
+
+async function ruleIds(code: string, file: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+  return result.messages.map((m) => m.ruleId ?? m.message);
+}
+
+describe('module boundaries', () => {
+  it.each([
+    { name: 'fail/pki imports fs', file: 'libs/pki/src/probe.ts', code: "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n", rule: 'no-restricted-imports' },
+    { name: 'fail/pki imports net (bare name)', file: 'libs/pki/src/probe.ts', code: "import * as net from 'net';\nexport const x = net;\n", rule: 'no-restricted-imports' },
+    { name: 'fail/policy imports the store', file: 'libs/policy/src/probe.ts', code: "import * as s from '@trustmesh/store';\nexport const x = s;\n", rule: 'no-restricted-imports' },
+    { name: 'fail/policy reads the clock', file: 'libs/policy/src/probe.ts', code: 'export const t = Date.now();\n', rule: 'no-restricted-syntax' },
+    { name: 'fail/pki reads new Date()', file: 'libs/pki/src/probe.ts', code: 'export const t = new Date();\n', rule: 'no-restricted-syntax' },
+    { name: 'fail/pki reads process.env', file: 'libs/pki/src/probe.ts', code: 'export const v = process.env.HOME;\n', rule: 'no-restricted-globals' },
+    { name: 'fail/store imports an app', file: 'libs/store/src/probe.ts', code: "import * as c from '@trustmesh/cli';\nexport const x = c;\n", rule: '@nx/enforce-module-boundaries' },
+  ])('$name', async ({ file, code, rule }) => {
+    expect(await ruleIds(code, file)).toContain(rule);
+  });
+
+  it.each([
+    { name: 'ok/pki uses node:crypto', file: 'libs/pki/src/probe.ts', code: "import { createHash } from 'node:crypto';\nexport const h = createHash;\n" },
+    { name: 'ok/pki takes the time as a parameter', file: 'libs/pki/src/probe.ts', code: 'export const later = (now: Date): Date => new Date(now.getTime() + 1000);\n' },
+    { name: 'ok/store may use fs', file: 'libs/store/src/probe.ts', code: "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n" },
+  ])('$name', async ({ file, code }) => {
+    expect(await ruleIds(code, file)).toEqual([]);
+  });
+});
