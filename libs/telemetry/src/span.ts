@@ -1,0 +1,42 @@
+import { context as otelContext, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+
+/**
+ * Runs `fn` inside a span named `name`, child of `parent` (default: the active context), and ends
+ * it. A thrown error marks the span ERROR, records its `code` (the project's typed errors) as
+ * `error.code`, and is rethrown unchanged. `fn` receives the span and the context to pass to
+ * child spans.
+ */
+export async function withSpan<T>(
+  tracer: Tracer,
+  name: string,
+  options: { parent?: Context; attributes?: Attributes },
+  fn: (span: Span, ctx: Context) => Promise<T> | T,
+): Promise<T> {
+  const parent = options.parent ?? otelContext.active();
+  const span = tracer.startSpan(name, { attributes: options.attributes }, parent);
+  const ctx = trace.setSpan(parent, span);
+  try {
+    return await fn(span, ctx);
+  } catch (err) {
+    markSpanError(span, err);
+    throw err;
+  } finally {
+    span.end();
+  }
+}
+
+/** Marks `span` as failed with the error's stable `code` (when it has one) as `error.code`. */
+export function markSpanError(span: Span, err: unknown): void {
+  const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : 'UNEXPECTED';
+  span.setAttribute('error.code', code);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+}
+
+/**
+ * Starts a monotonic stopwatch; the returned function gives the seconds elapsed (for histograms
+ * in seconds, the Prometheus convention).
+ */
+export function startTimer(): () => number {
+  const start = process.hrtime.bigint();
+  return () => Number(process.hrtime.bigint() - start) / 1e9;
+}

@@ -1,0 +1,143 @@
+import { execFile } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { AddressInfo } from 'node:net';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { createNoopTelemetry, createTelemetry, parseOtlpConfig, startTimer, TelemetryError, withSpan } from './index';
+
+const execFileP = promisify(execFile);
+
+async function serve(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+describe('createTelemetry', () => {
+  it('ok/prometheus scrape over 127.0.0.1 shows counters and histograms', async () => {
+    const t = createTelemetry({ serviceName: 'test' });
+    const issued = t.meter.createCounter('trustmesh_certificates_issued', { description: 'issued' });
+    issued.add(2, { type: 'api', outcome: 'issued' });
+    t.meter.createHistogram('trustmesh_signing_duration_seconds').record(0.002);
+    const srv = await serve((req, res) => t.metricsHandler(req, res));
+    try {
+      const body = await (await fetch(`${srv.url}/metrics`)).text();
+      expect(body).toMatch(/trustmesh_certificates_issued_total\{[^}]*type="api"[^}]*\} 2/);
+      expect(body).toContain('trustmesh_signing_duration_seconds_bucket');
+    } finally {
+      await srv.close();
+      await t.shutdown();
+    }
+  });
+
+  it('ok/spans reach an in-memory exporter with parent links and error codes', async () => {
+    const mem = new InMemorySpanExporter();
+    const t = createTelemetry({ serviceName: 'test', spanExporters: [mem] });
+    await withSpan(t.tracer, 'rpc', {}, async (_span, ctx) => {
+      await withSpan(t.tracer, 'policy', { parent: ctx }, () => 1);
+      await expect(
+        withSpan(t.tracer, 'sign', { parent: ctx }, () => {
+          throw Object.assign(new Error('x'), { code: 'KEY_TOO_WEAK' });
+        }),
+      ).rejects.toThrow('x');
+    });
+    const spans = mem.getFinishedSpans();
+    const byName = Object.fromEntries(spans.map((s) => [s.name, s]));
+    expect(Object.keys(byName).sort()).toEqual(['policy', 'rpc', 'sign']);
+    expect(byName.policy?.parentSpanContext?.spanId).toBe(byName.rpc?.spanContext().spanId);
+    expect(byName.sign?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(byName.sign?.attributes['error.code']).toBe('KEY_TOO_WEAK');
+    await t.shutdown();
+  });
+
+  it('ok/otlp traces and metrics are posted as protobuf when OTEL_EXPORTER_OTLP_ENDPOINT is set', async () => {
+    const seen: { path?: string; type?: string; bytes: number }[] = [];
+    const srv = await serve((req, res) => {
+      let bytes = 0;
+      req.on('data', (c: Buffer) => (bytes += c.length));
+      req.on('end', () => {
+        seen.push({ path: req.url, type: req.headers['content-type'], bytes });
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' });
+        res.end();
+      });
+    });
+    try {
+      // A real child process: the exporters' dynamic import() of `http` cannot run inside Jest.
+      const root = path.resolve(__dirname, '../../..');
+      const env = JSON.stringify({ OTEL_EXPORTER_OTLP_ENDPOINT: srv.url });
+      const { stdout } = await execFileP(process.execPath, ['tools/scripts/run-ts.js', 'libs/telemetry/src/testing/otlp-probe.ts', env], {
+        cwd: root,
+        timeout: 20_000,
+        env: { PATH: process.env.PATH ?? '' },
+      });
+      expect(stdout.trim()).toBe('ok');
+      // forceFlush and shutdown each export the metrics once.
+      const paths = [...new Set(seen.map((s) => s.path))].sort();
+      expect(paths).toEqual(['/v1/metrics', '/v1/traces']);
+      for (const s of seen) {
+        expect(s.type).toBe('application/x-protobuf');
+        expect(s.bytes).toBeGreaterThan(10);
+      }
+    } finally {
+      await srv.close();
+    }
+  }, 30_000);
+
+  it('ok/noop telemetry records nothing and serves an empty scrape', async () => {
+    const t = createNoopTelemetry();
+    t.meter.createCounter('x').add(1);
+    const span = t.tracer.startSpan('x');
+    expect(span.isRecording()).toBe(false);
+    const srv = await serve((req, res) => t.metricsHandler(req, res));
+    const res = await fetch(srv.url);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
+    await srv.close();
+  });
+
+  it('ok/startTimer measures seconds', async () => {
+    const elapsed = startTimer();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(elapsed()).toBeGreaterThan(0.015);
+    expect(elapsed()).toBeLessThan(5);
+  });
+});
+
+describe('parseOtlpConfig', () => {
+  const ok: [string, Record<string, string>, { traces?: string; metrics?: string; disabled?: boolean }][] = [
+    ['ok/empty env exports nothing', {}, {}],
+    ['ok/generic endpoint enables both signals', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318/' }, { traces: 'http://c:4318/v1/traces', metrics: 'http://c:4318/v1/metrics' }],
+    ['ok/none wins over an endpoint', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_EXPORTER: 'none' }, { metrics: 'http://c:4318/v1/metrics' }],
+    ['ok/specific endpoint used as is', { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://t/x' }, { traces: 'https://t/x' }],
+    ['ok/otlp exporter without endpoint uses the default', { OTEL_TRACES_EXPORTER: 'otlp' }, { traces: 'http://localhost:4318/v1/traces' }],
+    ['ok/sdk disabled', { OTEL_SDK_DISABLED: 'true' }, { disabled: true }],
+  ];
+  it.each(ok)('%s', (_name, env, want) => {
+    const c = parseOtlpConfig(env);
+    expect(c.traces?.url).toBe(want.traces);
+    expect(c.metrics?.url).toBe(want.metrics);
+    expect(c.disabled).toBe(want.disabled ?? false);
+  });
+
+  const bad: [string, Record<string, string>][] = [
+    ['fail/grpc protocol', { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }],
+    ['fail/unknown exporter', { OTEL_TRACES_EXPORTER: 'zipkin' }],
+    ['fail/bad url', { OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }],
+    ['fail/ftp url', { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://x/y' }],
+    ['fail/bad headers', { OTEL_EXPORTER_OTLP_HEADERS: 'novalue' }],
+    ['fail/bad interval', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c', OTEL_METRIC_EXPORT_INTERVAL: '5s' }],
+  ];
+  it.each(bad)('%s', (_name, env) => {
+    let caught: unknown;
+    try {
+      parseOtlpConfig(env);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(TelemetryError);
+    expect((caught as TelemetryError).code).toBe('OTEL_CONFIG_INVALID');
+  });
+});

@@ -1,0 +1,120 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import { createNoopMeter, ProxyTracerProvider, type Meter, type Tracer } from '@opentelemetry/api';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  SimpleSpanProcessor,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { parseOtlpConfig, type TelemetryEnv } from './otlp-config';
+
+/** What an app holds: its tracer and meter, the Prometheus handler, and lifecycle. */
+export interface Telemetry {
+  readonly tracer: Tracer;
+  readonly meter: Meter;
+  /**
+   * Serves the current metrics in the Prometheus text format. Mount it on the app's own admin
+   * HTTP server (`GET /metrics`); nothing listens on :9464.
+   */
+  readonly metricsHandler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Exports pending spans and metrics now (tests, shutdown). */
+  forceFlush(): Promise<void>;
+  /** Flushes and stops every processor and reader; idempotent. */
+  shutdown(): Promise<void>;
+}
+
+/** Options of {@link createTelemetry}. */
+export interface TelemetryOptions {
+  serviceName: string;
+  serviceVersion?: string;
+  /** The app's environment, read once at its edge: only `OTEL_*` keys are consulted. Default `{}` (no OTLP). */
+  env?: TelemetryEnv;
+  /** Extra span exporters, each behind a SimpleSpanProcessor (tests: InMemorySpanExporter). */
+  spanExporters?: SpanExporter[];
+}
+
+/**
+ * Builds instance-scoped tracer and meter providers with explicit processors and readers:
+ * a Prometheus reader (no server of its own, see {@link Telemetry.metricsHandler}), OTLP/HTTP
+ * protobuf exporters only when the `OTEL_*` variables in `options.env` ask for them (see
+ * `parseOtlpConfig`), and any `spanExporters` given.
+ *
+ * Nothing is registered globally: several instances (several signers in one test process) do not
+ * interfere, and the caller passes `tracer`/`meter` to the code that records. Unlike a bare
+ * NodeSDK this never falls back to exporting to localhost:4318. Returns the no-op telemetry when
+ * `OTEL_SDK_DISABLED=true`. Throws `TelemetryError` `OTEL_CONFIG_INVALID` on invalid settings.
+ */
+export function createTelemetry(options: TelemetryOptions): Telemetry {
+  const otlp = parseOtlpConfig(options.env ?? {});
+  if (otlp.disabled) return createNoopTelemetry();
+  const resource = resourceFromAttributes({
+    'service.name': otlp.serviceName ?? options.serviceName,
+    ...(options.serviceVersion ? { 'service.version': options.serviceVersion } : {}),
+  });
+
+  const spanProcessors: SpanProcessor[] = (options.spanExporters ?? []).map((e) => new SimpleSpanProcessor(e));
+  if (otlp.traces) {
+    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: otlp.traces.url, headers: otlp.traces.headers, httpAgentOptions: agentFactory })));
+  }
+  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors });
+
+  const prometheus = new PrometheusExporter({ preventServerStart: true });
+  const readers: IMetricReader[] = [prometheus];
+  if (otlp.metrics) {
+    readers.push(
+      new PeriodicExportingMetricReader({
+        exporter: new OTLPMetricExporter({ url: otlp.metrics.url, headers: otlp.metrics.headers, httpAgentOptions: agentFactory }),
+        exportIntervalMillis: otlp.metrics.intervalMillis,
+      }),
+    );
+  }
+  const meterProvider = new MeterProvider({ resource, readers });
+
+  let stopped: Promise<void> | undefined;
+  return {
+    tracer: tracerProvider.getTracer(options.serviceName, options.serviceVersion),
+    meter: meterProvider.getMeter(options.serviceName, options.serviceVersion),
+    metricsHandler: (req, res) => prometheus.getMetricsRequestHandler(req, res),
+    async forceFlush() {
+      await Promise.all([tracerProvider.forceFlush(), meterProvider.forceFlush()]);
+    },
+    shutdown() {
+      stopped ??= Promise.all([tracerProvider.shutdown(), meterProvider.shutdown()]).then(() => undefined);
+      return stopped;
+    },
+  };
+}
+
+/**
+ * The exporters' default agent factory loads `http`/`https` through a dynamic `import()` (so that
+ * http auto-instrumentation can patch it first); we use no auto-instrumentation, and the dynamic
+ * import fails under CommonJS test runners, so hand them keep-alive agents directly.
+ */
+function agentFactory(protocol: string): http.Agent | https.Agent {
+  return protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+}
+
+/**
+ * Telemetry that records nothing: a no-op tracer and meter; the metrics handler answers 200 with
+ * an empty body. For tools and tests that do not observe.
+ */
+export function createNoopTelemetry(): Telemetry {
+  return {
+    // A ProxyTracerProvider with no delegate hands out no-op tracers.
+    tracer: new ProxyTracerProvider().getTracer('noop'),
+    meter: createNoopMeter(),
+    metricsHandler: (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      res.end('');
+    },
+    forceFlush: async () => undefined,
+    shutdown: async () => undefined,
+  };
+}
