@@ -1,0 +1,47 @@
+import type Database from 'better-sqlite3';
+import { ZERO_HASH, auditRecordHash } from '../audit/canonical';
+import { verifyAuditChain } from '../audit/verify-chain';
+import { StoreError } from '../errors';
+import { AuditEntry, AuditRecord, AuditVerifyResult } from '../types';
+import { checkAuditEntry } from '../validate';
+import { AuditDbRow, auditFromRow, auditRowFromDb } from './rows';
+
+// Synchronous audit-log operations: append (chained), list, verify.
+
+/** Appends one record; seq, prevHash and the head are read and written under one write lock. */
+export function appendAudit(db: Database.Database, e: AuditEntry): AuditRecord {
+  const entry = checkAuditEntry(e);
+  return db.transaction(() => {
+    const head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined;
+    const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    // Chain onto the head (what this store last wrote), not onto whatever the last row is now:
+    // a deleted tail then stays a visible gap and a row slipped in at the end stays unlinked,
+    // instead of being laundered by the next append.
+    const seq = Math.max(last?.seq ?? 0, head?.seq ?? 0) + 1;
+    const prevHash = head?.hash ?? last?.hash ?? ZERO_HASH;
+    const row = { seq, ...entry, prevHash };
+    const hash = auditRecordHash(row);
+    db.prepare(
+      `INSERT INTO audit_log (seq, at, actor, action, outcome, reason, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(seq, row.at, row.actor, row.action, row.outcome, row.reason, row.details, row.prevHash, hash);
+    db.prepare('INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash')
+      .run(seq, hash);
+    return auditFromRow({ ...row, prev_hash: row.prevHash, hash });
+  }).immediate();
+}
+
+export function listAudit(db: Database.Database, f: { afterSeq?: number; limit?: number } = {}): AuditRecord[] {
+  const after = f.afterSeq ?? 0;
+  const limit = f.limit ?? -1; // SQLite: a negative LIMIT means no limit
+  if (!Number.isSafeInteger(after) || !Number.isSafeInteger(limit) || (f.limit !== undefined && limit < 0)) {
+    throw new StoreError('INVALID_RECORD', 'afterSeq and limit must be non-negative integers');
+  }
+  const rows = db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(after, limit) as AuditDbRow[];
+  return rows.map(auditFromRow);
+}
+
+export function verifyAudit(db: Database.Database): AuditVerifyResult {
+  const rows = (db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as AuditDbRow[]).map(auditRowFromDb);
+  const head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined;
+  return verifyAuditChain(rows, head ?? null);
+}
