@@ -1,0 +1,59 @@
+/** `trustmesh ca create <type>`: the CA set of a type added to the mesh config after init. */
+import { defineCommand } from '../command';
+import { CliError } from '../cli-error';
+import { COMMON_OPTIONS } from '../config';
+import { caJson, printCaTable } from '../output';
+import { createCaSet, removeFiles, type NewCaSet } from '../state/ca-factory';
+import { requireType } from '../state/mesh-file';
+import { provenProtection } from '../state/protection';
+import { auditCli, withState } from '../state/session';
+
+export const caCreateCommand = defineCommand<{ type: string }>({
+  path: ['ca', 'create'],
+  summary: 'create the CA set (root + intermediate) of a service type added to D/mesh.yaml',
+  help: [
+    'The type must be in D/mesh.yaml and have no CA set yet (CA_EXISTS). The passphrase must unlock',
+    'the existing keys first (KEY_PASSPHRASE_WRONG otherwise), so every key shares one passphrase.',
+    'Holds D/.lock while it writes; on failure the new key files are removed and nothing is recorded.',
+  ].join('\n'),
+  args: {
+    positionals: [{ name: 'type', describe: 'service type' }],
+    options: { dir: COMMON_OPTIONS.dir, 'passphrase-file': COMMON_OPTIONS['passphrase-file'], json: COMMON_OPTIONS.json },
+  },
+  configure: (args) => ({ type: args.positionals[0] }),
+  async run(cfg, io) {
+    const type = cfg.options.type;
+    return withState(cfg.dir, { lock: true }, async ({ dir, store, mesh }) => {
+      let set: NewCaSet | undefined;
+      try {
+        requireType(mesh, type, false);
+        if ((await store.listCas({ serviceType: type })).length > 0) throw new CliError('CA_EXISTS', type);
+        const protection = await provenProtection({ dir, store, passphrase: cfg.passphrase, kdf: cfg.kdf, io });
+        set = await createCaSet({ dir, type, trustDomain: mesh.trustDomain, now: cfg.now, protection });
+        const made = set;
+        await store.transaction(async (s) => {
+          await s.putCa(made.root);
+          await s.putCa(made.intermediate);
+          await auditCli(s, cfg.now, 'ca.create', 'ok', { serviceType: type, rootId: made.root.id, intermediateId: made.intermediate.id });
+        });
+      } catch (err) {
+        // Keys of a CA set that was never recorded are garbage: remove them, then audit the failure.
+        if (set) removeFiles(set.files);
+        await auditFailure(store, cfg.now, type, err);
+        throw err;
+      }
+      if (cfg.json) io.out(JSON.stringify([caJson(set.root), caJson(set.intermediate)], null, 2));
+      else printCaTable(io, [set.root, set.intermediate]);
+      return 0;
+    });
+  },
+});
+
+async function auditFailure(store: Parameters<typeof auditCli>[0], now: Date, type: string, err: unknown): Promise<void> {
+  const code = (err as { code?: unknown }).code;
+  try {
+    await auditCli(store, now, 'ca.create', 'error', { serviceType: type }, typeof code === 'string' ? code : 'INTERNAL');
+  } catch {
+    // The original error matters more than a failed audit append (e.g. the DB itself failed).
+  }
+}

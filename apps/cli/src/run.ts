@@ -1,0 +1,50 @@
+/**
+ * Dispatch: find the command for argv, parse and validate at the edge, run it, and turn every
+ * outcome into an exit code and at most one error line on stderr.
+ */
+import { parseCommandArgs } from './args';
+import { describeError, EXIT_OK, EXIT_USAGE, usageError } from './cli-error';
+import type { CliIo, Command } from './command';
+import { COMMANDS } from './commands';
+import { buildConfig, type CliEnv } from './config';
+import { commandHelp, groupHelp } from './help';
+
+/**
+ * Runs the CLI for `argv` (without node and script) with `env` and `now` read once by the
+ * caller. Resolves to the exit code: 0 ok, 1 failure, 2 usage error.
+ */
+export async function runCli(argv: readonly string[], env: CliEnv, now: Date, io: CliIo,
+  commands: readonly Command<never>[] = COMMANDS): Promise<number> {
+  try {
+    const words = argv.filter((a) => !a.startsWith('-'));
+    const match = findCommand(commands, argv);
+    if (!match) {
+      const group = words.length > 0 && commands.some((c) => c.path.length > 1 && c.path[0] === words[0]) ? [words[0]] : [];
+      const asked = argv.includes('--help') || argv.includes('-h') || words[0] === 'help';
+      const known = words.length === 0 || (group.length === 1 && words.length === 1);
+      if (asked && known) { io.out(groupHelp(commands, group)); return EXIT_OK; }
+      io.err(groupHelp(commands, group));
+      throw usageError(words.length === 0 ? 'no command given' : `unknown command '${words.slice(0, group.length + 1).join(' ')}'`);
+    }
+    const [cmd, rest] = match;
+    const args = parseCommandArgs(cmd.args, rest);
+    if (args.values.help === true) { io.out(commandHelp(cmd)); return EXIT_OK; }
+    const cfg = buildConfig(cmd.args, args, env, now, (a, issues, ctx) => cmd.configure(a, issues, ctx));
+    for (const w of cfg.warnings) io.err(`trustmesh: warning: ${w}`);
+    return await cmd.run(cfg, io);
+  } catch (err) {
+    const { line, exitCode } = describeError(err);
+    io.err(line);
+    return exitCode;
+  }
+}
+
+/** The command whose path is a prefix of argv (paths are words before any option). */
+function findCommand(commands: readonly Command<never>[], argv: readonly string[]): [Command<never>, string[]] | undefined {
+  for (const c of commands) {
+    if (c.path.every((p, i) => argv[i] === p)) return [c, argv.slice(c.path.length)];
+  }
+  return undefined;
+}
+
+export { EXIT_USAGE };

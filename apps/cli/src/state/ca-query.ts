@@ -1,0 +1,16 @@
+/** Finding a type's CAs in the store. */
+import type { CaRecord, Store } from '@trustmesh/store';
+import { CliError } from '../cli-error';
+
+/**
+ * The active issuing intermediate of `type` (the newest when several are active) and its
+ * root. Throws CA_NOT_FOUND when the type has no active intermediate or its root is missing.
+ */
+export async function activeCaSet(store: Store, type: string): Promise<{ root: CaRecord; intermediate: CaRecord }> {
+  const inters = await store.listCas({ serviceType: type, role: 'intermediate', state: 'active' });
+  const intermediate = [...inters].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+  if (!intermediate) throw new CliError('CA_NOT_FOUND', `no active intermediate for '${type}'`);
+  const root = intermediate.parentId ? await store.getCa(intermediate.parentId) : null;
+  if (!root) throw new CliError('CA_NOT_FOUND', `root of intermediate ${intermediate.id} is missing`);
+  return { root, intermediate };
+}
