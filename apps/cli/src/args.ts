@@ -61,6 +61,6 @@ export function parseCommandArgs(spec: ArgsSpec, argv: readonly string[]): Parse
 }
 
 function oneLine(s: string): string {
-  // parseArgs messages carry a hint on a second line ("To specify a positional argument...").
-  return s.split('\n')[0].trim();
+  // parseArgs appends a hint ("To specify a positional argument starting with a '-' ...").
+  return s.split('\n')[0].replace(/\. To specify a positional argument[\s\S]*$/, '').trim();
 }

@@ -69,7 +69,7 @@ describe('init and ca', () => {
   it('ok/the admin leaf verifies against the platform root, with its SPIFFE ID', () => {
     const [leaf, inter] = pemBlocks(readFileSync(join(state, 'admin/admin.crt'), 'utf8'));
     const root = readFileSync(join(state, 'platform-root.pem'), 'utf8');
-    expect(root).toBe(exportPem('platform', '--root') + '\n');
+    expect(root).toBe(exportPem('platform', '--root'));
     const v = opensslVerify(tmp.dir, root, leaf, inter);
     expect(v.ok).toBe(true);
     const r = cli(['cert', 'inspect', join(state, 'admin/admin.crt'), '--json']);
