@@ -51,7 +51,7 @@ function checkPathLen(n: number | undefined, dflt: number): number {
 
 /**
  * A CA certificate must be a CA and its private key must be the pair of its public key.
- * @throws PkiError CERT_MALFORMED, CERT_NOT_CA, KEY_MISMATCH.
+ * @throws PkiError DER_MALFORMED, CERT_MALFORMED, CERT_NOT_CA, KEY_MISMATCH.
  */
 export function loadIssuer(certificate: Uint8Array, privateKey: KeyObject): ParsedCertificate {
   const cert = wrapErrors('CERT_MALFORMED', 'issuer certificate', () => parseCertificate(certificate));

@@ -106,7 +106,8 @@ function seconds(v: number | undefined, dflt: number, what: string, min: number)
 
 /**
  * Prepares a leaf issuer for one CA (the CA certificate and its private key).
- * @throws PkiError CERT_MALFORMED, CERT_NOT_CA, KEY_MISMATCH, KEY_MALFORMED, KEY_TYPE_UNSUPPORTED.
+ * @throws PkiError DER_MALFORMED / CERT_MALFORMED (unreadable CA certificate), CERT_NOT_CA, KEY_MISMATCH,
+ * KEY_MALFORMED, KEY_TYPE_UNSUPPORTED.
  */
 export function createLeafIssuer(o: LeafIssuerOptions): LeafIssuer {
   const ca = loadIssuer(o.caCertificate, o.caPrivateKey);

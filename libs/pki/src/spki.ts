@@ -86,7 +86,8 @@ export const RSA_MIN_BITS = 2048;
 export const RSA_MAX_BITS = 8192;
 
 /**
- * Applies the CSR key policy: EC P-256/P-384, Ed25519, RSA 2048–8192 with an odd exponent ≥ 3.
+ * Applies the CSR key policy: EC P-256/P-384, Ed25519, RSA 2048–8192 with an odd exponent
+ * between 3 and 2^32.
  * @throws PkiError KEY_TYPE_UNSUPPORTED, KEY_TOO_WEAK, KEY_MALFORMED.
  */
 export function checkKeyPolicy(info: SpkiInfo): PublicKeyAlgorithm {
@@ -95,7 +96,8 @@ export function checkKeyPolicy(info: SpkiInfo): PublicKeyAlgorithm {
     const { e } = info.rsa as { n: Buffer; e: Buffer };
     if (info.bits < RSA_MIN_BITS) throw new PkiError('KEY_TOO_WEAK', `RSA-${info.bits}`);
     if (info.bits > RSA_MAX_BITS) throw new PkiError('KEY_TYPE_UNSUPPORTED', `RSA-${info.bits}`);
-    if ((e[e.length - 1] & 1) === 0 || (e.length === 1 && e[0] < 3)) throw new PkiError('KEY_MALFORMED', 'RSA exponent');
+    // An exponent over 32 bits is legal but only good for making verification slow (DoS).
+    if ((e[e.length - 1] & 1) === 0 || (e.length === 1 && e[0] < 3) || e.length > 4) throw new PkiError('KEY_MALFORMED', 'RSA exponent');
   }
   return info.algorithm;
 }

@@ -1,0 +1,53 @@
+import { createPublicKey } from 'node:crypto';
+import { exportPkcs12, generateKeyPair, PkiError, type KeyAlgorithm } from './index';
+import { makeCaSet, T0 } from './testing/fixtures';
+import { openssl, tempDir } from './testing/openssl';
+
+describe('exportPkcs12', () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+
+  it.each<[string, KeyAlgorithm, string]>([
+    ['ok/P-256 key, ASCII password', 'ec-p256', 'correct horse'],
+    ['ok/P-384 key, non-ASCII password', 'ec-p384', 'pässwörd-✓'],
+    ['ok/Ed25519 key', 'ed25519', 'pw'],
+  ])('%s: openssl pkcs12 -info reads it (no -legacy)', (name, alg, password) => {
+    const ca = makeCaSet('api');
+    const k = generateKeyPair(alg);
+    const leaf = ca.issuer.issue({ publicKey: k.publicKey, sans: { dns: ['api.internal'] }, now: T0, ttlSeconds: 3600 });
+    const p12 = exportPkcs12({ privateKey: k.privateKey, chain: [leaf.der, ca.inter, ca.pem.root], password, friendlyName: 'api-1' });
+    const file = tmp.file(`${name.replace(/\W/g, '_')}.p12`, p12);
+    const r = openssl(['pkcs12', '-info', '-nodes', '-in', file, '-passin', `pass:${password}`]);
+    expect(r.out).toContain('MAC: sha256');
+    expect(r.out).toContain('Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC');
+    expect(r.out).toContain('friendlyName: api-1');
+    expect(r.out.match(/-----BEGIN CERTIFICATE-----/g)).toHaveLength(3);
+    expect(r.out).toContain('-----BEGIN PRIVATE KEY-----');
+    expect(r.status).toBe(0);
+    // The key openssl decrypted is ours.
+    const keyPem = r.out.slice(r.out.indexOf('-----BEGIN PRIVATE KEY-----'), r.out.indexOf('-----END PRIVATE KEY-----') + 25);
+    expect(createPublicKey(keyPem).export({ type: 'spki', format: 'der' })).toEqual(k.publicKey.export({ type: 'spki', format: 'der' }));
+    const wrong = openssl(['pkcs12', '-info', '-nodes', '-in', file, '-passin', 'pass:wrong']);
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.out).toMatch(/mac verify (error|failure)/i);
+  });
+
+  it.each([
+    ['fail/empty password', { password: '' }, 'PKCS12_FAILED'],
+    ['fail/empty chain', { chain: [] }, 'PKCS12_FAILED'],
+    ['fail/key is not the leaf key', { privateKey: generateKeyPair().privateKey }, 'KEY_MISMATCH'],
+    ['fail/garbage certificate', { chain: [Buffer.from('3000', 'hex')] }, 'CERT_MALFORMED'],
+  ])('%s', (_n, over, want) => {
+    const ca = makeCaSet('api');
+    const k = generateKeyPair();
+    const leaf = ca.issuer.issue({ publicKey: k.publicKey, sans: { dns: ['a'] }, now: T0, ttlSeconds: 60 });
+    const opts = { privateKey: k.privateKey, chain: [leaf.der], password: 'pw', ...over };
+    let code = 'no error';
+    try {
+      exportPkcs12(opts);
+    } catch (err) {
+      code = err instanceof PkiError ? err.code : String(err);
+    }
+    expect(code).toBe(want);
+  });
+});
