@@ -21,13 +21,15 @@ export function getCa(db: Database.Database, id: string): CaRecord | null {
   return row ? caFromRow(row) : null;
 }
 
+/** Builds `WHERE a = ? AND b = ?` from the filters that are set. */
+function whereOf(conds: [string, unknown][]): { where: string; args: unknown[] } {
+  const set = conds.filter(([, v]) => v !== undefined);
+  return { where: set.length ? `WHERE ${set.map(([c]) => c).join(' AND ')}` : '', args: set.map(([, v]) => v) };
+}
+
 export function listCas(db: Database.Database, f: { serviceType?: string; role?: CaRole; state?: CaState } = {}): CaRecord[] {
-  const where: string[] = [];
-  const args: unknown[] = [];
-  if (f.serviceType !== undefined) (where.push('service_type = ?'), args.push(f.serviceType));
-  if (f.role !== undefined) (where.push('role = ?'), args.push(f.role));
-  if (f.state !== undefined) (where.push('state = ?'), args.push(f.state));
-  const sql = `SELECT * FROM cas ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+  const { where, args } = whereOf([['service_type = ?', f.serviceType], ['role = ?', f.role], ['state = ?', f.state]]);
+  const sql = `SELECT * FROM cas ${where}
     ORDER BY service_type, CASE role WHEN 'root' THEN 0 ELSE 1 END, created_at, id`;
   return (db.prepare(sql).all(...args) as CaRow[]).map(caFromRow);
 }
@@ -49,16 +51,9 @@ export function recordIssued(db: Database.Database, r: IssuedCertRecord): void {
 }
 
 export function listIssued(db: Database.Database, f: { serviceType?: string; caId?: string; validAt?: Date } = {}): IssuedCertRecord[] {
-  const where: string[] = [];
-  const args: unknown[] = [];
-  if (f.serviceType !== undefined) (where.push('service_type = ?'), args.push(f.serviceType));
-  if (f.caId !== undefined) (where.push('ca_id = ?'), args.push(f.caId));
-  if (f.validAt !== undefined) {
-    const t = ms(f.validAt, 'validAt');
-    where.push('not_before <= ? AND not_after > ?');
-    args.push(t, t);
-  }
-  const sql = `SELECT * FROM issued_certs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY issued_at, serial_hex`;
+  const t = f.validAt === undefined ? undefined : ms(f.validAt, 'validAt');
+  const { where, args } = whereOf([['service_type = ?', f.serviceType], ['ca_id = ?', f.caId], ['not_before <= ?', t], ['not_after > ?', t]]);
+  const sql = `SELECT * FROM issued_certs ${where} ORDER BY issued_at, serial_hex`;
   return (db.prepare(sql).all(...args) as IssuedRow[]).map(issuedFromRow);
 }
 
