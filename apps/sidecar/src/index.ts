@@ -1,0 +1,25 @@
+/**
+ * @trustmesh/sidecar — the mTLS L4 sidecar's data plane: config, identity and trust sources,
+ * TLS material with atomic swaps, inbound/outbound proxy with SPIFFE type checks and fallback,
+ * admin HTTP, graceful shutdown.
+ */
+export { ConfigError, SidecarError, type ConfigIssue, type ConfigIssueCode, type SidecarErrorCode } from './errors';
+export { parseConfig, type ParseConfigOptions } from './config/parse-config';
+export { loadConfig, checkKeyFileMode } from './config/load-config';
+export {
+  DEFAULT_LIMITS, formatHostPort, type HostPort, type InboundRoute, type Limits, type OutboundRoute, type SidecarConfig,
+} from './config/types';
+export { createIdentity, type Identity } from './identity/identity';
+export { IdentityStore, type IdentitySource, type IdentityStoreOptions } from './identity/identity-source';
+export { createTrustBundle, TrustStore, type TrustBundle, type TrustSource, type TrustStoreOptions } from './trust/trust-source';
+export { authorizePeer, parseSpiffeUri, uriSans, type PeerDecision, type PeerRefusal, type SpiffeParts } from './tls/spiffe';
+export { acceptKey, TlsMaterial, type OutboundContext, type TlsMaterialOptions, type TlsSnapshot } from './tls/tls-material';
+export { JsonLogger, MemoryLogger, type LogFields, type Logger, type LogLevel } from './observe/logger';
+export { METRICS, MetricsRegistry, type Labels, type MetricName, type MetricPoint, type Metrics } from './observe/metrics';
+export { isReady, startAdmin, type AdminDeps, type RunningAdmin } from './admin/admin-server';
+export { ConnectionTracker } from './proxy/connection-tracker';
+export { startInbound, type ListenerDeps, type RunningListener } from './proxy/inbound-listener';
+export { startOutbound, type OutboundDeps } from './proxy/outbound-listener';
+export { dialWithFallback, PROBATION_MS, REPLAY_LIMIT, type DialFailure, type DialOutcome } from './proxy/outbound-dialer';
+export { splice, type SpliceResult } from './proxy/splice';
+export { startSidecar, type RunningSidecar, type SidecarOptions } from './sidecar';

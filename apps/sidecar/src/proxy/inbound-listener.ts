@@ -1,0 +1,153 @@
+/**
+ * The inbound route: mTLS in, plaintext to the local service. Peers are checked twice — the
+ * trust store holds only the roots of the accepted types, and the peer's SPIFFE ID must name an
+ * accepted type in the mesh trust domain — and every decision is logged and counted.
+ */
+import { connect, type Socket } from 'node:net';
+import { createServer, type Server, type TLSSocket } from 'node:tls';
+import { SidecarError } from '../errors';
+import { formatHostPort, type InboundRoute, type Limits } from '../config/types';
+import type { Logger } from '../observe/logger';
+import type { Metrics } from '../observe/metrics';
+import { authorizePeer } from '../tls/spiffe';
+import { acceptKey, type TlsMaterial, type TlsSnapshot } from '../tls/tls-material';
+import type { ConnectionTracker } from './connection-tracker';
+import { listen } from './listen';
+import { splice } from './splice';
+
+/** Shared services every listener takes. */
+export interface ListenerDeps {
+  material: TlsMaterial;
+  tracker: ConnectionTracker;
+  limits: Limits;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+/** A running listener. */
+export interface RunningListener {
+  readonly name: string;
+  /** The bound address (the real port when the config said 0). */
+  readonly address: { host: string; port: number };
+  /** Stops accepting; open connections are left to the tracker's drain. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the inbound listener. Requires TLS material (call only once `material.snapshot()` is set):
+ * the server is created with the current contexts and then follows every rebuild with
+ * `server.setSecureContext` — open connections keep the context they started with.
+ * @throws SidecarError `TLS_MATERIAL_UNAVAILABLE` before the first snapshot; `LISTEN_FAILED`.
+ */
+export async function startInbound(route: InboundRoute, deps: ListenerDeps): Promise<RunningListener> {
+  const { material, tracker, limits, metrics, logger } = deps;
+  const key = acceptKey(route.accept);
+  const labels = { direction: 'inbound', route: route.name };
+  const initial = requireSnapshot(material);
+  let snap: TlsSnapshot = initial;
+  const overLimit = new WeakSet<Socket>();
+
+  const server: Server = createServer({
+    ...initial.inbound.get(key),
+    requestCert: true,
+    // Verification result is read by hand below so that every refusal has a reason code.
+    rejectUnauthorized: false,
+    handshakeTimeout: limits.handshakeTimeoutMs,
+    allowHalfOpen: true,
+  });
+  const unsubscribe = material.onChange((next) => {
+    const options = next.inbound.get(key);
+    if (!options) return;
+    server.setSecureContext({ ...options });
+    snap = next;
+  });
+
+  // Runs before the TLS layer wraps the socket, so a connection over the limit costs no handshake.
+  server.prependListener('connection', (raw: Socket) => {
+    if (tracker.admit(raw)) return;
+    overLimit.add(raw);
+    refuse(raw, 'MAX_CONNECTIONS');
+    raw.destroy();
+  });
+
+  server.on('tlsClientError', (err: NodeJS.ErrnoException, tls: TLSSocket) => {
+    if (overLimit.has(parentOf(tls) as Socket)) return;
+    refuse(tls, err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT' ? 'HANDSHAKE_TIMEOUT' : 'HANDSHAKE_FAILED', { error: err.code ?? err.message });
+    // Node only reports a handshake timeout or failure here; the socket is ours to close.
+    tls.destroy();
+  });
+
+  server.on('secureConnection', (tls: TLSSocket) => {
+    const cert = tls.getPeerCertificate();
+    const hasCert = cert !== null && typeof cert === 'object' && Object.keys(cert).length > 0;
+    if (!hasCert) return reset(tls, 'NO_PEER_CERTIFICATE');
+    if (!tls.authorized) return reset(tls, 'CERT_UNTRUSTED', { error: String(tls.authorizationError), subject: cert.subject?.CN });
+    const decision = authorizePeer(cert.subjectaltname, snap.trustDomain, route.accept);
+    if (!decision.ok) return reset(tls, decision.reason, { peer: decision.id ?? null });
+    forward(tls, decision.id);
+  });
+
+  function forward(tls: TLSSocket, peer: string): void {
+    tls.setNoDelay(true);
+    tls.pause();
+    const local = connect({ host: route.forward.host, port: route.forward.port, allowHalfOpen: true, noDelay: true });
+    const fail = (err: NodeJS.ErrnoException) => {
+      // Target down: a clean TLS close for the client (close_notify + FIN), never a crash.
+      metrics.add('trustmesh_sidecar_refusals_total', { ...labels, reason: 'FORWARD_FAILED' });
+      logger.log('warn', 'forward_failed', { ...labels, peer, target: formatHostPort(route.forward), error: err.code ?? err.message });
+      // destroySoon: end (close_notify + FIN), then close once flushed — a half-open socket
+      // would otherwise wait for a client that has nothing left to say.
+      tls.destroySoon();
+    };
+    local.once('error', fail);
+    local.once('connect', () => {
+      local.off('error', fail);
+      metrics.add('trustmesh_sidecar_connections_total', { ...labels, outcome: 'accepted' });
+      metrics.add('trustmesh_sidecar_open_connections', labels, 1);
+      logger.log('info', 'peer_accepted', { ...labels, peer, resumed: tls.isSessionReused() });
+      tracker.trackPair(tls, local);
+      splice(tls, local, limits.idleTimeoutMs, (r) => {
+        metrics.add('trustmesh_sidecar_open_connections', labels, -1);
+        metrics.add('trustmesh_sidecar_bytes_total', { ...labels, flow: 'from_peer' }, r.aToB);
+        metrics.add('trustmesh_sidecar_bytes_total', { ...labels, flow: 'to_peer' }, r.bToA);
+      });
+    });
+  }
+
+  function refuse(socket: Socket, reason: string, fields: Record<string, unknown> = {}): void {
+    metrics.add('trustmesh_sidecar_connections_total', { ...labels, outcome: 'refused' });
+    metrics.add('trustmesh_sidecar_refusals_total', { ...labels, reason });
+    logger.log('warn', 'peer_refused', { ...labels, reason, remote: `${socket.remoteAddress}:${socket.remotePort}`, ...fields });
+  }
+
+  function reset(tls: TLSSocket, reason: string, fields: Record<string, unknown> = {}): void {
+    refuse(tls, reason, fields);
+    // A TCP reset, not a clean close: the dialling sidecar reads ECONNRESET right after its
+    // handshake as "my certificate was refused" and falls back to an older identity, while a
+    // clean close keeps meaning "accepted, but the service closed".
+    const raw = parentOf(tls);
+    if (raw && typeof raw.resetAndDestroy === 'function' && !raw.destroyed) raw.resetAndDestroy();
+    else tls.destroy();
+  }
+
+  const address = await listen(server, route.listen, logger, route.name);
+  return {
+    name: route.name,
+    address,
+    close: () => new Promise<void>((resolve) => {
+      unsubscribe();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+/** The raw TCP socket under a server-side TLS socket (`_parent`, not in Node's typings). */
+function parentOf(tls: TLSSocket): Socket | undefined {
+  return (tls as unknown as { _parent?: Socket })._parent;
+}
+
+function requireSnapshot(material: TlsMaterial): TlsSnapshot {
+  const s = material.snapshot();
+  if (!s) throw new SidecarError('TLS_MATERIAL_UNAVAILABLE');
+  return s;
+}
