@@ -25,9 +25,13 @@ export async function withSpan<T>(
   }
 }
 
-/** Marks `span` as failed with the error's stable `code` (when it has one) as `error.code`. */
+/**
+ * Marks `span` as failed with the error's stable reason as `error.code`: its string `reason`
+ * (an already mapped RPC error) or string `code` (the project's typed errors), else UNEXPECTED.
+ */
 export function markSpanError(span: Span, err: unknown): void {
-  const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : 'UNEXPECTED';
+  const e = err as { code?: unknown; reason?: unknown } | undefined;
+  const code = typeof e?.reason === 'string' ? e.reason : typeof e?.code === 'string' ? e.code : 'UNEXPECTED';
   span.setAttribute('error.code', code);
   span.setStatus({ code: SpanStatusCode.ERROR, message: code });
 }

@@ -1,0 +1,92 @@
+import { X509Certificate } from 'node:crypto';
+import { AnchorState, type TrustBundle } from '@trustmesh/proto';
+import type { CaRecord, Store } from '@trustmesh/store';
+
+/** The CA state the signer works from: read from the store, compared by `fingerprint`. */
+export interface CaSnapshot {
+  /** Store meta `bundle_version` (0 when unset). */
+  version: number;
+  /** Store meta `renew_before_unix` (0 when unset): the rotation hint sent in bundles. */
+  renewBeforeUnix: number;
+  roots: CaRecord[];
+  intermediates: CaRecord[];
+  /** Identifies the anchor and issuer set; a change means "push a new bundle, resync issuers". */
+  fingerprint: string;
+}
+
+const ANCHOR_STATES: Partial<Record<CaRecord['state'], AnchorState>> = {
+  active: AnchorState.ACTIVE,
+  incoming: AnchorState.INCOMING,
+  retiring: AnchorState.RETIRING,
+};
+
+/** Reads the CA records and bundle meta. Store errors propagate (the caller keeps its last snapshot). */
+export async function readSnapshot(store: Store): Promise<CaSnapshot> {
+  const [cas, version, renewBefore] = await Promise.all([store.listCas(), store.getMeta('bundle_version'), store.getMeta('renew_before_unix')]);
+  const sorted = [...cas].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const v = toCount(version);
+  const rb = toCount(renewBefore);
+  return {
+    version: v,
+    renewBeforeUnix: rb,
+    roots: sorted.filter((c) => c.role === 'root'),
+    intermediates: sorted.filter((c) => c.role === 'intermediate'),
+    fingerprint: `${v}|${rb}|${sorted.map((c) => `${c.id}:${c.role}:${c.state}:${c.serviceType}`).join(',')}`,
+  };
+}
+
+function toCount(text: string | null): number {
+  const n = text === null ? 0 : Number(text);
+  // A malformed meta value is treated as 0 rather than crashing the poll loop; the CLI owns it.
+  return Number.isSafeInteger(n) && n >= 0 ? n : 0;
+}
+
+/** Service types present in the snapshot (those with at least one root). */
+export function snapshotTypes(s: CaSnapshot): Set<string> {
+  return new Set(s.roots.map((r) => r.serviceType));
+}
+
+/**
+ * The trust bundle for `types` (all types when empty): each type's roots in state active,
+ * incoming or retiring, with that state; retired and standby roots are left out.
+ */
+export function bundleFor(s: CaSnapshot, types: readonly string[]): TrustBundle {
+  const wanted = types.length > 0 ? new Set(types) : snapshotTypes(s);
+  const byType = new Map<string, TrustBundle['types'][number]>();
+  for (const root of s.roots) {
+    const state = ANCHOR_STATES[root.state];
+    if (state === undefined || !wanted.has(root.serviceType)) continue;
+    let entry = byType.get(root.serviceType);
+    if (!entry) {
+      entry = { serviceType: root.serviceType, anchors: [] };
+      byType.set(root.serviceType, entry);
+    }
+    entry.anchors.push({ caId: root.id, certificate: root.certificateDer, state });
+  }
+  const out = [...byType.values()].sort((a, b) => (a.serviceType < b.serviceType ? -1 : 1));
+  return { version: s.version, types: out, renewBeforeUnix: s.renewBeforeUnix };
+}
+
+/** Roots of `type` a peer may chain to (active, incoming, retiring). */
+export function trustedRoots(s: CaSnapshot, type: string): CaRecord[] {
+  return s.roots.filter((r) => r.serviceType === type && ANCHOR_STATES[r.state] !== undefined);
+}
+
+/** Intermediates of `type` that may have issued a live peer certificate (not retired). */
+export function peerIntermediates(s: CaSnapshot, type: string): CaRecord[] {
+  return s.intermediates.filter((r) => r.serviceType === type && r.state !== 'retired');
+}
+
+/** Parsed X509Certificate per CA id, cached (CA certificates never change for an id). */
+export class X509Cache {
+  private readonly map = new Map<string, X509Certificate>();
+
+  get(ca: CaRecord): X509Certificate {
+    let x = this.map.get(ca.id);
+    if (!x) {
+      x = new X509Certificate(ca.certificateDer);
+      this.map.set(ca.id, x);
+    }
+    return x;
+  }
+}

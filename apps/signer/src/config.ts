@@ -1,0 +1,121 @@
+import { isIP } from 'node:net';
+import type { RateLimitOptions } from './rate-limit';
+import { SignerError } from './errors';
+
+/** A parsed `HOST:PORT` (`[::1]:443` for IPv6). */
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+/** Tunables of the signer; every field has a default (see {@link DEFAULT_SIGNER_OPTIONS}). */
+export interface SignerOptions {
+  /** How often the store is polled for CA and bundle changes. */
+  pollIntervalMs: number;
+  /** A watch stream with no change re-sends the current bundle this often. */
+  keepaliveMs: number;
+  /** Bound on open WatchTrustBundle streams. */
+  maxWatchStreams: number;
+  /** Max gRPC message size, both directions. */
+  maxMessageBytes: number;
+  rateLimits: RateLimitOptions;
+  /** Lifetime of the signer's own TLS serving certificate; renewed at 2/3 of it. */
+  servingCertTtlSeconds: number;
+  /** Extra SANs for the serving certificate (besides localhost, 127.0.0.1, ::1). */
+  servingSans: { dns: string[]; ips: string[] };
+}
+
+/** Defaults: 1 s poll, 30 s keepalive, 1000 streams, 64 KiB, 20/s per identity (burst 10), 5000/s overall. */
+export const DEFAULT_SIGNER_OPTIONS: SignerOptions = Object.freeze({
+  pollIntervalMs: 1000,
+  keepaliveMs: 30_000,
+  maxWatchStreams: 1000,
+  maxMessageBytes: 64 * 1024,
+  rateLimits: { perIdentity: { perSecond: 20, burst: 10 }, overall: { perSecond: 5000, burst: 5000 } },
+  servingCertTtlSeconds: 24 * 3600,
+  servingSans: { dns: [], ips: [] },
+});
+
+/** What `trustmesh signer` was asked to do, parsed once at the edge. */
+export interface SignerCommandConfig {
+  dir: string;
+  listen: HostPort;
+  adminListen?: HostPort;
+  passphrase?: string;
+  passphraseFile?: string;
+  options: SignerOptions;
+}
+
+export const SIGNER_USAGE =
+  'usage: trustmesh signer --dir D --listen HOST:PORT [--admin-listen HOST:PORT] [--san NAME|IP]... ' +
+  '[--passphrase-file F] [--rate-per-identity N] [--rate-overall N] [--poll-ms N]';
+
+/**
+ * Parses `trustmesh signer` arguments and the environment (only TRUSTMESH_PASSPHRASE is read
+ * here; OTEL_* are handed to telemetry). Throws SignerError ARGS_INVALID naming the bad flag.
+ */
+export function parseSignerArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): SignerCommandConfig {
+  const flags = new Map<string, string[]>();
+  const known = new Set(['--dir', '--listen', '--admin-listen', '--san', '--passphrase-file', '--rate-per-identity', '--rate-overall', '--poll-ms']);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!known.has(name)) throw new SignerError('ARGS_INVALID', `unknown argument ${arg}\n${SIGNER_USAGE}`);
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined || value === '') throw new SignerError('ARGS_INVALID', `${name} needs a value`);
+    flags.set(name, [...(flags.get(name) ?? []), value]);
+  }
+  const one = (name: string): string | undefined => {
+    const v = flags.get(name);
+    if (v && v.length > 1) throw new SignerError('ARGS_INVALID', `${name} given more than once`);
+    return v?.[0];
+  };
+  const dir = one('--dir');
+  const listen = one('--listen');
+  if (!dir) throw new SignerError('ARGS_INVALID', `--dir is required\n${SIGNER_USAGE}`);
+  if (!listen) throw new SignerError('ARGS_INVALID', `--listen is required\n${SIGNER_USAGE}`);
+
+  const sans = { dns: [] as string[], ips: [] as string[] };
+  for (const san of flags.get('--san') ?? []) {
+    if (isIP(san)) sans.ips.push(san);
+    else if (/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(san)) sans.dns.push(san.toLowerCase());
+    else throw new SignerError('ARGS_INVALID', `--san ${san}: not a DNS name or IP address`);
+  }
+  const defaults = DEFAULT_SIGNER_OPTIONS;
+  const perIdentity = positive('--rate-per-identity', one('--rate-per-identity'));
+  const overall = positive('--rate-overall', one('--rate-overall'));
+  const options: SignerOptions = {
+    ...defaults,
+    pollIntervalMs: positive('--poll-ms', one('--poll-ms')) ?? defaults.pollIntervalMs,
+    rateLimits: {
+      perIdentity: perIdentity ? { perSecond: perIdentity, burst: Math.max(1, Math.ceil(perIdentity / 2)) } : defaults.rateLimits.perIdentity,
+      overall: overall ? { perSecond: overall, burst: overall } : defaults.rateLimits.overall,
+    },
+    servingSans: sans,
+  };
+  const adminListen = one('--admin-listen');
+  const passphraseFile = one('--passphrase-file');
+  return {
+    dir,
+    listen: parseHostPort('--listen', listen),
+    ...(adminListen ? { adminListen: parseHostPort('--admin-listen', adminListen) } : {}),
+    ...(passphraseFile ? { passphraseFile } : env.TRUSTMESH_PASSPHRASE ? { passphrase: env.TRUSTMESH_PASSPHRASE } : {}),
+    options,
+  };
+}
+
+/** Parses `HOST:PORT` / `[V6]:PORT`; port 0 means "any free port". Throws ARGS_INVALID. */
+export function parseHostPort(flag: string, text: string): HostPort {
+  const m = /^(?:\[([0-9a-f:.]+)\]|([^:[\]]+)):(\d{1,5})$/i.exec(text);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new SignerError('ARGS_INVALID', `${flag} ${text}: expected HOST:PORT`);
+  return { host: (m[1] ?? m[2]) as string, port };
+}
+
+function positive(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new SignerError('ARGS_INVALID', `${flag} ${text}: expected a positive number`);
+  return n;
+}

@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import { parseCsr, spkiPin, type ParsedCsr } from '@trustmesh/pki';
+import { evaluateSignRequest, type MeshConfig } from '@trustmesh/policy';
+import type { SignRequest, SignResponse } from '@trustmesh/proto';
+import type { Store } from '@trustmesh/store';
+import { startTimer, withSpan, type Tracer } from '@trustmesh/telemetry';
+import type { CaSnapshot, X509Cache } from './ca-snapshot';
+import { SignerError } from './errors';
+import type { IssuerPool } from './issuer-pool';
+import type { SignerMetrics } from './metrics';
+import { verifyPeer } from './peer-auth';
+import type { RateLimiter } from './rate-limit';
+import { mapError, type MappedError } from './status-map';
+
+/** What the Sign handler needs; all long-lived, shared by every call. */
+export interface SignDeps {
+  store: Store;
+  mesh: MeshConfig;
+  now: () => Date;
+  pool: IssuerPool;
+  snapshot: () => CaSnapshot;
+  limiter: RateLimiter;
+  metrics: SignerMetrics;
+  tracer: Tracer;
+  x509: X509Cache;
+  log: (line: string) => void;
+}
+
+/** The caller as the transport saw it. */
+export interface CallerInfo {
+  /** DER of the client certificate presented over mTLS, if any. */
+  peerLeaf?: Buffer;
+  /** Remote address (rate-limit key of last resort). */
+  peerAddress: string;
+}
+
+/** The issuing intermediate must outlive this margin, or the signer refuses to issue. */
+const CA_MIN_REMAINING_MS = 60_000;
+
+/**
+ * Handles one Sign call: rate limit, required fields, CSR parse + signature, policy, then
+ * authentication (bootstrap token, redeemed atomically only once the request is otherwise
+ * acceptable; or the mTLS client certificate, same type and instance), issuance from the type's
+ * active intermediate, and one store transaction recording the certificate and the audit entry.
+ * Every denial is audited too. Resolves with the response or rejects with a {@link MappedError}.
+ */
+export async function handleSign(d: SignDeps, req: SignRequest, caller: CallerInfo): Promise<SignResponse> {
+  const elapsed = startTimer();
+  const now = d.now();
+  const audit: { actor: string; auth: string; details: Record<string, unknown> } = {
+    actor: caller.peerLeaf ? 'mtls:unverified' : 'anonymous',
+    auth: req.bootstrapToken ? 'token' : caller.peerLeaf ? 'mtls' : 'none',
+    details: { serviceType: req.serviceType, instanceId: req.instanceId },
+  };
+  return withSpan(d.tracer, 'trustmesh.v1.CertificateAuthority/Sign', { attributes: { 'trustmesh.service_type': req.serviceType } }, async (span, ctx) => {
+    try {
+      const identityKey = req.serviceType && req.instanceId ? `id:${req.serviceType}/${req.instanceId}` : `peer:${caller.peerAddress}`;
+      d.limiter.take(identityKey, now.getTime());
+      if (req.csr.length === 0) throw new SignerError('FIELD_MISSING', 'csr');
+      if (!req.serviceType) throw new SignerError('FIELD_MISSING', 'service_type');
+      if (!req.instanceId) throw new SignerError('FIELD_MISSING', 'instance_id');
+
+      const { csr, decision } = await withSpan(d.tracer, 'policy', { parent: ctx }, () => {
+        const parsed: ParsedCsr = parseCsr(req.csr);
+        return { csr: parsed, decision: evaluateSignRequest(d.mesh, { serviceType: req.serviceType, instanceId: req.instanceId, csr: parsed }) };
+      });
+
+      await withSpan(d.tracer, 'authenticate', { parent: ctx }, async () => {
+        if (req.bootstrapToken) {
+          const hash = createHash('sha256').update(req.bootstrapToken, 'utf8').digest('hex');
+          const token = await d.store.redeemToken(hash, now, { serviceType: req.serviceType, instanceId: req.instanceId });
+          audit.actor = `token:${token.id}`;
+          audit.details.tokenId = token.id;
+        } else if (caller.peerLeaf) {
+          const peer = verifyPeer(caller.peerLeaf, d.snapshot(), d.mesh, now, d.x509);
+          audit.actor = peer.spiffeId;
+          audit.details.previousSerial = peer.serialHex;
+          if (peer.serviceType !== req.serviceType || peer.instanceId !== req.instanceId) {
+            throw new SignerError('PEER_IDENTITY_MISMATCH', `${peer.spiffeId} asked for ${req.serviceType}/${req.instanceId}`);
+          }
+        } else {
+          throw new SignerError('AUTH_REQUIRED');
+        }
+      });
+
+      const { issued, ca, serial } = await withSpan(d.tracer, 'sign', { parent: ctx }, () => {
+        const active = d.pool.issuerFor(req.serviceType);
+        if (active.record.notAfter.getTime() - now.getTime() < CA_MIN_REMAINING_MS) throw new SignerError('CA_EXPIRING', active.record.id);
+        const leaf = active.issuer.issue({ publicKey: csr.publicKey, sans: decision.sans, now, ttlSeconds: decision.ttlSeconds });
+        // The store keys certificates by lower-case hex serial.
+        return { issued: leaf, ca: active, serial: leaf.serialHex.toLowerCase() };
+      });
+
+      await withSpan(d.tracer, 'store', { parent: ctx }, () =>
+        d.store.transaction(async (s) => {
+          await s.recordIssued({
+            serialHex: serial,
+            serviceType: req.serviceType,
+            instanceId: req.instanceId,
+            spiffeId: decision.spiffeId,
+            sans: decision.sans,
+            caId: ca.issuer.caId,
+            notBefore: issued.notBefore,
+            notAfter: issued.notAfter,
+            spkiPin: spkiPin(csr.publicKey.spkiDer),
+            issuedAt: now,
+          });
+          await s.appendAudit({
+            at: now,
+            actor: audit.actor,
+            action: 'sign',
+            outcome: 'allowed',
+            details: { ...audit.details, auth: audit.auth, serial, caId: ca.issuer.caId, notAfter: issued.notAfter.toISOString() },
+          });
+        }),
+      );
+
+      d.metrics.issued.add(1, { type: req.serviceType, outcome: 'issued', reason: 'OK' });
+      d.metrics.signingSeconds.record(elapsed(), { outcome: 'issued' });
+      span.setAttribute('trustmesh.serial', serial);
+      return {
+        chain: [issued.der, ca.record.certificateDer],
+        caId: ca.issuer.caId,
+        notAfterUnix: Math.floor(issued.notAfter.getTime() / 1000),
+        bundleVersion: d.snapshot().version,
+      };
+    } catch (err) {
+      const mapped = mapError(err);
+      if (mapped.outcome === 'error') d.log(`sign: ${describe(err)}`);
+      await auditDenial(d, now, audit, mapped);
+      // Unknown types would make the label set unbounded: only configured types are labels.
+      const type = d.mesh.types[req.serviceType] ? req.serviceType : 'unknown';
+      d.metrics.issued.add(1, { type, outcome: mapped.outcome, reason: mapped.reason });
+      d.metrics.signingSeconds.record(elapsed(), { outcome: mapped.outcome });
+      throw mapped;
+    }
+  });
+}
+
+async function auditDenial(d: SignDeps, now: Date, audit: { actor: string; auth: string; details: Record<string, unknown> }, m: MappedError): Promise<void> {
+  try {
+    await d.store.appendAudit({
+      at: now,
+      actor: audit.actor,
+      action: 'sign',
+      outcome: m.outcome,
+      reason: m.reason,
+      details: { ...audit.details, auth: audit.auth },
+    });
+  } catch (err) {
+    // The caller is already being refused; a failed audit write must not turn that into success.
+    d.log(`audit append failed: ${describe(err)}`);
+  }
+}
+
+function describe(err: unknown): string {
+  const e = err as { code?: string; message?: string; detail?: string };
+  return [e?.code, e?.message, e?.detail].filter(Boolean).join(': ') || String(err);
+}
