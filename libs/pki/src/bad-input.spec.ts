@@ -40,7 +40,7 @@ function withNonMinimalLength(der: Buffer): Buffer {
 }
 
 function nest(depth: number): Buffer {
-  let b = Buffer.from([0x05, 0x00]);
+  let b: Buffer = Buffer.from([0x05, 0x00]);
   for (let i = 0; i < depth; i++) b = seq(b);
   return b;
 }

@@ -57,7 +57,7 @@ describe.each<[string, KeyAlgorithm, KeyAlgorithm]>([
 
   it('ok/Node X509Certificate, @peculiar/x509 and inspect() agree on every field', async () => {
     const node = new X509Certificate(leaf.der);
-    const pec = new x509.X509Certificate(leaf.der);
+    const pec = new x509.X509Certificate(new Uint8Array(leaf.der));
     const ours = inspect(leaf.der);
     const nodeInter = new X509Certificate(ca.inter);
     expect(node.serialNumber).toBe(leaf.serialHex);
@@ -96,7 +96,7 @@ describe.each<[string, KeyAlgorithm, KeyAlgorithm]>([
     expect(ours.authorityKeyId).toBe(aki);
     expect(aki).toBe(ca.issuer.caId);
     expect(inspect(ca.inter).subjectKeyId).toBe(ca.issuer.caId);
-    expect(await pec.verify({ publicKey: new x509.X509Certificate(ca.inter).publicKey, signatureOnly: true })).toBe(true);
+    expect(await pec.verify({ publicKey: new x509.X509Certificate(new Uint8Array(ca.inter)).publicKey, signatureOnly: true })).toBe(true);
     const rootSummary = inspect(ca.pem.root);
     expect(rootSummary).toMatchObject({ isCa: true, pathLen: 1, subject: 'CN=api root, O=TrustMesh', issuer: 'CN=api root, O=TrustMesh' });
     expect(inspect(ca.inter)).toMatchObject({ isCa: true, pathLen: 0, issuer: 'CN=api root, O=TrustMesh' });

@@ -26,7 +26,7 @@ async function handshake(server: { id: { key: string; cert: string }; trust: str
     s.on('data', () => s.end(`pong:${(s.getPeerCertificate() as tls.PeerCertificate).subjectaltname}`));
   });
   let serverSaw: string | undefined;
-  srv.on('tlsClientError', (err) => (serverSaw = err.code ?? err.message));
+  srv.on('tlsClientError', (err: NodeJS.ErrnoException) => (serverSaw = err.code ?? err.message));
   srv.listen(0, '127.0.0.1');
   await once(srv, 'listening');
   const { port } = srv.address() as AddressInfo;

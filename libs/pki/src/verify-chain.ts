@@ -13,10 +13,10 @@ import { toDer } from './pem';
 
 /** Options of {@link verifyChain}. */
 export interface VerifyChainOptions {
-  /** Leaf first, then intermediates in order; the anchor itself may be left out (usual) or included. */
-  chain: Uint8Array[];
+  /** Leaf first, then intermediates in order (PEM or DER each); the anchor may be left out (usual) or included. */
+  chain: (Uint8Array | string)[];
   /** Trusted certificates (roots, normally). A chain must end at one of them. */
-  anchors: Uint8Array[];
+  anchors: (Uint8Array | string)[];
   /** The instant at which every certificate on the path must be valid. */
   at: Date;
   /** When given, the leaf (and any CA on the path that has an EKU) must allow this purpose. */
@@ -29,7 +29,7 @@ interface Loaded {
   parsed: ParsedCertificate;
 }
 
-function load(input: Uint8Array): Loaded {
+function load(input: Uint8Array | string): Loaded {
   const der = toDer(input, 'CERTIFICATE');
   const parsed = wrapErrors('CERT_MALFORMED', 'chain certificate', () => parseCertificate(der));
   const x509 = wrapErrors('CERT_MALFORMED', 'X509Certificate', () => new X509Certificate(der));
