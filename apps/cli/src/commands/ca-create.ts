@@ -4,31 +4,47 @@ import { CliError } from '../cli-error';
 import { COMMON_OPTIONS } from '../config';
 import { caJson, printCaTable } from '../output';
 import { createCaSet, removeFiles, type NewCaSet } from '../state/ca-factory';
-import { requireType } from '../state/mesh-file';
+import { LAYOUT, statePath } from '../state/layout';
+import { loadMeshFile, readTextFile, requireType, type MeshSource } from '../state/mesh-file';
+import { writeFileAtomic } from '@trustmesh/keystore';
+import type { MeshConfig } from '@trustmesh/policy';
+import type { Store } from '@trustmesh/store';
 import { provenProtection } from '../state/protection';
 import { auditCli, withState } from '../state/session';
 
-export const caCreateCommand = defineCommand<{ type: string }>({
+export const caCreateCommand = defineCommand<{ type: string; config?: string }>({
   path: ['ca', 'create'],
   summary: 'create the CA set (root + intermediate) of a service type added to D/mesh.yaml',
   help: [
     'The type must be in D/mesh.yaml and have no CA set yet (CA_EXISTS). The passphrase must unlock',
     'the existing keys first (KEY_PASSPHRASE_WRONG otherwise), so every key shares one passphrase.',
     'Holds D/.lock while it writes; on failure the new key files are removed and nothing is recorded.',
+    'With --config FILE, the new mesh config (same trust domain, every type that has a CA set still',
+    'present) replaces D/mesh.yaml in the same step; on failure the old mesh.yaml is restored.',
   ].join('\n'),
   args: {
     positionals: [{ name: 'type', describe: 'service type' }],
-    options: { dir: COMMON_OPTIONS.dir, 'passphrase-file': COMMON_OPTIONS['passphrase-file'], json: COMMON_OPTIONS.json },
+    options: {
+      dir: COMMON_OPTIONS.dir,
+      config: { type: 'string', valueName: 'FILE', describe: 'new mesh config that adds the type; replaces D/mesh.yaml' },
+      'passphrase-file': COMMON_OPTIONS['passphrase-file'],
+      json: COMMON_OPTIONS.json,
+    },
   },
-  configure: (args) => ({ type: args.positionals[0] }),
+  configure: (args) => ({ type: args.positionals[0],
+    ...(typeof args.values.config === 'string' ? { config: args.values.config } : {}) }),
   async run(cfg, io) {
     const type = cfg.options.type;
-    return withState(cfg.dir, { lock: true }, async ({ dir, store, mesh }) => {
+    return withState(cfg.dir, { lock: true }, async ({ dir, store, mesh: current }) => {
       let set: NewCaSet | undefined;
+      let restoreMesh: (() => void) | undefined;
       try {
+        const next = cfg.options.config === undefined ? undefined : loadMeshFile(cfg.options.config);
+        const mesh = next ? await checkNewMesh(store, current, next.mesh) : current;
         requireType(mesh, type, false);
         if ((await store.listCas({ serviceType: type })).length > 0) throw new CliError('CA_EXISTS', type);
         const protection = await provenProtection({ dir, store, passphrase: cfg.passphrase, kdf: cfg.kdf, io });
+        if (next) restoreMesh = replaceMesh(dir, next);
         set = await createCaSet({ dir, type, trustDomain: mesh.trustDomain, now: cfg.now, protection });
         const made = set;
         await store.transaction(async (s) => {
@@ -39,6 +55,7 @@ export const caCreateCommand = defineCommand<{ type: string }>({
       } catch (err) {
         // Keys of a CA set that was never recorded are garbage: remove them, then audit the failure.
         if (set) removeFiles(set.files);
+        restoreMesh?.();
         await auditFailure(store, cfg.now, type, err);
         throw err;
       }
@@ -48,6 +65,28 @@ export const caCreateCommand = defineCommand<{ type: string }>({
     });
   },
 });
+
+/**
+ * A replacement mesh config must keep the trust domain and every type that already has a CA
+ * set (else the signer would serve CAs its config no longer knows).
+ */
+async function checkNewMesh(store: Store, current: MeshConfig, next: MeshConfig): Promise<MeshConfig> {
+  if (next.trustDomain !== current.trustDomain) {
+    throw new CliError('TRUST_DOMAIN_MISMATCH', `in force '${current.trustDomain}', new config '${next.trustDomain}'`);
+  }
+  const withCas = new Set((await store.listCas()).map((c) => c.serviceType).filter((t) => t !== 'platform'));
+  const dropped = [...withCas].filter((t) => !Object.prototype.hasOwnProperty.call(next.types, t));
+  if (dropped.length > 0) throw new CliError('CONFIG_INVALID', `the new config drops types that have CA sets: ${dropped.join(', ')}`, { exitCode: 1 });
+  return next;
+}
+
+/** Atomically replaces D/mesh.yaml; returns a function that puts the old text back. */
+function replaceMesh(dir: string, next: MeshSource): () => void {
+  const path = statePath(dir, LAYOUT.mesh);
+  const old = readTextFile(path, 1024 * 1024);
+  writeFileAtomic(path, next.text, { overwrite: true, mode: 0o644 });
+  return () => writeFileAtomic(path, old, { overwrite: true, mode: 0o644 });
+}
 
 async function auditFailure(store: Parameters<typeof auditCli>[0], now: Date, type: string, err: unknown): Promise<void> {
   const code = (err as { code?: unknown }).code;

@@ -39,13 +39,20 @@ export const tokenCreateCommand = defineCommand<TokenCreateOptions>({
   },
   run: (cfg, io) => withState(cfg.dir, { lock: false }, async ({ store, mesh }) => {
     const o = cfg.options;
-    requireType(mesh, o.type, false);
     const t = newToken({ serviceType: o.type, instanceId: o.instanceId, ttlSeconds: o.ttlSeconds, now: cfg.now });
-    await store.transaction(async (s) => {
-      await s.putToken(t.record);
-      await auditCli(s, cfg.now, 'token.create', 'ok', { tokenId: t.record.id, serviceType: o.type,
-        instanceId: o.instanceId, expiresAt: t.record.expiresAt.toISOString() });
-    });
+    try {
+      requireType(mesh, o.type, false);
+      await store.transaction(async (s) => {
+        await s.putToken(t.record);
+        await auditCli(s, cfg.now, 'token.create', 'ok', { tokenId: t.record.id, serviceType: o.type,
+          instanceId: o.instanceId, expiresAt: t.record.expiresAt.toISOString() });
+      });
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      await auditCli(store, cfg.now, 'token.create', 'error', { serviceType: o.type, instanceId: o.instanceId },
+        typeof code === 'string' ? code : 'INTERNAL').catch(() => undefined);
+      throw err;
+    }
     const exp = t.record.expiresAt.toISOString();
     if (cfg.json) {
       io.out(JSON.stringify({ id: t.record.id, secret: t.secret, serviceType: o.type, instanceId: o.instanceId, expiresAt: exp }, null, 2));

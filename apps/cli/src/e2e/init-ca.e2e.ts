@@ -2,7 +2,7 @@
  * init → every chain verified by openssl; ca list/export; ca create for a type added later;
  * key files encrypted; wrong passphrase; refusing an initialized directory.
  */
-import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readKeyFile } from '@trustmesh/keystore';
 import { PASS, baseEnv, cli, errorCode, opensslVerify, pemBlocks, snapshot, tempDir } from './harness';
@@ -131,5 +131,28 @@ describe('init and ca', () => {
       expect(r.stderr).toContain('--force');
     }
     expect(snapshot(state)).toEqual(before);
+  });
+
+  it('ok/ca create --config adds a type and replaces mesh.yaml; bad replacements leave it untouched', () => {
+    const meshPath = join(state, 'mesh.yaml');
+    const cases: [string, string, string][] = [
+      ['other.test', 'api: {}\n  db: {}\n  billing: {}\n  web: {}', 'TRUST_DOMAIN_MISMATCH'],
+      ['example.test', 'api: {}\n  web: {}', 'CONFIG_INVALID'],
+    ];
+    for (const [td, types, want] of cases) {
+      const file = join(tmp.dir, `bad-${want}.yaml`);
+      writeFileSync(file, `trustDomain: ${td}\ntypes:\n  ${types}\n`);
+      const before = readFileSync(meshPath, 'utf8');
+      const r = cli(['ca', 'create', 'web', '--dir', state, '--config', file]);
+      expect([r.code, errorCode(r.stderr)]).toEqual([1, want]);
+      expect(readFileSync(meshPath, 'utf8')).toBe(before);
+    }
+    const good = join(tmp.dir, 'good.yaml');
+    const text = 'trustDomain: example.test\ntypes:\n  api: { dials: [web] }\n  db: {}\n  billing: {}\n  web: { accepts: [api] }\n';
+    writeFileSync(good, text);
+    const r = cli(['ca', 'create', 'web', '--dir', state, '--config', good]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(meshPath, 'utf8')).toBe(text);
+    expect(opensslVerify(tmp.dir, exportPem('web', '--root'), exportPem('web')).ok).toBe(true);
   });
 });
