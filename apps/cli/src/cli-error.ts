@@ -22,7 +22,7 @@ export type CliErrorCode =
   | 'FILE_NOT_FOUND'
   | 'FILE_TOO_LARGE'
   | 'AUDIT_TAMPERED'
-  | 'INIT_FAILED';
+  | 'CA_CERT_INVALID';
 
 const MESSAGES: Readonly<Record<CliErrorCode, string>> = {
   USAGE: 'invalid command line',
@@ -37,7 +37,7 @@ const MESSAGES: Readonly<Record<CliErrorCode, string>> = {
   FILE_NOT_FOUND: 'file not found',
   FILE_TOO_LARGE: 'file is too large',
   AUDIT_TAMPERED: 'the audit log was tampered with',
-  INIT_FAILED: 'init failed; nothing was left in the state directory',
+  CA_CERT_INVALID: 'a CA certificate lacks its subject key identifier or validity',
 };
 
 /** An error of the CLI. `detail` is appended to the fixed message after a colon. */

@@ -16,15 +16,22 @@ import { commandHelp, groupHelp } from './help';
 export async function runCli(argv: readonly string[], env: CliEnv, now: Date, io: CliIo,
   commands: readonly Command<never>[] = COMMANDS): Promise<number> {
   try {
+    // `trustmesh help ca list` is `trustmesh ca list --help`.
+    if (argv[0] === 'help') argv = [...argv.slice(1), '--help'];
     const words = argv.filter((a) => !a.startsWith('-'));
     const match = findCommand(commands, argv);
     if (!match) {
       const group = words.length > 0 && commands.some((c) => c.path.length > 1 && c.path[0] === words[0]) ? [words[0]] : [];
-      const asked = argv.includes('--help') || argv.includes('-h') || words[0] === 'help';
+      const asked = argv.includes('--help') || argv.includes('-h');
       const known = words.length === 0 || (group.length === 1 && words.length === 1);
       if (asked && known) { io.out(groupHelp(commands, group)); return EXIT_OK; }
       io.err(groupHelp(commands, group));
-      throw usageError(words.length === 0 ? 'no command given' : `unknown command '${words.slice(0, group.length + 1).join(' ')}'`);
+      if (words.length === 0) throw usageError('no command given');
+      if (group.length === 1 && words.length === 1) {
+        const subs = commands.filter((c) => c.path[0] === group[0]).map((c) => c.path[1]);
+        throw usageError(`'${group[0]}' needs a subcommand (${subs.join(', ')})`);
+      }
+      throw usageError(`unknown command '${words.slice(0, group.length + 1).join(' ')}'`);
     }
     const [cmd, rest] = match;
     const args = parseCommandArgs(cmd.args, rest);

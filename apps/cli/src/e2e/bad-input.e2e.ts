@@ -18,37 +18,25 @@ beforeAll(() => {
 });
 afterAll(() => tmp.cleanup());
 
+// The full usage table runs in process (run.spec.ts); here the real bin proves the exit codes.
 const usage: { name: string; args: string[] }[] = [
   { name: 'no command', args: [] },
-  { name: 'unknown command', args: ['frobnicate'] },
-  { name: 'unknown subcommand', args: ['ca', 'frobnicate'] },
-  { name: 'group without subcommand', args: ['token'] },
   { name: 'unknown option', args: ['ca', 'list', '--colour'] },
-  { name: 'missing option value', args: ['token', 'create', '--type'] },
   { name: 'missing positional', args: ['ca', 'create'] },
-  { name: 'extra positional', args: ['ca', 'list', 'extra'] },
-  { name: 'repeated option', args: ['ca', 'list', '--dir', 'a', '--dir', 'b'] },
-  { name: '--root and --chain', args: ['ca', 'export', 'api', '--root', '--chain'] },
-  { name: 'token create without --type', args: ['token', 'create'] },
   { name: 'bad ttl', args: ['token', 'create', '--type', 'api', '--ttl', 'forever'] },
-  { name: 'ttl over 7d', args: ['token', 'create', '--type', 'api', '--ttl', '30d'] },
-  { name: 'bad instance id', args: ['token', 'create', '--type', 'api', '--instance', '../x'] },
-  { name: 'bad token id', args: ['token', 'revoke', 'nothex'] },
-  { name: 'bad TRUSTMESH_KDF', args: ['ca', 'list', '--dir', 'x'] },
 ];
-describe('usage errors exit 2', () => {
-  it.each(usage)('fail/$name', ({ name, args }) => {
-    const env = name === 'bad TRUSTMESH_KDF' ? baseEnv({ TRUSTMESH_KDF: 'slow' }) : baseEnv();
-    const r = cli(args.map((a) => (a === 'x' ? state : a)), env);
+describe('usage errors exit 2 from the real process', () => {
+  it.each(usage)('fail/$name', ({ args }) => {
+    const r = cli([...args, ...(args.length > 1 ? ['--dir', state] : [])], baseEnv());
     expect(r.code).toBe(2);
     expect(['USAGE', 'CONFIG_INVALID']).toContain(errorCode(r.stderr));
+    expect(r.stdout).toBe('');
   });
 
-  it('ok/--help on every command and group, exit 0, on stdout', () => {
-    for (const args of [['--help'], ['ca', '--help'], ['init', '--help'], ['ca', 'export', '--help'], ['token', 'create', '--help'],
-      ['cert', 'inspect', '--help'], ['audit', 'verify', '--help'], ['token', 'revoke', '--help']]) {
+  it('ok/--help exits 0 with usage on stdout', () => {
+    for (const args of [['--help'], ['token', 'create', '--help']]) {
       const r = cli(args);
-      expect([args.join(' '), r.code]).toEqual([args.join(' '), 0]);
+      expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/usage: trustmesh/);
     }
   });
