@@ -115,7 +115,8 @@ function migrate(db: Database.Database): void {
  * Opens (creating and migrating when allowed) a TrustMesh SQLite database and returns the
  * connection, configured with WAL (read-write), foreign keys and a busy timeout. A file that is
  * not SQLite or truncated is DB_CORRUPT, another application's SQLite file or a newer schema
- * is DB_FOREIGN; in all those cases the file is left exactly as it was.
+ * is DB_FOREIGN; in all those cases the database file is left byte-for-byte as it was (for a
+ * WAL-mode file, SQLite's read-only inspection may create its usual empty `-wal`/`-shm` files).
  *
  * @throws StoreError DB_MISSING, DB_CORRUPT, DB_FOREIGN, DB_LOCKED, DB_READONLY, DB_ERROR
  */
