@@ -2,7 +2,7 @@
  * Parses `sidecar.yaml` text into a deep-frozen {@link SidecarConfig}. Pure: no file or
  * environment access (the host-name default comes in as a parameter).
  */
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../errors';
 import {
   deepFreeze, duration, hostPort, INSTANCE_RE, integer, IssueList, list, mapping, name, onlyKnown, str,
@@ -24,8 +24,9 @@ const TOP_FIELDS = ['serviceType', 'instanceId', 'signer', 'inbound', 'outbound'
  */
 export function parseConfig(text: string, options: ParseConfigOptions = {}): SidecarConfig {
   const issues = new IssueList();
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
-  for (const e of doc.errors) issues.add(`line ${e.linePos?.[0].line ?? '?'}`, 'YAML_SYNTAX', e.message.split('\n')[0]);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
+  for (const e of doc.errors) issues.add(`line ${lineCounter.linePos(e.pos[0]).line}`, 'YAML_SYNTAX', e.message.split('\n')[0]);
   if (doc.errors.length > 0) throw new ConfigError(issues.items);
 
   const root = mapping(doc.toJS({ maxAliasCount: 10 }), '(document)', issues);

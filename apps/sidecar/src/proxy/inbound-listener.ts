@@ -84,10 +84,10 @@ export async function startInbound(route: InboundRoute, deps: ListenerDeps): Pro
     if (!tls.authorized) return reset(tls, 'CERT_UNTRUSTED', { error: String(tls.authorizationError), subject: cert.subject?.CN });
     const decision = authorizePeer(cert.subjectaltname, snap.trustDomain, route.accept);
     if (!decision.ok) return reset(tls, decision.reason, { peer: decision.id ?? null });
-    forward(tls, decision.id);
+    forward(tls, decision.id, cert.serialNumber?.toLowerCase());
   });
 
-  function forward(tls: TLSSocket, peer: string): void {
+  function forward(tls: TLSSocket, peer: string, serial: string | undefined): void {
     tls.setNoDelay(true);
     tls.pause();
     const local = connect({ host: route.forward.host, port: route.forward.port, allowHalfOpen: true, noDelay: true });
@@ -104,7 +104,7 @@ export async function startInbound(route: InboundRoute, deps: ListenerDeps): Pro
       local.off('error', fail);
       metrics.add('trustmesh_sidecar_connections_total', { ...labels, outcome: 'accepted' });
       metrics.add('trustmesh_sidecar_open_connections', labels, 1);
-      logger.log('info', 'peer_accepted', { ...labels, peer, resumed: tls.isSessionReused() });
+      logger.log('info', 'peer_accepted', { ...labels, peer, serial, resumed: tls.isSessionReused() });
       tracker.trackPair(tls, local);
       splice(tls, local, limits.idleTimeoutMs, (r) => {
         metrics.add('trustmesh_sidecar_open_connections', labels, -1);

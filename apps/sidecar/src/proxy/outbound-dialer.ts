@@ -38,9 +38,16 @@ export interface DialEnv {
   refreshTrust(): Promise<void>;
   /** Counts one fallback of `kind`. */
   fellBack(kind: 'identity' | 'trust_refresh', reason: string): void;
-  readonly sessions: Map<string, Buffer>;
+  /** TLS sessions per identity generation, with the SPIFFE ID verified when each was made. */
+  readonly sessions: Map<string, CachedSession>;
   readonly handshakeTimeoutMs: number;
   readonly now: () => Date;
+}
+
+/** A resumable session and the peer it was verified for (a resumed handshake carries no peer chain). */
+export interface CachedSession {
+  readonly session: Buffer;
+  readonly peer: string;
 }
 
 /** Bytes kept for replay; beyond this the connection simply cannot fall back any more. */
@@ -112,6 +119,7 @@ function attempt(ctx: OutboundContext, env: DialEnv, replay: Replay): Promise<At
   const sessionKey = `${snap?.generation}:${ctx.identity.serialHex}`;
   const trustDomain = snap?.trustDomain ?? ctx.identity.spiffe.trustDomain;
   const local = replay.local;
+  const cached = env.sessions.get(sessionKey);
   return new Promise((resolve) => {
     let settled = false;
     let peerId = '';
@@ -125,7 +133,7 @@ function attempt(ctx: OutboundContext, env: DialEnv, replay: Replay): Promise<At
       host: env.route.connect.host,
       port: env.route.connect.port,
       secureContext: ctx.context,
-      session: env.sessions.get(sessionKey),
+      session: cached?.session,
       allowHalfOpen: true,
       // Verification is read by hand after the handshake so that each failure has a reason.
       rejectUnauthorized: false,
@@ -139,7 +147,9 @@ function attempt(ctx: OutboundContext, env: DialEnv, replay: Replay): Promise<At
     const tls = tlsConnect(options);
     tls.setNoDelay(true);
     // Kept for the socket's whole life: TLS 1.3 tickets may arrive at any time.
-    tls.on('session', (s: Buffer) => env.sessions.set(sessionKey, s));
+    tls.on('session', (session: Buffer) => {
+      if (peerId) env.sessions.set(sessionKey, { session, peer: peerId });
+    });
     const done = (r: Attempt) => {
       if (settled) return;
       settled = true;
@@ -169,9 +179,14 @@ function attempt(ctx: OutboundContext, env: DialEnv, replay: Replay): Promise<At
         if (REFUSALS.has(why)) return done({ kind: 'refused', refusal: why as PeerRefusal, error: why });
         return done({ kind: 'untrusted', error: why });
       }
-      const d = authorizePeer(tls.getPeerCertificate().subjectaltname, trustDomain, [env.route.peerType]);
-      if (!d.ok) return done({ kind: 'refused', refusal: d.reason, error: d.reason });
-      peerId = d.id;
+      if (tls.isSessionReused() && cached) {
+        // Verified (chain and SPIFFE type) when the session was made, under this same generation.
+        peerId = cached.peer;
+      } else {
+        const d = authorizePeer(tls.getPeerCertificate().subjectaltname, trustDomain, [env.route.peerType]);
+        if (!d.ok) return done({ kind: 'refused', refusal: d.reason, error: d.reason });
+        peerId = d.id;
+      }
       clearTimeout(timer);
       timer = setTimeout(commit, PROBATION_MS);
       // In TLS 1.3 the server checks our certificate after our side of the handshake is over, so

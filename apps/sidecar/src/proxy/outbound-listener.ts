@@ -8,7 +8,7 @@ import { formatHostPort, type OutboundRoute } from '../config/types';
 import type { TrustSource } from '../trust/trust-source';
 import type { ListenerDeps, RunningListener } from './inbound-listener';
 import { listen } from './listen';
-import { dialWithFallback } from './outbound-dialer';
+import { dialWithFallback, type CachedSession } from './outbound-dialer';
 import { splice } from './splice';
 
 /** Extra services the outbound side needs. */
@@ -26,7 +26,7 @@ export interface OutboundDeps extends ListenerDeps {
 export async function startOutbound(route: OutboundRoute, deps: OutboundDeps): Promise<RunningListener> {
   const { material, tracker, limits, metrics, logger, trust } = deps;
   const labels = { direction: 'outbound', route: route.name };
-  const sessions = new Map<string, Buffer>();
+  const sessions = new Map<string, CachedSession>();
   const unsubscribe = material.onChange(() => sessions.clear());
   const env = {
     route,
