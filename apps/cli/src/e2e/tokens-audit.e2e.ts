@@ -2,6 +2,7 @@
  * Tokens (create/list/revoke, and used/expired/revoked tokens presented later, redeemed at the
  * store level on the CLI's state dir) and `audit verify` before and after tampering.
  */
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openSqliteStore, type Store } from '@trustmesh/store';
@@ -105,18 +106,26 @@ describe('audit verify', () => {
     }
   });
 
-  it('fail/an edited record is named: AUDIT_TAMPERED, exit 1', async () => {
+  const tampers: { name: string; problem: string; sql: (seq: number) => string }[] = [
+    { name: 'edited', problem: 'edited', sql: (n) => `DROP TRIGGER IF EXISTS audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE seq = ${n};` },
+    { name: 'deleted', problem: 'deleted', sql: (n) => `DROP TRIGGER IF EXISTS audit_log_no_delete; DELETE FROM audit_log WHERE seq = ${n};` },
+    { name: 'two rows swapped', problem: 'reordered', sql: (n) => `DROP TRIGGER IF EXISTS audit_log_no_update;
+      UPDATE audit_log SET seq = -1 WHERE seq = ${n}; UPDATE audit_log SET seq = ${n} WHERE seq = ${n + 1};
+      UPDATE audit_log SET seq = ${n + 1} WHERE seq = -1;` },
+  ];
+  it.each(tampers)('fail/a record $name in the SQLite file is named: AUDIT_TAMPERED, exit 1', async ({ name, problem, sql }) => {
+    const copy = join(tmp.dir, `tamper-${name.replace(/ /g, '-')}`);
+    cpSync(state, copy, { recursive: true });
     const records = await withStore((s) => s.listAudit());
-    const victim = records[2];
-    const db = new Database(join(state, 'trustmesh.db'));
-    db.exec('DROP TRIGGER IF EXISTS audit_log_no_update');
-    db.prepare('UPDATE audit_log SET actor = ? WHERE seq = ?').run('mallory', victim.seq);
+    const victim = records[2].seq;
+    const db = new Database(join(copy, 'trustmesh.db'));
+    db.exec(sql(victim));
     db.close();
-    const r = cli(['audit', 'verify', '--dir', state]);
+    const r = cli(['audit', 'verify', '--dir', copy]);
     expect([r.code, errorCode(r.stderr)]).toEqual([1, 'AUDIT_TAMPERED']);
-    expect(r.stderr).toContain(`record #${victim.seq} was edited`);
-    const j = cli(['audit', 'verify', '--dir', state, '--json']);
+    expect(r.stderr).toMatch(new RegExp(`record #${victim} was ${problem}`));
+    const j = cli(['audit', 'verify', '--dir', copy, '--json']);
     expect(j.code).toBe(1);
-    expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, firstBadSeq: victim.seq, problem: 'edited' });
+    expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, firstBadSeq: victim, problem });
   });
 });
