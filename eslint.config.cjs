@@ -33,10 +33,15 @@ module.exports = [
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.js', '**/*.cjs'],
-    plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-require-imports': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
       '@nx/enforce-module-boundaries': [
         'error',
         {

@@ -4,6 +4,5 @@
  * The `trustmesh` command. Runs the TypeScript sources directly (swc transpile, no build step),
  * so `npx trustmesh ...` works right after `npm ci`.
  */
-// eslint-disable-next-line @nx/enforce-module-boundaries -- no build step: load the workspace's swc hook by path
 require('../../../tools/scripts/register-ts.js').registerTs();
 require('../src/main.ts');

@@ -7,7 +7,6 @@ import { ESLint } from 'eslint';
 
 const root = path.join(__dirname, '..', '..', '..');
 // The workspace's own eslint.config.cjs, passed in (Jest's VM cannot dynamic-import it).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const config = require(path.join(root, 'eslint.config.cjs'));
 const eslint = new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: config });
 
