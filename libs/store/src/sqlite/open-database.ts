@@ -12,6 +12,13 @@ export interface SqliteOpenOptions {
   create?: boolean;
   /** How long to wait for another process's lock before DB_LOCKED. Default 5000 ms. */
   busyTimeoutMs?: number;
+  /**
+   * 'full' (default): every commit is fsynced, so a redeemed token or an audit record survives
+   * power loss. 'normal': WAL is fsynced only at checkpoints; a process crash loses nothing, a
+   * power cut may lose the last commits (the file stays consistent). Measured about 10-20x more
+   * single-record commits per second; for high-rate signers that accept that trade.
+   */
+  synchronous?: 'full' | 'normal';
 }
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
@@ -139,8 +146,8 @@ export function openDatabase(file: string, o: SqliteOpenOptions = {}): Database.
     db.pragma('foreign_keys = ON');
     if (!readonly) {
       db.pragma('journal_mode = WAL');
-      // FULL: a committed CA record or token use survives power loss, not only a crash.
-      db.pragma('synchronous = FULL');
+      // FULL by default: a committed CA record or token use survives power loss, not only a crash.
+      db.pragma(`synchronous = ${o.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
       migrate(db);
     }
     return db;

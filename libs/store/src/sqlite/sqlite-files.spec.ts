@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LATEST_SCHEMA_VERSION, Store, StoreErrorCode, openSqliteStore } from '../index';
 import { at, caRecord, expectStoreError, tokenRecord } from '../testing/fixtures';
+import { openDatabase } from './open-database';
 
 const dir = mkdtempSync(join(tmpdir(), 'tm-store-files-'));
 let n = 0;
@@ -53,6 +54,15 @@ describe('openSqliteStore: files', () => {
     const again = new Database(file, { readonly: true });
     expect(again.prepare('SELECT version, applied_at FROM schema_migrations').all()).toEqual(applied);
     again.close();
+  });
+
+  it('ok/synchronous defaults to FULL (2); normal (1) is opt-in', () => {
+    const file = fresh();
+    for (const [o, want] of [[{}, 2], [{ synchronous: 'normal' as const }, 1], [{ synchronous: 'full' as const }, 2]] as const) {
+      const db = openDatabase(file, o);
+      expect(db.pragma('synchronous', { simple: true })).toBe(want);
+      db.close();
+    }
   });
 
   it('ok/data survives close and reopen', async () => {
