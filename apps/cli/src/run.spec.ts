@@ -54,6 +54,8 @@ describe('usage errors: exit 2, one line with the reason code', () => {
       env: { TRUSTMESH_KDF: 'x' }, want: 'CONFIG_INVALID', mentions: ['TRUSTMESH_KDF', '--passphrase-file', '--types: empty type name'] },
     { name: 'init: bad names reported by policy', argv: ['init', '--trust-domain', 'Bad Domain', '--types', 'API,platform', '--insecure-plaintext-keys'],
       want: 'CONFIG_INVALID', mentions: ['--trust-domain', 'types.API', 'types.platform'] },
+    { name: 'init: short passphrase from the environment', argv: ['init', '--trust-domain', 'example.test', '--types', 'api'],
+      env: { TRUSTMESH_PASSPHRASE: 'short' }, want: 'CONFIG_INVALID', mentions: ['--passphrase-file: the passphrase must have at least 8 characters'] },
     { name: 'unreadable passphrase file', argv: ['init', '--trust-domain', 'example.test', '--types', 'api', '--passphrase-file', '/nonexistent/p'],
       want: 'CONFIG_INVALID', mentions: ['--passphrase-file: cannot read (ENOENT)'] },
   ];

@@ -7,6 +7,9 @@ import { loadMeshFile, renderMeshYaml } from '../state/mesh-file';
 import type { Protection } from '../state/ca-factory';
 import { printCaTable, caJson } from '../output';
 
+/** Same floor as the keystore's KEY_PASSPHRASE_WEAK, checked here so init fails before any work. */
+const MIN_PASSPHRASE_CHARS = 8;
+
 interface InitOptions {
   /** --config FILE, or the mesh built from --trust-domain/--types. */
   source: { kind: 'file'; file: string } | { kind: 'inline'; mesh: MeshConfig };
@@ -40,9 +43,10 @@ export const initCommand = defineCommand<InitOptions>({
     const file = typeof v.config === 'string' ? v.config : undefined;
     const td = typeof v['trust-domain'] === 'string' ? v['trust-domain'] : undefined;
     const types = typeof v.types === 'string' ? v.types : undefined;
-    if (!ctx.insecurePlaintextKeys && ctx.passphrase === undefined) {
-      issues.push({ where: '--passphrase-file', message: 'a passphrase is required (or TRUSTMESH_PASSPHRASE; --insecure-plaintext-keys for development)' });
-    }
+    // An unreadable or empty --passphrase-file was already reported; plaintext mode needs none.
+    const passphraseIssue = issues.some((i) => i.where === '--passphrase-file') || ctx.insecurePlaintextKeys
+      ? undefined : checkPassphrase(ctx.passphrase);
+    if (passphraseIssue) issues.push({ where: '--passphrase-file', message: passphraseIssue });
     if (file !== undefined && (td !== undefined || types !== undefined)) {
       issues.push({ where: '--config', message: 'cannot be combined with --trust-domain/--types' });
       return { source: { kind: 'file', file } };
@@ -80,6 +84,12 @@ export const initCommand = defineCommand<InitOptions>({
     return 0;
   },
 });
+
+function checkPassphrase(p: string | undefined): string | undefined {
+  if (p === undefined) return 'a passphrase is required (or TRUSTMESH_PASSPHRASE; --insecure-plaintext-keys for development)';
+  if (p.normalize('NFC').length < MIN_PASSPHRASE_CHARS) return `the passphrase must have at least ${MIN_PASSPHRASE_CHARS} characters`;
+  return undefined;
+}
 
 function inlineMesh(td: string, types: string, issues: ConfigIssue[]): MeshConfig {
   const names = types.split(',').map((t) => t.trim());

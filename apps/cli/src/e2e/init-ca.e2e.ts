@@ -108,6 +108,9 @@ describe('init and ca', () => {
     for (const k of Object.keys(before).filter((k) => !k.startsWith('trustmesh.db'))) expect(after[k]).toBe(before[k]);
     expect(Object.keys(after).filter((k) => k.endsWith('.key')).sort()).toEqual(Object.keys(before).filter((k) => k.endsWith('.key')).sort());
     expect(caList().some((c) => c.serviceType === 'billing')).toBe(false);
+    const none = cli(['ca', 'create', 'billing', '--dir', state], baseEnv());
+    expect([none.code, errorCode(none.stderr)]).toEqual([1, 'KEY_PASSPHRASE_REQUIRED']);
+    expect(Object.keys(snapshot(state)).filter((k) => k.endsWith('.key')).sort()).toEqual(Object.keys(before).filter((k) => k.endsWith('.key')).sort());
   });
 
   it('ok/ca create for a type added to mesh.yaml later; openssl verifies it; CA_EXISTS the second time', () => {
