@@ -143,7 +143,8 @@ export interface Store {
   /**
    * Runs `fn` in one transaction: every write through `s` commits together, or none does if
    * `fn` throws (the error is rethrown as is). Nested calls on `s` are savepoints. `s` must not
-   * be used after `fn` settles (STORE_CLOSED).
+   * be used after `fn` settles (STORE_CLOSED). Calls on the outer store made from inside `fn`
+   * join the transaction (instead of waiting for it to end, which would never happen).
    */
   transaction<T>(fn: (s: Store) => Promise<T>): Promise<T>;
   /** Closes the store; later calls fail with STORE_CLOSED. Idempotent. */

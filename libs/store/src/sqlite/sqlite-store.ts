@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { StoreError } from '../errors';
 import {
   AuditEntry, AuditRecord, AuditVerifyResult, CaRecord, CaRole, CaState, IssuedCertRecord, StatusReportRecord, Store,
@@ -19,6 +20,9 @@ interface Shared {
   savepoints: number;
 }
 
+/** The transaction view whose callback is running in the current async context, if any. */
+const txContext = new AsyncLocalStorage<SqliteStore>();
+
 /**
  * Store over one better-sqlite3 connection. better-sqlite3 is synchronous, so each call runs
  * to completion on its own; the queue only matters for `transaction`, whose callback awaits:
@@ -32,7 +36,20 @@ class SqliteStore implements Store {
     return new SqliteStore({ db, closed: false, tail: Promise.resolve(), savepoints: 0 });
   }
 
+  /**
+   * The open transaction view when this (outer) store is called from inside its own
+   * transaction callback. Such calls join the transaction: queueing them behind it would wait
+   * forever, since the transaction cannot end before its callback does.
+   */
+  private joined(): SqliteStore | undefined {
+    if (this.view) return undefined;
+    const v = txContext.getStore();
+    return v && v.shared === this.shared && v.view?.open ? v : undefined;
+  }
+
   private run<T>(what: string, op: (db: Database.Database) => T): Promise<T> {
+    const joined = this.joined();
+    if (joined) return joined.run(what, op);
     if (this.view) {
       if (!this.view.open || this.shared.closed) return Promise.reject(new StoreError('STORE_CLOSED', 'transaction has ended'));
       return new Promise<T>((resolve) => resolve(op(this.shared.db))).catch((err) => {
@@ -76,6 +93,8 @@ class SqliteStore implements Store {
   setMeta(key: string, value: string) { return this.run('setMeta', (db) => rec.setMeta(db, key, value)); }
 
   transaction<T>(fn: (s: Store) => Promise<T>): Promise<T> {
+    const joined = this.joined();
+    if (joined) return joined.transaction(fn);
     if (this.view) return this.nested(fn);
     return this.enqueue(async () => {
       if (this.shared.closed) throw new StoreError('STORE_CLOSED');
@@ -86,8 +105,9 @@ class SqliteStore implements Store {
         throw toStoreError(err, 'begin transaction');
       }
       const view = { open: true };
+      const viewStore = new SqliteStore(this.shared, view);
       try {
-        const result = await fn(new SqliteStore(this.shared, view));
+        const result = await txContext.run(viewStore, () => fn(viewStore));
         view.open = false;
         db.exec('COMMIT');
         return result;
@@ -120,7 +140,7 @@ class SqliteStore implements Store {
   }
 
   close(): Promise<void> {
-    if (this.view) return Promise.reject(new StoreError('STORE_CLOSED', 'close the store, not the transaction'));
+    if (this.view || this.joined()) return Promise.reject(new StoreError('STORE_CLOSED', 'close the store, not the transaction'));
     return this.enqueue(async () => {
       if (this.shared.closed) return;
       this.shared.closed = true;

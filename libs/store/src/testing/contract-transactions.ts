@@ -80,6 +80,27 @@ export function describeTransactionsContract(open: () => Promise<Store>): void {
       expect(await s.getMeta('outside')).toBe('1');
     });
 
+    it('ok/calls on the outer store from inside the callback join the transaction', async () => {
+      await expect(
+        s.transaction(async () => {
+          await s.setMeta('joined', '1');
+          await s.transaction(async (inner) => inner.setMeta('joined-nested', '1'));
+          expect(await s.getMeta('joined')).toBe('1');
+          throw new Error('abort');
+        }),
+      ).rejects.toThrow('abort');
+      expect(await s.getMeta('joined')).toBeNull();
+      expect(await s.getMeta('joined-nested')).toBeNull();
+    });
+
+    it('fail/closing the store from inside a transaction is STORE_CLOSED, and the store stays usable', async () => {
+      await s.transaction(async () => {
+        await expectStoreError(s.close(), 'STORE_CLOSED');
+      });
+      await s.setMeta('after', '1');
+      expect(await s.getMeta('after')).toBe('1');
+    });
+
     it('fail/the transaction store is closed once the transaction ends', async () => {
       let kept: Store | undefined;
       await s.transaction(async (t) => {
