@@ -40,7 +40,9 @@ export function passphraseBytes(passphrase: string | Uint8Array): Buffer {
  */
 export async function sealPkcs8(pkcs8Der: Uint8Array, passphrase: string | Uint8Array, kdf: KdfParams): Promise<string> {
   const pass = passphraseBytes(passphrase);
-  if (pass.length < MIN_PASSPHRASE_CHARS) throw new KeystoreError('KEY_PASSPHRASE_WEAK');
+  // Count characters (code points) for text, bytes for binary passphrases.
+  const size = typeof passphrase === 'string' ? [...passphrase.normalize('NFC')].length : pass.length;
+  if (size < MIN_PASSPHRASE_CHARS) throw new KeystoreError('KEY_PASSPHRASE_WEAK');
   const header: Header = { v: 1, kdf: validateKdfParams(kdf), salt: randomBytes(16).toString('base64'),
     cipher: 'aes-256-gcm', iv: randomBytes(12).toString('base64') };
   const derived = await deriveKey(pass, Buffer.from(header.salt, 'base64'), header.kdf);
