@@ -143,4 +143,41 @@ describe('inbound', () => {
     for (const s of open) s.destroy();
     await waitFor(() => side.sidecar.tracker.size === 0, 2000, 'slots released');
   });
+
+  it('ok/clients that reset right after the handshake leave no trace and no crash', async () => {
+    const clients = await Promise.all(Array.from({ length: 20 }, () =>
+      tlsDial(side.ports.sql, { identity: issueTestIdentity(api, { now }), roots: [db.root] })));
+    for (const c of clients) {
+      c.write('bye');
+      c.destroy();
+    }
+    await waitFor(() => side.sidecar.tracker.size === 0, 2000, 'slots released');
+    const ok = await tlsDial(side.ports.sql, { identity: issueTestIdentity(api, { now }), roots: [db.root] });
+    ok.end('alive');
+    expect((await collect(ok)).data.toString()).toBe('alive');
+  });
+
+  it('ok/idle timeout closes a connection with no traffic either way', async () => {
+    const extra = await startTestSidecar({
+      serviceType: 'db',
+      yaml: `inbound:\n  - { name: idle, listen: 127.0.0.1:0, forward: 127.0.0.1:${echo.port}, accept: [api] }\nlimits: { idleTimeout: 200ms, drainTimeout: 100ms }`,
+      identity: issueTestIdentity(db, { now }),
+      bundle: bundleOf(1, [db, api]),
+    });
+    try {
+      const s = await tlsDial(extra.ports.idle, { identity: issueTestIdentity(api, { now }), roots: [db.root] });
+      // Traffic every 100 ms keeps it open past the timeout…
+      for (let i = 0; i < 4; i += 1) {
+        s.write('k');
+        expect((await readBytes(s, 1)).toString()).toBe('k');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // …then silence closes it.
+      const started = Date.now();
+      await collect(s, 2000);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    } finally {
+      await extra.stop();
+    }
+  });
 });

@@ -78,6 +78,9 @@ export async function startInbound(route: InboundRoute, deps: ListenerDeps): Pro
   });
 
   server.on('secureConnection', (tls: TLSSocket) => {
+    // From here on errors are ours to handle (a reset client must never crash the process);
+    // splice tears both sides down on error, and before it a close is handled in forward().
+    tls.on('error', ignore);
     const cert = tls.getPeerCertificate();
     const hasCert = cert !== null && typeof cert === 'object' && Object.keys(cert).length > 0;
     if (!hasCert) return reset(tls, 'NO_PEER_CERTIFICATE');
@@ -99,9 +102,13 @@ export async function startInbound(route: InboundRoute, deps: ListenerDeps): Pro
       // would otherwise wait for a client that has nothing left to say.
       tls.destroySoon();
     };
+    const abandon = () => local.destroy();
     local.once('error', fail);
+    tls.once('close', abandon);
     local.once('connect', () => {
       local.off('error', fail);
+      tls.off('close', abandon);
+      if (tls.destroyed) return void local.destroy();
       metrics.add('trustmesh_sidecar_connections_total', { ...labels, outcome: 'accepted' });
       metrics.add('trustmesh_sidecar_open_connections', labels, 1);
       logger.log('info', 'peer_accepted', { ...labels, peer, serial, resumed: tls.isSessionReused() });
@@ -139,6 +146,10 @@ export async function startInbound(route: InboundRoute, deps: ListenerDeps): Pro
       server.close(() => resolve());
     }),
   };
+}
+
+function ignore(): void {
+  // Errors are acted upon through 'close' and the splice's own handler.
 }
 
 /** The raw TCP socket under a server-side TLS socket (`_parent`, not in Node's typings). */
