@@ -64,7 +64,8 @@ export function validateMeshConfig(raw: unknown): { config?: MeshConfig; issues:
       const nameProblem = serviceTypeNameProblem(name);
       if (nameProblem) add(['types', name], `bad type name: ${nameProblem}`);
       const policy = validateType(name, body, trustDomain, add);
-      if (policy) types[name] = policy;
+      // Only valid names become keys (never `__proto__` and the like).
+      if (policy && !nameProblem) types[name] = policy;
     }
     checkMatrix(raw.types, add);
   }

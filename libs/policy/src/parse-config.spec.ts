@@ -63,6 +63,13 @@ types:
     expect(mesh.types.cache).toMatchObject({ accepts: [], dials: [], leafTtlSeconds: 86400 });
   });
 
+  it('ok/a type named like an Object.prototype member is an ordinary own key', () => {
+    const mesh = parseMeshConfig('trustDomain: t.test\ntypes:\n  constructor: {}\n');
+    expect(Object.keys(mesh.types)).toEqual(['constructor']);
+    expect(mesh.types.constructor.name).toBe('constructor');
+    expect(Object.getPrototypeOf(mesh.types)).toBe(Object.prototype);
+  });
+
   it('ok/a type may talk to itself when both ends say so', () => {
     const mesh = parseMeshConfig('trustDomain: t.test\ntypes:\n  peer: { accepts: [peer], dials: [peer] }\n');
     expect(mesh.types.peer.dials).toEqual(['peer']);
@@ -86,6 +93,10 @@ types:
       { path: 'types.platform', message: /reserved/, line: 3 },
       { path: 'types.Api', message: /\[a-z\]/, line: 4 },
       { path: 'types.admin', message: /reserved/, line: 5 },
+    ]],
+    ['fail/__proto__ as a type name', 'trustDomain: a.test\ntypes:\n  __proto__: { dials: [x] }\n  api: {}\n', [
+      { path: 'types.__proto__', message: /\[a-z\]/ },
+      { path: 'types.__proto__.dials[0]', message: /unknown type 'x'/ },
     ]],
     ['fail/name too long', `trustDomain: a.test\ntypes:\n  ${'a'.repeat(32)}: {}\n`, [{ path: `types.${'a'.repeat(32)}`, message: /\[a-z\]/ }]],
     ['fail/unknown type field', 'trustDomain: a.test\ntypes:\n  a: { dialz: [b] }\n', [{ path: 'types.a.dialz', message: /unknown field/, line: 3 }]],

@@ -35,6 +35,7 @@ export interface CaRecord {
 
 /** A leaf certificate the signer issued. Unique per (caId, serialHex). */
 export interface IssuedCertRecord {
+  /** Lower-case hex (libs/pki gives upper case: lower-case it before storing). */
   serialHex: string;
   serviceType: string;
   instanceId: string;
