@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { StoreError } from '../errors';
-import { BOOTSTRAP_SQL, LATEST_SCHEMA_VERSION, MARKER_APP, MARKER_TABLE, MIGRATIONS } from './migrations';
+import { BOOTSTRAP_SQL, LATEST_SCHEMA_VERSION, MARKER_APP, MARKER_TABLE, MIGRATIONS, Migration } from './migrations';
 import { toStoreError } from './sqlite-errors';
 
 /** Options of openSqliteStore. */
@@ -94,8 +94,15 @@ function inspectDatabase(file: string, busyTimeoutMs: number): number {
   }
 }
 
-/** Applies BOOTSTRAP_SQL (on a fresh file) and every pending migration, under one write lock. */
-function migrate(db: Database.Database): void {
+/**
+ * Applies BOOTSTRAP_SQL (on a fresh file) and every pending migration of `migrations`, all in
+ * one IMMEDIATE transaction: either the schema reaches the newest version or nothing changes.
+ * Exported for the migration tests; openDatabase always passes MIGRATIONS.
+ *
+ * @throws StoreError DB_FOREIGN (tables but no marker, or a newer recorded version)
+ */
+export function applyMigrations(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): void {
+  const latest = migrations[migrations.length - 1].version;
   // IMMEDIATE: two processes initializing one fresh file serialize here; the second then sees
   // the marker and applies nothing.
   db.transaction(() => {
@@ -107,10 +114,10 @@ function migrate(db: Database.Database): void {
       db.prepare(`INSERT INTO ${MARKER_TABLE} (id, app, created_at) VALUES (1, ?, ?)`).run(MARKER_APP, Date.now());
     }
     const { v } = db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number };
-    if (v > LATEST_SCHEMA_VERSION) {
-      throw new StoreError('DB_FOREIGN', `schema version ${v} is newer than this build knows (${LATEST_SCHEMA_VERSION})`);
+    if (v > latest) {
+      throw new StoreError('DB_FOREIGN', `schema version ${v} is newer than this build knows (${latest})`);
     }
-    for (const m of MIGRATIONS) {
+    for (const m of migrations) {
       if (m.version <= v) continue;
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
@@ -148,7 +155,7 @@ export function openDatabase(file: string, o: SqliteOpenOptions = {}): Database.
       db.pragma('journal_mode = WAL');
       // FULL by default: a committed CA record or token use survives power loss, not only a crash.
       db.pragma(`synchronous = ${o.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-      migrate(db);
+      applyMigrations(db);
     }
     return db;
   } catch (err) {
