@@ -23,3 +23,4 @@ export { startOutbound, type OutboundDeps } from './proxy/outbound-listener';
 export { dialWithFallback, PROBATION_MS, REPLAY_LIMIT, type DialFailure, type DialOutcome } from './proxy/outbound-dialer';
 export { splice, type SpliceResult } from './proxy/splice';
 export { startSidecar, type RunningSidecar, type SidecarOptions } from './sidecar';
+export { exitOnSignals, type SignalOptions } from './signals';

@@ -11,6 +11,7 @@ export class ConnectionTracker {
   private readonly open = new Set<Socket>();
   private readonly waiters = new Set<() => void>();
   private readonly pairs = new Set<readonly [Socket, Socket]>();
+  private readonly active = new WeakSet<Socket>();
 
   constructor(readonly max: number) {}
 
@@ -33,6 +34,11 @@ export class ConnectionTracker {
     return true;
   }
 
+  /** Marks an admitted socket as carrying traffic (handshake done, peer accepted). */
+  activate(socket: Socket): void {
+    this.active.add(socket);
+  }
+
   /** Registers a proxied pair so {@link bufferedBytes} can see it; forgotten when `a` closes. */
   trackPair(a: Socket, b: Socket): void {
     const pair = [a, b] as const;
@@ -51,10 +57,12 @@ export class ConnectionTracker {
   }
 
   /**
-   * Resolves once every tracked connection has closed, or after `timeoutMs`, when the rest are
-   * destroyed. Resolves with the number of connections that had to be destroyed.
+   * Destroys at once the connections still in their handshake or dial (they carry no traffic
+   * yet), then resolves once every active connection has closed, or after `timeoutMs`, when the
+   * rest are destroyed. Resolves with the number of active connections that had to be cut.
    */
   drain(timeoutMs: number): Promise<number> {
+    for (const s of [...this.open]) if (!this.active.has(s)) s.destroy();
     if (this.open.size === 0) return Promise.resolve(0);
     return new Promise((resolve) => {
       const done = () => {

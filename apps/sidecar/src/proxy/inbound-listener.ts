@@ -109,6 +109,7 @@ export async function startInbound(route: InboundRoute, deps: ListenerDeps): Pro
       local.off('error', fail);
       tls.off('close', abandon);
       if (tls.destroyed) return void local.destroy();
+      tracker.activate(parentOf(tls) ?? tls);
       metrics.add('trustmesh_sidecar_connections_total', { ...labels, outcome: 'accepted' });
       metrics.add('trustmesh_sidecar_open_connections', labels, 1);
       logger.log('info', 'peer_accepted', { ...labels, peer, serial, resumed: tls.isSessionReused() });

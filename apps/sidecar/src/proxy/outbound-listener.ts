@@ -58,6 +58,7 @@ export async function startOutbound(route: OutboundRoute, deps: OutboundDeps): P
         r.tls.destroy();
         return;
       }
+      tracker.activate(local);
       metrics.add('trustmesh_sidecar_connections_total', { ...labels, outcome: 'accepted' });
       metrics.add('trustmesh_sidecar_open_connections', labels, 1);
       logger.log('info', 'peer_accepted', { ...labels, peer: r.peer, serial: r.identity.serialHex, resumed: r.resumed });
