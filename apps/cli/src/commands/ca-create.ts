@@ -1,14 +1,12 @@
 /** `trustmesh ca create <type>`: the CA set of a type added to the mesh config after init. */
+import type { Store } from '@trustmesh/store';
 import { defineCommand } from '../command';
 import { CliError } from '../cli-error';
 import { COMMON_OPTIONS } from '../config';
 import { caJson, printCaTable } from '../output';
 import { createCaSet, removeFiles, type NewCaSet } from '../state/ca-factory';
-import { LAYOUT, statePath } from '../state/layout';
-import { loadMeshFile, readTextFile, requireType, type MeshSource } from '../state/mesh-file';
-import { writeFileAtomic } from '@trustmesh/keystore';
-import type { MeshConfig } from '@trustmesh/policy';
-import type { Store } from '@trustmesh/store';
+import { loadMeshFile, requireType } from '../state/mesh-file';
+import { checkNewMesh, replaceMesh } from '../state/mesh-update';
 import { provenProtection } from '../state/protection';
 import { auditCli, withState } from '../state/session';
 
@@ -66,29 +64,7 @@ export const caCreateCommand = defineCommand<{ type: string; config?: string }>(
   },
 });
 
-/**
- * A replacement mesh config must keep the trust domain and every type that already has a CA
- * set (else the signer would serve CAs its config no longer knows).
- */
-async function checkNewMesh(store: Store, current: MeshConfig, next: MeshConfig): Promise<MeshConfig> {
-  if (next.trustDomain !== current.trustDomain) {
-    throw new CliError('TRUST_DOMAIN_MISMATCH', `in force '${current.trustDomain}', new config '${next.trustDomain}'`);
-  }
-  const withCas = new Set((await store.listCas()).map((c) => c.serviceType).filter((t) => t !== 'platform'));
-  const dropped = [...withCas].filter((t) => !Object.prototype.hasOwnProperty.call(next.types, t));
-  if (dropped.length > 0) throw new CliError('CONFIG_INVALID', `the new config drops types that have CA sets: ${dropped.join(', ')}`, { exitCode: 1 });
-  return next;
-}
-
-/** Atomically replaces D/mesh.yaml; returns a function that puts the old text back. */
-function replaceMesh(dir: string, next: MeshSource): () => void {
-  const path = statePath(dir, LAYOUT.mesh);
-  const old = readTextFile(path, 1024 * 1024);
-  writeFileAtomic(path, next.text, { overwrite: true, mode: 0o644 });
-  return () => writeFileAtomic(path, old, { overwrite: true, mode: 0o644 });
-}
-
-async function auditFailure(store: Parameters<typeof auditCli>[0], now: Date, type: string, err: unknown): Promise<void> {
+async function auditFailure(store: Store, now: Date, type: string, err: unknown): Promise<void> {
   const code = (err as { code?: unknown }).code;
   try {
     await auditCli(store, now, 'ca.create', 'error', { serviceType: type }, typeof code === 'string' ? code : 'INTERNAL');
