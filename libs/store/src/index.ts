@@ -15,5 +15,5 @@ export type { SqliteOpenOptions } from './sqlite/open-database';
 export { LATEST_SCHEMA_VERSION } from './sqlite/migrations';
 export { ZERO_HASH, auditRecordHash, canonicalJson } from './audit/canonical';
 export type { AuditRow } from './audit/canonical';
-export { verifyAuditChain } from './audit/verify-chain';
+export { scanAuditChain, verifyAuditChain } from './audit/verify-chain';
 export type { AuditHead } from './audit/verify-chain';

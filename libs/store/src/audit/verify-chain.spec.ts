@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { AuditRow, ZERO_HASH, auditRecordHash } from './canonical';
-import { AuditHead, verifyAuditChain } from './verify-chain';
+import { AuditHead, scanAuditChain, verifyAuditChain } from './verify-chain';
 
 /** A valid chain of `n` rows and its head. */
 function chain(n: number): { rows: AuditRow[]; head: AuditHead } {
@@ -53,6 +53,7 @@ describe('verifyAuditChain (property: any single tamper is named)', () => {
         if (name === 'swap' && j === k) j = k === n ? 1 : k + 1;
         const t = TAMPERS[name](rows, k, j);
         const got = verifyAuditChain(t.rows, head);
+        expect(scanAuditChain(t.rows, head).intact).toBe(false);
         expect(got).toEqual({ ok: false, count: t.rows.length, firstBadSeq: t.firstBadSeq, problem: t.problem });
       }),
       { numRuns: 60 },
@@ -64,6 +65,7 @@ describe('verifyAuditChain (property: any single tamper is named)', () => {
       fc.property(fc.integer({ min: 0, max: 40 }), (n) => {
         const { rows, head } = chain(n);
         expect(verifyAuditChain(rows, n === 0 ? null : head)).toEqual({ ok: true, count: n });
+        expect(scanAuditChain(rows, n === 0 ? null : head)).toEqual({ intact: true, count: n });
       }),
       { numRuns: 20 },
     );

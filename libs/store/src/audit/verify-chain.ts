@@ -69,3 +69,24 @@ function originalSeq(r: AuditRow, maxSeq: number): number | null {
   }
   return null;
 }
+
+/**
+ * One streaming pass with O(1) memory: whether `rows` (in seq order) form an intact chain that
+ * ends at `head`. Stops at the first anomaly (leaving the iterator closed), so a store can scan a
+ * large log cheaply and load it whole only when it must classify a problem (verifyAuditChain).
+ */
+export function scanAuditChain(rows: Iterable<AuditRow>, head: AuditHead | null): { intact: boolean; count: number } {
+  const h = head ?? { seq: 0, hash: ZERO_HASH };
+  let expectedSeq = 1;
+  let expectedPrev = ZERO_HASH;
+  for (const r of rows) {
+    if (r.seq !== expectedSeq || r.prevHash !== expectedPrev || auditRecordHash(r) !== r.hash) {
+      return { intact: false, count: expectedSeq - 1 };
+    }
+    expectedPrev = r.hash;
+    expectedSeq++;
+  }
+  const count = expectedSeq - 1;
+  return { intact: count === h.seq && (count === 0 || expectedPrev === h.hash), count };
+}
+

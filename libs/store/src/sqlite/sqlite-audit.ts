@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { ZERO_HASH, auditRecordHash } from '../audit/canonical';
-import { verifyAuditChain } from '../audit/verify-chain';
+import { AuditRow, ZERO_HASH, auditRecordHash } from '../audit/canonical';
+import { scanAuditChain, verifyAuditChain } from '../audit/verify-chain';
 import { StoreError } from '../errors';
 import { AuditEntry, AuditRecord, AuditVerifyResult } from '../types';
 import { checkAuditEntry } from '../validate';
@@ -40,8 +40,19 @@ export function listAudit(db: Database.Database, f: { afterSeq?: number; limit?:
   return rows.map(auditFromRow);
 }
 
+/** Streams the log once (O(1) memory); only a log that fails is loaded whole to classify the problem. */
 export function verifyAudit(db: Database.Database): AuditVerifyResult {
-  const rows = (db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as AuditDbRow[]).map(auditRowFromDb);
-  const head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined;
-  return verifyAuditChain(rows, head ?? null);
+  // One read transaction, so the scan, the head and the fallback load see the same snapshot.
+  return db.transaction(() => {
+    const head = (db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined) ?? null;
+    const select = db.prepare('SELECT * FROM audit_log ORDER BY seq');
+    const scan = scanAuditChain(mapRows(select.iterate() as IterableIterator<AuditDbRow>), head);
+    if (scan.intact) return { ok: true, count: scan.count } as const;
+    return verifyAuditChain((select.all() as AuditDbRow[]).map(auditRowFromDb), head);
+  }).deferred();
+}
+
+function* mapRows(rows: IterableIterator<AuditDbRow>): Generator<AuditRow> {
+  // Breaking out of the consumer's for..of closes this generator, which closes the statement.
+  for (const r of rows) yield auditRowFromDb(r);
 }
