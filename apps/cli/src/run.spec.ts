@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeError, CliError } from './cli-error';
 import { COMMANDS } from './commands';
+import { COMMON_OPTIONS, buildConfig } from './config';
 import { runCli } from './run';
 
 interface Captured { code: number; out: string; err: string }
@@ -104,5 +105,34 @@ describe('describeError', () => {
     { name: 'a lowercase code is not trusted', err: Object.assign(new Error('enoent'), { code: 'ENOENT' }), line: 'trustmesh: ENOENT: enoent', exit: 1 },
   ])('ok/$name', ({ err, line, exit }) => {
     expect(describeError(err)).toEqual({ line, exitCode: exit });
+  });
+});
+
+describe('buildConfig', () => {
+  it('ok/the config is deep-frozen and read once from argv and env', () => {
+    const spec = { positionals: [], options: { dir: COMMON_OPTIONS.dir, 'passphrase-file': COMMON_OPTIONS['passphrase-file'] } };
+    const now = new Date('2026-11-24T00:00:00Z');
+    const cfg = buildConfig(spec, { values: { dir: 'rel/state' }, positionals: [] },
+      { TRUSTMESH_PASSPHRASE: 'from the env 123', TRUSTMESH_KDF: 'fast' }, now, () => ({ nested: { list: [1] } }));
+    expect(cfg).toMatchObject({ dir: join(process.cwd(), 'rel/state'), passphrase: 'from the env 123', kdf: { N: 1024 }, now });
+    expect(Object.isFrozen(cfg)).toBe(true);
+    expect(Object.isFrozen(cfg.options.nested.list)).toBe(true);
+    expect(Object.isFrozen(cfg.warnings)).toBe(true);
+    expect(cfg.warnings).toEqual(['TRUSTMESH_KDF=fast: key files get a weak KDF (scrypt N=2^10); tests only']);
+  });
+
+  it('ok/--passphrase-file wins over the environment; only its first line counts', () => {
+    const p = join(tmp, 'pass');
+    writeFileSync(p, 'from the file 123\r\nignored\n');
+    const spec = { positionals: [], options: { 'passphrase-file': COMMON_OPTIONS['passphrase-file'] } };
+    const cfg = buildConfig(spec, { values: { 'passphrase-file': p }, positionals: [] },
+      { TRUSTMESH_PASSPHRASE: 'from the env 123' }, new Date(0), () => ({}));
+    expect(cfg.passphrase).toBe('from the file 123');
+  });
+
+  it('ok/commands without --passphrase-file never see TRUSTMESH_PASSPHRASE', () => {
+    const cfg = buildConfig({ positionals: [], options: {} }, { values: {}, positionals: [] },
+      { TRUSTMESH_PASSPHRASE: 'from the env 123' }, new Date(0), () => ({}));
+    expect(cfg.passphrase).toBeUndefined();
   });
 });
