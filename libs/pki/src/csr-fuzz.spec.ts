@@ -3,7 +3,8 @@
  * duplication) never make parseCsr throw anything but a PkiError, and never hang.
  */
 import fc from 'fast-check';
-import { buildCsr, generateKeyPair, parseCsr, PkiError } from './index';
+import { buildCsr, generateKeyPair, inspect, parseCsr, PkiError } from './index';
+import { makeCaSet, T0 } from './testing/fixtures';
 import { opensslOk, readFileSync, tempDir } from './testing/openssl';
 
 const RUNS = 20_000;
@@ -87,5 +88,23 @@ describe('parseCsr under mutation', () => {
     // places (none, here: everything is signed) could pass, so only bound the ratio.
     expect(refused).toBeGreaterThan(RUNS * 0.99);
     expect(slowest).toBeLessThan(500);
+  }, 60_000);
+});
+
+describe('inspect (certificate parser) under mutation', () => {
+  it('ok/5000 mutated certificates: only PkiError comes out', () => {
+    const ca = makeCaSet('fuzz');
+    const leaf = ca.issuer.issue({ publicKey: generateKeyPair().publicKey, sans: { dns: ['a.internal'], uris: ['spiffe://example.test/a/1'], ips: ['::1'] }, now: T0, ttlSeconds: 60 });
+    const seeds = [leaf.der, ca.inter, ca.root];
+    fc.assert(
+      fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 4 }), (seedIndex, muts) => {
+        try {
+          inspect(apply(seeds[seedIndex % seeds.length], muts));
+        } catch (err) {
+          if (!(err instanceof PkiError)) throw err;
+        }
+      }),
+      { numRuns: 5000, seed: 20261125 },
+    );
   }, 60_000);
 });
