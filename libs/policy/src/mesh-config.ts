@@ -18,8 +18,10 @@ export const DEFAULT_LEAF_TTL_SECONDS = 86_400;
 /** Default cap on any requested leaf lifetime: 7 days. */
 export const DEFAULT_MAX_TTL_SECONDS = 7 * 86_400;
 
-/** Bounds for leafTtl/maxTtl in a config: at least 60 s (clock skew backdating), at most 365 days. */
+/** Shortest leafTtl/maxTtl (and requested TTL) accepted: 60 s, the order of clock-skew backdating. */
 export const MIN_TTL_SECONDS = 60;
+
+/** Longest leafTtl/maxTtl a config may set: 365 days (leaves are meant to be short-lived). */
 export const MAX_TTL_LIMIT_SECONDS = 365 * 86_400;
 
 /** Minimum RSA modulus size, in bits, when `rsa` is allowed. */

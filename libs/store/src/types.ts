@@ -10,8 +10,10 @@ export type CaRole = 'root' | 'intermediate';
 /** Lifecycle of a CA: `incoming`/`active`/`retiring` take part in trust; `standby` is prepared. */
 export type CaState = 'active' | 'incoming' | 'retiring' | 'retired' | 'standby';
 
-/** All CA roles and states, for validation and CLI help. */
+/** All CA roles, for validation and CLI help. */
 export const CA_ROLES: readonly CaRole[] = Object.freeze(['root', 'intermediate']);
+
+/** All CA states, for validation and CLI help. */
 export const CA_STATES: readonly CaState[] = Object.freeze(['active', 'incoming', 'retiring', 'retired', 'standby']);
 
 /** One CA certificate (root or intermediate) of a service type (or `platform`). */
