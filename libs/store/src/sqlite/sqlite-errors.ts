@@ -13,7 +13,7 @@ export function toStoreError(err: unknown, what: string): StoreError {
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
     return new StoreError('DB_CORRUPT', what, { cause: err });
   }
-  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN' && /readonly/i.test(String(err))) {
+  if (code.startsWith('SQLITE_READONLY') || (code === 'SQLITE_CANTOPEN' && /readonly/i.test(String(err)))) {
     return new StoreError('DB_READONLY', what, { cause: err });
   }
   if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
