@@ -4,7 +4,8 @@
  * Module boundaries (DESIGN.md "Dependency direction"), enforced two ways so a bad import
  * always fails, whichever rule sees it first:
  *  - `@nx/enforce-module-boundaries` with project tags (`type:domain` libs depend on nothing
- *    of ours; adapters on domain/contract/adapter; apps on libs, never on other apps);
+ *    of ours; adapters on domain/contract/adapter; apps on libs, never on other apps; the CLI
+ *    (`type:cli`) may start the apps);
  *  - `no-restricted-imports` / `no-restricted-syntax` in the pure libs (pki, policy): no
  *    `@trustmesh/*`, no Node I/O modules, no clock and no `process` (pass them in).
  * tools/lint-rules/boundaries.spec.ts proves that a deliberately bad import fails.
@@ -46,12 +47,16 @@ module.exports = [
         'error',
         {
           enforceBuildableLibDependency: false,
-          allow: [],
+          // Nx forbids importing an app outright; the CLI is the one umbrella that starts the
+          // signer and sidecar apps. The block below keeps every other app from using this.
+          allow: ['@trustmesh/signer', '@trustmesh/sidecar'],
           depConstraints: [
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:contract', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter'] },
+            // The `trustmesh` command is the umbrella: it may start the signer and the sidecar apps.
+            { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:app'] },
             { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter'] },
           ],
         },
@@ -61,6 +66,13 @@ module.exports = [
   {
     files: ['**/*.cjs', '**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+  },
+  {
+    // Only the CLI may start the apps (see `allow` above); apps and libs never import apps.
+    files: ['libs/**/*.ts', 'apps/signer/**/*.ts', 'apps/sidecar/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@trustmesh/signer', '@trustmesh/sidecar', '@trustmesh/cli'], message: 'apps are composed only by the trustmesh CLI' }] }],
+    },
   },
   {
     files: ['libs/pki/src/**/*.ts', 'libs/policy/src/**/*.ts'],

@@ -1,5 +1,6 @@
 /** Help texts, generated from the command specs so they never drift from the parser. */
 import type { Command } from './command';
+import { servicesHelp } from './services';
 
 /** Help for the whole program, or for a command group such as `ca`. */
 export function groupHelp(commands: readonly Command<never>[], prefix: readonly string[]): string {
@@ -11,6 +12,7 @@ export function groupHelp(commands: readonly Command<never>[], prefix: readonly 
   return [
     head, '', `usage: trustmesh ${prefix.length ? prefix.join(' ') + ' ' : ''}<command> [options]   (--help on any command)`, '',
     ...list.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`), '',
+    ...(prefix.length === 0 ? [...servicesHelp(), ''] : []),
     'exit codes: 0 ok, 1 failure, 2 usage error; errors: one stderr line `trustmesh: <CODE>: <message>`',
     'environment: TRUSTMESH_PASSPHRASE (key passphrase), TRUSTMESH_KDF=fast (tests only)',
   ].join('\n');

@@ -23,6 +23,7 @@ describe('module boundaries', () => {
     { name: 'fail/policy reads the clock', file: 'libs/policy/src/probe.ts', code: 'export const t = Date.now();\n', rule: 'no-restricted-syntax' },
     { name: 'fail/pki reads new Date()', file: 'libs/pki/src/probe.ts', code: 'export const t = new Date();\n', rule: 'no-restricted-syntax' },
     { name: 'fail/pki reads process.env', file: 'libs/pki/src/probe.ts', code: 'export const v = process.env.HOME;\n', rule: 'no-restricted-globals' },
+    { name: 'fail/signer imports the sidecar app', file: 'apps/signer/src/probe.ts', code: "import * as s from '@trustmesh/sidecar';\nexport const x = s;\n", rule: 'no-restricted-imports' },
     { name: 'fail/store imports an app', file: 'libs/store/src/probe.ts', code: "import * as c from '@trustmesh/cli';\nexport const x = c;\n", rule: '@nx/enforce-module-boundaries' },
   ])('$name', async ({ file, code, rule }) => {
     expect(await ruleIds(code, file)).toContain(rule);
@@ -31,6 +32,7 @@ describe('module boundaries', () => {
   it.each([
     { name: 'ok/pki uses node:crypto', file: 'libs/pki/src/probe.ts', code: "import { createHash } from 'node:crypto';\nexport const h = createHash;\n" },
     { name: 'ok/pki takes the time as a parameter', file: 'libs/pki/src/probe.ts', code: 'export const later = (now: Date): Date => new Date(now.getTime() + 1000);\n' },
+    { name: 'ok/the CLI starts the signer app', file: 'apps/cli/src/probe.ts', code: "import * as s from '@trustmesh/signer';\nexport const x = s;\n" },
     { name: 'ok/store may use fs', file: 'libs/store/src/probe.ts', code: "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n" },
   ])('$name', async ({ file, code }) => {
     expect(await ruleIds(code, file)).toEqual([]);
