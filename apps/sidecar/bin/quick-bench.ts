@@ -1,0 +1,142 @@
+/**
+ * Quick data-plane measurement (not a test, not the full bench/sidecar of issue 5): two sidecar
+ * processes in a chain, client → A (outbound) → mTLS → B (inbound) → local server, against raw
+ * TCP to the same server, in one run. Prints a table of bulk MB/s, 64-byte round-trip p50/p99 on
+ * one connection, 32-connection requests/s and new connections/s, each with its ratio to raw.
+ * Run: `node tools/scripts/run-ts.js apps/sidecar/bin/quick-bench.ts [seconds-per-row]`.
+ */
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { spawnSidecar, type ChildSidecar } from '../src/testing/spawn-sidecar';
+import { createTestCa, issueTestIdentity } from '../src/testing/test-mesh';
+
+const SECONDS = Number(process.argv[2] ?? 2);
+
+function open(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ host: '127.0.0.1', port, noDelay: true });
+    s.once('connect', () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+/** One request/response of `size` bytes on `s` (the echo returns exactly what it got). */
+function roundTrip(s: Socket, payload: Buffer): Promise<void> {
+  return new Promise((resolve) => {
+    let got = 0;
+    const onData = (c: Buffer) => {
+      got += c.length;
+      if (got >= payload.length) {
+        s.off('data', onData);
+        resolve();
+      }
+    };
+    s.on('data', onData);
+    s.write(payload);
+  });
+}
+
+async function bulk(port: number, sink: { bytes: number }): Promise<number> {
+  const s = await open(port);
+  s.resume(); // discard the few echoed bytes so the close can complete
+  const chunk = Buffer.alloc(256 * 1024, 1);
+  const start = sink.bytes;
+  const t0 = process.hrtime.bigint();
+  const deadline = Date.now() + SECONDS * 1000;
+  while (Date.now() < deadline) {
+    if (!s.write(chunk)) await new Promise((r) => s.once('drain', r));
+  }
+  s.end();
+  await new Promise((r) => s.once('close', r));
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  return (sink.bytes - start) / secs / 1e6;
+}
+
+async function latency(port: number): Promise<[number, number]> {
+  const s = await open(port);
+  const payload = Buffer.alloc(64, 2);
+  const samples: number[] = [];
+  const deadline = Date.now() + SECONDS * 1000;
+  for (let i = 0; i < 200; i += 1) await roundTrip(s, payload); // warm-up
+  while (Date.now() < deadline && samples.length < 200_000) {
+    const t = process.hrtime.bigint();
+    await roundTrip(s, payload);
+    samples.push(Number(process.hrtime.bigint() - t) / 1000);
+  }
+  s.destroy();
+  samples.sort((a, b) => a - b);
+  return [samples[Math.floor(samples.length * 0.5)], samples[Math.floor(samples.length * 0.99)]];
+}
+
+async function parallel(port: number, conns: number): Promise<number> {
+  const sockets = await Promise.all(Array.from({ length: conns }, () => open(port)));
+  const payload = Buffer.alloc(64, 3);
+  let count = 0;
+  const deadline = Date.now() + SECONDS * 1000;
+  await Promise.all(sockets.map(async (s) => {
+    while (Date.now() < deadline) {
+      await roundTrip(s, payload);
+      count += 1;
+    }
+    s.destroy();
+  }));
+  return count / SECONDS;
+}
+
+async function newConnections(port: number): Promise<number> {
+  const payload = Buffer.alloc(64, 4);
+  let count = 0;
+  const deadline = Date.now() + SECONDS * 1000;
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    while (Date.now() < deadline) {
+      const s = await open(port);
+      await roundTrip(s, payload);
+      s.destroy();
+      count += 1;
+    }
+  }));
+  return count / SECONDS;
+}
+
+async function main(): Promise<void> {
+  const now = new Date();
+  const [web, api] = ['web', 'api'].map((t) => createTestCa(t, now));
+  const sink = { bytes: 0 };
+  // Echo for request/response rows; bytes counted for the bulk row.
+  const server = createServer({ noDelay: true }, (s) => {
+    s.on('error', () => undefined);
+    s.on('data', (c: Buffer) => {
+      sink.bytes += c.length;
+      if (c.length <= 4096) s.write(c);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const target = (server.address() as AddressInfo).port;
+  const base = 'signer: { address: 127.0.0.1:7443, caFile: ca.pem, tokenFile: t }\nadmin: { listen: 127.0.0.1:0 }\n';
+  const b: ChildSidecar = await spawnSidecar(`serviceType: api\n${base}inbound:\n  - { name: in, listen: 127.0.0.1:0, forward: 127.0.0.1:${target}, accept: [web] }`,
+    issueTestIdentity(api, { now }), [web, api], true);
+  const a: ChildSidecar = await spawnSidecar(`serviceType: web\n${base}outbound:\n  - { name: out, listen: 127.0.0.1:0, connect: 127.0.0.1:${b.ports.in}, peerType: api }`,
+    issueTestIdentity(web, { now }), [api], true);
+  try {
+    const rows: [string, number, number][] = [];
+    const both = async (name: string, f: (port: number) => Promise<number>) => {
+      process.stderr.write(`${name}…\n`);
+      const raw = await f(target);
+      const mesh = await f(a.ports.out);
+      rows.push([name, raw, mesh]);
+    };
+    await both('bulk MB/s, 1 connection', (p) => bulk(p, sink));
+    let lat: Record<number, [number, number]> = {};
+    await both('64 B round trip p50 µs', async (p) => { lat = { ...lat, [p]: await latency(p) }; return lat[p][0]; });
+    rows.push(['64 B round trip p99 µs', lat[target][1], lat[a.ports.out][1]]);
+    await both('32-connection requests/s', (p) => parallel(p, 32));
+    await both('new connections/s (conc 4, resumed)', newConnections);
+    process.stdout.write(`| metric (${SECONDS}s per row) | raw TCP | TrustMesh chain | ratio |\n|---|---|---|---|\n`);
+    for (const [name, raw, mesh] of rows) process.stdout.write(`| ${name} | ${raw.toFixed(0)} | ${mesh.toFixed(0)} | ${(mesh / raw).toFixed(2)} |\n`);
+  } finally {
+    for (const c of [a, b]) c.child.kill('SIGTERM');
+    await Promise.all([a.exited, b.exited]);
+    server.close();
+  }
+}
+
+void main();
