@@ -9,7 +9,7 @@ import { SidecarError } from '../errors';
 import { formatHostPort, type InboundRoute, type Limits } from '../config/types';
 import type { Logger } from '../observe/logger';
 import type { Metrics } from '../observe/metrics';
-import { authorizePeer } from '../tls/spiffe';
+import { authorizePeer, uriSans } from '../tls/spiffe';
 import { acceptKey, type TlsMaterial, type TlsSnapshot } from '../tls/tls-material';
 import type { ConnectionTracker } from './connection-tracker';
 import { listen } from './listen';
@@ -84,7 +84,10 @@ export async function startInbound(route: InboundRoute, deps: ListenerDeps): Pro
     const cert = tls.getPeerCertificate();
     const hasCert = cert !== null && typeof cert === 'object' && Object.keys(cert).length > 0;
     if (!hasCert) return reset(tls, 'NO_PEER_CERTIFICATE');
-    if (!tls.authorized) return reset(tls, 'CERT_UNTRUSTED', { error: String(tls.authorizationError), subject: cert.subject?.CN });
+    if (!tls.authorized) {
+      // What the refused certificate claims (peer-controlled; logged as data, never a metric label).
+      return reset(tls, 'CERT_UNTRUSTED', { error: String(tls.authorizationError), claimed: uriSans(cert.subjectaltname)[0] ?? null });
+    }
     const decision = authorizePeer(cert.subjectaltname, snap.trustDomain, route.accept);
     if (!decision.ok) return reset(tls, decision.reason, { peer: decision.id ?? null });
     forward(tls, decision.id, cert.serialNumber?.toLowerCase());

@@ -195,8 +195,7 @@ function attempt(ctx: OutboundContext, env: DialEnv, replay: Replay): Promise<At
       on(tls, 'end', commit);
       on(tls, 'data', (chunk: Buffer) => {
         tls.pause();
-        tls.unshift(chunk);
-        replay.peerBytes += chunk.length;
+        tls.unshift(chunk); // handed to the splice that takes over
         commit();
       });
       replay.attach(tls);
@@ -211,7 +210,6 @@ class Replay {
   private ended = false;
   private target: TLSSocket | undefined;
   replayable = true;
-  peerBytes = 0;
 
   constructor(readonly local: Socket) {
     local.on('data', this.onData);
@@ -237,11 +235,6 @@ class Replay {
     this.local.off('data', this.onData);
     this.local.off('end', this.onEnd);
     this.chunks = [];
-  }
-
-  /** Whether the local client half-closed during the dial. */
-  get localEnded(): boolean {
-    return this.ended;
   }
 
   private readonly onData = (chunk: Buffer) => {
