@@ -40,6 +40,7 @@ export interface IdentityManagerOptions {
 }
 
 const MAX_TOKEN_BYTES = 4096;
+const MAX_CA_IDS = 16;
 
 /** Drives issuance and renewal; see the module comment for the rules. */
 export class IdentityManager {
@@ -56,6 +57,8 @@ export class IdentityManager {
   private renewBefore: Date | undefined;
   private hintForSerial: string | undefined;
   private running = false;
+  /** Issuing CA id (hex SKI, from the SignResponse) per serial held; bounded like the store. */
+  private readonly caIds = new Map<string, string>();
 
   constructor(private readonly o: IdentityManagerOptions) {
     this.clock = o.clock ?? systemClock;
@@ -100,6 +103,11 @@ export class IdentityManager {
   /** The error of the last attempt, cleared by a success. */
   lastError(): ControlError | undefined {
     return this.error;
+  }
+
+  /** The issuing CA id the signer named for `serialHex` ('' when unknown). */
+  caIdOf(serialHex: string): string {
+    return this.caIds.get(serialHex) ?? '';
   }
 
   /** Consecutive failed attempts. */
@@ -158,6 +166,8 @@ export class IdentityManager {
         ...(token ? { bootstrapToken: token } : {}),
       });
       const identity = this.accept(res, keys);
+      this.caIds.set(identity.serialHex, res.caId);
+      if (this.caIds.size > MAX_CA_IDS) this.caIds.delete(this.caIds.keys().next().value as string);
       this.o.store.set(identity);
       this.o.client.setIdentity(identity);
       this.trustDomain = identity.spiffe.trustDomain;

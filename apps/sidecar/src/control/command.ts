@@ -1,0 +1,122 @@
+/**
+ * `trustmesh sidecar --config FILE`: loads and validates the sidecar config (every problem listed),
+ * starts the control plane and the data plane, serves until SIGTERM/SIGINT (or `signal`), then
+ * stops accepting, drains and exits. The environment is not read: everything is in the config.
+ */
+import { loadConfig } from '../config/load-config';
+import { ConfigError } from '../errors';
+import { JsonLogger, type Logger } from '../observe/logger';
+import { ControlError, describeError } from './errors';
+import { startControlledSidecar, type ControlledSidecar, type ControlOptions } from './start-control';
+
+/** Usage text of the command. */
+export const SIDECAR_USAGE = 'usage: trustmesh sidecar --config FILE\n\n' +
+  'Runs the mTLS sidecar described by FILE (YAML: serviceType, instanceId, signer, inbound, outbound, admin).\n' +
+  'Logs are JSON lines on stdout. SIGTERM/SIGINT: stop accepting, drain, exit 0 (a second signal exits 1 at once).\n' +
+  'exit codes: 0 clean stop, 1 could not start, 2 usage or configuration error';
+
+/** Where the command writes and how it is stopped (tests). */
+export interface RunSidecarOptions extends ControlOptions {
+  /** Plain-text lines (usage, start failures). Default: stderr. */
+  err?: (text: string) => void;
+  /** Stops the sidecar when aborted. Default: SIGTERM / SIGINT of this process. */
+  signal?: AbortSignal;
+  /** Called once started (the routes may still be waiting for the first identity). */
+  onStarted?: (s: ControlledSidecar) => void;
+  /** Forced exit on a second signal. Default `process.exit`. */
+  exit?: (code: number) => void;
+}
+
+/** Parses `--config FILE` (or `--config=FILE`); `help` for `--help`. */
+export function parseSidecarArgs(argv: readonly string[]): { config: string } | 'help' {
+  let config: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') return 'help';
+    if (a === '--config') {
+      const v = argv[++i];
+      if (v === undefined || v === '' || v.startsWith('--')) throw new ControlError('ARGS_INVALID', '--config needs a file');
+      if (config !== undefined) throw new ControlError('ARGS_INVALID', '--config given twice');
+      config = v;
+    } else if (a.startsWith('--config=') && a.length > 9) {
+      if (config !== undefined) throw new ControlError('ARGS_INVALID', '--config given twice');
+      config = a.slice(9);
+    } else {
+      throw new ControlError('ARGS_INVALID', `unknown argument ${JSON.stringify(a.slice(0, 64))}`);
+    }
+  }
+  if (config === undefined) throw new ControlError('ARGS_INVALID', '--config is required');
+  return { config };
+}
+
+/**
+ * Runs the command. Resolves to the exit code: 0 after a clean stop, 2 for bad arguments or an
+ * invalid config (every issue printed), 1 when the sidecar cannot start (reason code printed).
+ * `env` is accepted for symmetry with the other commands and is not read.
+ */
+export async function runSidecarCommand(argv: readonly string[], _env: Readonly<Record<string, string | undefined>>, o: RunSidecarOptions = {}): Promise<number> {
+  const err = o.err ?? ((t: string) => process.stderr.write(t));
+  let args: { config: string } | 'help';
+  try {
+    args = parseSidecarArgs(argv);
+  } catch (e) {
+    err(`trustmesh sidecar: ${line(e)}\n${SIDECAR_USAGE}\n`);
+    return 2;
+  }
+  if (args === 'help') {
+    err(`${SIDECAR_USAGE}\n`);
+    return 0;
+  }
+  const logger: Logger = o.logger ?? new JsonLogger();
+  let running: ControlledSidecar;
+  try {
+    const config = await loadConfig(args.config);
+    running = await startControlledSidecar(config, { ...o, logger });
+  } catch (e) {
+    err(`trustmesh sidecar: ${line(e)}\n`);
+    return e instanceof ConfigError || (e as { code?: string }).code === 'CONFIG_UNREADABLE' || (e as { code?: string }).code === 'KEY_FILE_INSECURE' ? 2 : 1;
+  }
+  logger.log('info', 'sidecar_started', { admin: `${running.sidecar.admin.address.host}:${running.sidecar.admin.address.port}` });
+  o.onStarted?.(running);
+  running.sidecar.listening.catch((e: unknown) => logger.log('error', 'listen_failed', describeError(e)));
+  const stopped = await waitForStop(o.signal, logger, o.exit ?? ((c) => process.exit(c)));
+  logger.log('info', 'signal', { signal: stopped });
+  try {
+    await running.shutdown();
+    return 0;
+  } catch (e) {
+    logger.log('error', 'shutdown_failed', describeError(e));
+    return 1;
+  }
+}
+
+/** Resolves with the signal name (or `abort`); a second signal forces `exit(1)`. */
+function waitForStop(signal: AbortSignal | undefined, logger: Logger, exit: (code: number) => void): Promise<string> {
+  return new Promise((resolve) => {
+    if (signal) {
+      if (signal.aborted) return resolve('abort');
+      signal.addEventListener('abort', () => resolve('abort'), { once: true });
+      return;
+    }
+    let first = true;
+    const handler = (s: NodeJS.Signals) => {
+      if (!first) {
+        logger.log('warn', 'shutdown_forced', { signal: s });
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+        exit(1);
+        return;
+      }
+      first = false;
+      resolve(s);
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+  });
+}
+
+function line(e: unknown): string {
+  const d = describeError(e);
+  const msg = e instanceof Error ? e.message : String(e);
+  return [d.code, msg, d.detail && d.detail !== msg ? d.detail : undefined, d.reason ? `reason ${d.reason}` : undefined].filter(Boolean).join(': ');
+}
