@@ -3,6 +3,7 @@
  * bad input. Certificates are minted per run with libs/pki.
  */
 import { connect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { collect, dial, readBytes, startTcpServer, waitFor, type TestServer } from './testing/net-helpers';
 import { bundleOf, createTestCa, issueTestIdentity, TRUST_DOMAIN, type TestCa } from './testing/test-mesh';
 import { startTestSidecar, type TestSidecar } from './testing/sidecar-fixture';
@@ -176,6 +177,30 @@ describe('inbound', () => {
       const started = Date.now();
       await collect(s, 2000);
       expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    } finally {
+      await extra.stop();
+    }
+  });
+
+  it.each([
+    ['fail/TLS 1.2 client against the 1.3 default', "'1.3'", false],
+    ['ok/TLS 1.2 client when tlsMinVersion is 1.2', "'1.2'", true],
+  ])('%s', async (_name, version, accepted) => {
+    const extra = await startTestSidecar({
+      serviceType: 'db',
+      yaml: `inbound:\n  - { name: v, listen: 127.0.0.1:0, forward: 127.0.0.1:${echo.port}, accept: [api] }\ntlsMinVersion: ${version}`,
+      identity: issueTestIdentity(db, { now }),
+      bundle: bundleOf(1, [db, api]),
+    });
+    try {
+      const peer = issueTestIdentity(api, { now });
+      const s = tlsConnect({ host: '127.0.0.1', port: extra.ports.v, key: peer.keyPem, cert: peer.chainPem, maxVersion: 'TLSv1.2', rejectUnauthorized: false });
+      s.on('error', () => undefined);
+      s.end('v12');
+      const out = await collect(s);
+      expect(out.data.toString()).toBe(accepted ? 'v12' : '');
+      if (accepted) expect(extra.events('peer_accepted')).toHaveLength(1);
+      else expect(extra.events('peer_refused').at(-1)).toMatchObject({ reason: 'HANDSHAKE_FAILED' });
     } finally {
       await extra.stop();
     }

@@ -143,4 +143,28 @@ describe('outbound', () => {
     expect(fallbacks(a, 'trust_refresh')).toBe(1);
     expect(a.sidecar.material.snapshot()?.bundleVersion).toBe(2);
   });
+
+  it.each([
+    ['fail/remote port closed', 'closed', 'CONNECT_FAILED'],
+    ['fail/remote accepts TCP but never speaks TLS', 'silent', 'HANDSHAKE_TIMEOUT'],
+  ])('%s', async (_name, kind, reason) => {
+    const silent = await startTcpServer(() => undefined);
+    const port = kind === 'silent' ? silent.port : 1;
+    const a = await startTestSidecar({
+      serviceType: 'web',
+      yaml: `outbound:\n  - { name: api, listen: 127.0.0.1:0, connect: 127.0.0.1:${port}, peerType: api }\nlimits: { handshakeTimeout: 200ms, drainTimeout: 100ms }`,
+      identity: issueTestIdentity(web, { now }),
+      bundle: bundleOf(1, [api]),
+    });
+    started.push(a);
+    try {
+      const s = await dial(a.ports.api);
+      s.write('x');
+      expect((await collect(s)).data.length).toBe(0);
+      expect(a.events('peer_refused').at(-1)).toMatchObject({ reason });
+      expect(fallbacks(a, 'identity') + fallbacks(a, 'trust_refresh')).toBe(0);
+    } finally {
+      await silent.close();
+    }
+  });
 });
