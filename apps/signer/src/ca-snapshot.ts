@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, type KeyObject } from 'node:crypto';
 import { AnchorState, type TrustBundle } from '@trustmesh/proto';
 import type { CaRecord, Store } from '@trustmesh/store';
 
@@ -77,16 +77,39 @@ export function peerIntermediates(s: CaSnapshot, type: string): CaRecord[] {
   return s.intermediates.filter((r) => r.serviceType === type && r.state !== 'retired');
 }
 
-/** Parsed X509Certificate per CA id, cached (CA certificates never change for an id). */
-export class X509Cache {
-  private readonly map = new Map<string, X509Certificate>();
+/** A CA certificate parsed once: the X509Certificate and its public key. */
+export interface ParsedCa {
+  x509: X509Certificate;
+  publicKey: KeyObject;
+}
 
-  get(ca: CaRecord): X509Certificate {
-    let x = this.map.get(ca.id);
-    if (!x) {
-      x = new X509Certificate(ca.certificateDer);
-      this.map.set(ca.id, x);
+/**
+ * Parsed CA certificates per CA id, and verified issuer links between them, cached: a CA id is
+ * the hash of its key and its certificate never changes, so neither does a verified link.
+ */
+export class X509Cache {
+  private readonly map = new Map<string, ParsedCa>();
+  private readonly links = new Map<string, boolean>();
+
+  get(ca: CaRecord): ParsedCa {
+    let p = this.map.get(ca.id);
+    if (!p) {
+      const x509 = new X509Certificate(ca.certificateDer);
+      p = { x509, publicKey: x509.publicKey };
+      this.map.set(ca.id, p);
     }
-    return x;
+    return p;
+  }
+
+  /** True when `child` is issued by `parent` (names match and the signature verifies). */
+  issuedBy(child: CaRecord, parent: CaRecord): boolean {
+    const key = `${child.id}<${parent.id}`;
+    let ok = this.links.get(key);
+    if (ok === undefined) {
+      const c = this.get(child).x509;
+      ok = c.checkIssued(this.get(parent).x509) && c.verify(this.get(parent).publicKey);
+      this.links.set(key, ok);
+    }
+    return ok;
   }
 }

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { parseSpiffeId, PkiError, verifyChain } from '@trustmesh/pki';
+import { parseSpiffeId, PkiError } from '@trustmesh/pki';
 import type { MeshConfig } from '@trustmesh/policy';
 import { peerIntermediates, trustedRoots, type CaSnapshot, type X509Cache } from './ca-snapshot';
 import { SignerError } from './errors';
@@ -13,10 +13,13 @@ export interface PeerIdentity {
 }
 
 /**
- * Authenticates a client certificate (DER leaf, as presented over mTLS). The TLS layer only
- * requests it; this decides. The leaf must carry exactly one SPIFFE URI SAN in the mesh's trust
- * domain, be issued by a (non-retired) intermediate of the type it names, and chain from there
- * to one of that type's roots at `now` with EKU clientAuth.
+ * Authenticates a client certificate (DER leaf, as presented over mTLS and already path-checked
+ * by the TLS layer against all mesh roots at the machine's clock). This binds it to a type: the
+ * leaf must carry exactly one SPIFFE URI SAN in the mesh's trust domain, be signed by a
+ * (non-retired) intermediate of the type it names, which must be signed by one of that type's
+ * roots, be an end entity with EKU clientAuth, and leaf, intermediate and root must all be valid
+ * at `now` (the injected clock). Signatures go through OpenSSL (X509Certificate); CA certificates
+ * and their links are parsed and verified once (X509Cache), so a renewal parses only the leaf.
  * @throws SignerError PEER_CERT_INVALID (unparsable, no/foreign SPIFFE ID, no issuer among the
  * type's CAs), PkiError CHAIN_EXPIRED / CHAIN_NOT_YET_VALID / CHAIN_UNTRUSTED / CHAIN_INVALID.
  */
@@ -37,27 +40,37 @@ export function verifyPeer(leafDer: Buffer, snapshot: CaSnapshot, mesh: MeshConf
   }
   if (id.trustDomain !== mesh.trustDomain) throw new SignerError('PEER_CERT_INVALID', `foreign trust domain ${id.trustDomain}`);
 
-  const roots = trustedRoots(snapshot, id.serviceType).map((r) => r.certificateDer);
-  const candidates = peerIntermediates(snapshot, id.serviceType).filter((ca) => {
+  const roots = trustedRoots(snapshot, id.serviceType);
+  const issuer = peerIntermediates(snapshot, id.serviceType).find((ca) => {
     try {
-      return leaf.checkIssued(cache.get(ca));
+      return leaf.checkIssued(cache.get(ca).x509) && leaf.verify(cache.get(ca).publicKey);
     } catch {
       return false;
     }
   });
-  if (candidates.length === 0 || roots.length === 0) {
-    throw new PkiError('CHAIN_UNTRUSTED', `no CA of type ${id.serviceType} issued this certificate`);
-  }
-  let last: unknown;
-  for (const ca of candidates) {
-    try {
-      verifyChain({ chain: [leafDer, ca.certificateDer], anchors: roots, at: now, purpose: 'clientAuth' });
-      return { serviceType: id.serviceType, instanceId: id.instanceId, spiffeId: uris[0] as string, serialHex: leaf.serialNumber.toLowerCase() };
-    } catch (err) {
-      last = err;
-    }
-  }
-  throw last;
+  if (!issuer) throw new PkiError('CHAIN_UNTRUSTED', `no CA of type ${id.serviceType} issued this certificate`);
+  const root = roots.find((r) => cache.issuedBy(issuer, r));
+  if (!root) throw new PkiError('CHAIN_UNTRUSTED', `intermediate ${issuer.id} does not chain to a ${id.serviceType} root`);
+  checkLeaf(leaf, now);
+  for (const ca of [issuer, root]) checkTime(ca.notBefore.getTime(), ca.notAfter.getTime(), now, ca.id);
+  return { serviceType: id.serviceType, instanceId: id.instanceId, spiffeId: uris[0] as string, serialHex: leaf.serialNumber.toLowerCase() };
+}
+
+const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+const ANY_EKU = '2.5.29.37.0';
+
+/** The leaf must be an end entity, usable for client auth, and valid at `now`. */
+function checkLeaf(leaf: X509Certificate, now: Date): void {
+  if (leaf.ca) throw new PkiError('CHAIN_INVALID', 'the client certificate is a CA');
+  const eku = leaf.keyUsage; // Node names the extended key usage OIDs `keyUsage`
+  if (eku && !eku.includes(CLIENT_AUTH) && !eku.includes(ANY_EKU)) throw new PkiError('CHAIN_INVALID', 'no clientAuth EKU');
+  checkTime(Date.parse(leaf.validFrom), Date.parse(leaf.validTo), now, 'client certificate');
+}
+
+function checkTime(notBefore: number, notAfter: number, now: Date, what: string): void {
+  const t = now.getTime();
+  if (!(t >= notBefore)) throw new PkiError('CHAIN_NOT_YET_VALID', what);
+  if (!(t <= notAfter)) throw new PkiError('CHAIN_EXPIRED', what);
 }
 
 /**

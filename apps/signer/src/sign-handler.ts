@@ -3,6 +3,7 @@ import { parseCsr, spkiPin, type ParsedCsr } from '@trustmesh/pki';
 import { evaluateSignRequest, type MeshConfig } from '@trustmesh/policy';
 import type { SignRequest, SignResponse } from '@trustmesh/proto';
 import type { Store } from '@trustmesh/store';
+import type { WriteBatcher } from './write-batcher';
 import { startTimer, withSpan, type Tracer } from '@trustmesh/telemetry';
 import type { CaSnapshot, X509Cache } from './ca-snapshot';
 import { SignerError } from './errors';
@@ -15,6 +16,8 @@ import { mapError, type MappedError } from './status-map';
 /** What the Sign handler needs; all long-lived, shared by every call. */
 export interface SignDeps {
   store: Store;
+  /** Group commit for every write of a Sign call (token redemption, record, audit). */
+  writes: WriteBatcher;
   mesh: MeshConfig;
   now: () => Date;
   pool: IssuerPool;
@@ -38,11 +41,12 @@ export interface CallerInfo {
 const CA_MIN_REMAINING_MS = 60_000;
 
 /**
- * Handles one Sign call: rate limit, required fields, CSR parse + signature, policy, then
- * authentication (bootstrap token, redeemed atomically only once the request is otherwise
- * acceptable; or the mTLS client certificate, same type and instance), issuance from the type's
- * active intermediate, and one store transaction recording the certificate and the audit entry.
- * Every denial is audited too. Resolves with the response or rejects with a {@link MappedError}.
+ * Handles one Sign call: rate limit, required fields, CSR parse + signature, policy,
+ * authentication (the mTLS client certificate: same type and instance; or a bootstrap token),
+ * issuance from the type's active intermediate, then one savepoint of a group commit that
+ * redeems the token atomically, records the certificate and appends the audit entry; the leaf
+ * is returned only after that commit. Every denial is audited too. Resolves with the response
+ * or rejects with a {@link MappedError}.
  */
 export async function handleSign(d: SignDeps, req: SignRequest, caller: CallerInfo): Promise<SignResponse> {
   const elapsed = startTimer();
@@ -65,22 +69,18 @@ export async function handleSign(d: SignDeps, req: SignRequest, caller: CallerIn
         return { csr: parsed, decision: evaluateSignRequest(d.mesh, { serviceType: req.serviceType, instanceId: req.instanceId, csr: parsed }) };
       });
 
-      await withSpan(d.tracer, 'authenticate', { parent: ctx }, async () => {
-        if (req.bootstrapToken) {
-          const hash = createHash('sha256').update(req.bootstrapToken, 'utf8').digest('hex');
-          const token = await d.store.redeemToken(hash, now, { serviceType: req.serviceType, instanceId: req.instanceId });
-          audit.actor = `token:${token.id}`;
-          audit.details.tokenId = token.id;
-        } else if (caller.peerLeaf) {
-          const peer = verifyPeer(caller.peerLeaf, d.snapshot(), d.mesh, now, d.x509);
-          audit.actor = peer.spiffeId;
-          audit.details.previousSerial = peer.serialHex;
-          if (peer.serviceType !== req.serviceType || peer.instanceId !== req.instanceId) {
-            throw new SignerError('PEER_IDENTITY_MISMATCH', `${peer.spiffeId} asked for ${req.serviceType}/${req.instanceId}`);
-          }
-        } else {
-          throw new SignerError('AUTH_REQUIRED');
+      // Token callers: the hash now, the redemption below in the same transaction as the record,
+      // so a request costs one commit and a token is spent only together with its certificate.
+      const tokenHash = await withSpan(d.tracer, 'authenticate', { parent: ctx }, () => {
+        if (req.bootstrapToken) return createHash('sha256').update(req.bootstrapToken, 'utf8').digest('hex');
+        if (!caller.peerLeaf) throw new SignerError('AUTH_REQUIRED');
+        const peer = verifyPeer(caller.peerLeaf, d.snapshot(), d.mesh, now, d.x509);
+        audit.actor = peer.spiffeId;
+        audit.details.previousSerial = peer.serialHex;
+        if (peer.serviceType !== req.serviceType || peer.instanceId !== req.instanceId) {
+          throw new SignerError('PEER_IDENTITY_MISMATCH', `${peer.spiffeId} asked for ${req.serviceType}/${req.instanceId}`);
         }
+        return undefined;
       });
 
       const { issued, ca, serial } = await withSpan(d.tracer, 'sign', { parent: ctx }, () => {
@@ -91,8 +91,15 @@ export async function handleSign(d: SignDeps, req: SignRequest, caller: CallerIn
         return { issued: leaf, ca: active, serial: leaf.serialHex.toLowerCase() };
       });
 
+      // One savepoint in a group commit: redeem the token (if any), record, audit. If the token is
+      // refused, nothing of this request is written and the leaf is discarded unseen.
       await withSpan(d.tracer, 'store', { parent: ctx }, () =>
-        d.store.transaction(async (s) => {
+        d.writes.run(async (s) => {
+          if (tokenHash !== undefined) {
+            const token = await s.redeemToken(tokenHash, now, { serviceType: req.serviceType, instanceId: req.instanceId });
+            audit.actor = `token:${token.id}`;
+            audit.details.tokenId = token.id;
+          }
           await s.recordIssued({
             serialHex: serial,
             serviceType: req.serviceType,
@@ -139,14 +146,14 @@ export async function handleSign(d: SignDeps, req: SignRequest, caller: CallerIn
 
 async function auditDenial(d: SignDeps, now: Date, audit: { actor: string; auth: string; details: Record<string, unknown> }, m: MappedError): Promise<void> {
   try {
-    await d.store.appendAudit({
+    await d.writes.run((s) => s.appendAudit({
       at: now,
       actor: audit.actor,
       action: 'sign',
       outcome: m.outcome,
       reason: m.reason,
       details: { ...audit.details, auth: audit.auth },
-    });
+    }));
   } catch (err) {
     // The caller is already being refused; a failed audit write must not turn that into success.
     d.log(`audit append failed: ${describe(err)}`);

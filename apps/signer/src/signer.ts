@@ -14,6 +14,7 @@ import { SignerError } from './errors';
 import { createHealthServer } from './health';
 import { IssuerPool, type KeyLoader } from './issuer-pool';
 import { SignerMetrics } from './metrics';
+import { WriteBatcher } from './write-batcher';
 import { RateLimiter } from './rate-limit';
 import { issueServingIdentity, renewDelayMs, SwappableServerCredentials, type ServingIdentity } from './serving-cert';
 import { handleSign, type CallerInfo } from './sign-handler';
@@ -69,6 +70,7 @@ export async function createSigner(deps: SignerDeps): Promise<Signer> {
   const watcher = await CaWatcher.create(deps.store, pool, log);
   const limiter = new RateLimiter(o.rateLimits);
   const x509 = new X509Cache();
+  const writes = new WriteBatcher(deps.store);
   const bundles = new BundleService(watcher, deps.mesh, metrics, o);
   let closing = false;
   const healthWatches = new Set<() => void>();
@@ -89,7 +91,7 @@ export async function createSigner(deps: SignerDeps): Promise<Signer> {
   const ca: CertificateAuthorityServer = {
     sign: unary(async (req, caller) => {
       guard();
-      return handleSign({ ...common, pool, log }, req, caller);
+      return handleSign({ ...common, writes, pool, log }, req, caller);
     }),
     getTrustBundle: unary(async (req) => {
       guard();
@@ -185,6 +187,7 @@ export async function createSigner(deps: SignerDeps): Promise<Signer> {
             resolve();
           });
         });
+        await writes.drain();
         await watcher.stop();
         await admin?.close();
       })();

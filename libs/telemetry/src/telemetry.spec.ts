@@ -141,3 +141,11 @@ describe('parseOtlpConfig', () => {
     expect((caught as TelemetryError).code).toBe('OTEL_CONFIG_INVALID');
   });
 });
+
+describe('createTelemetry without span exporters', () => {
+  it('ok/the tracer is a no-op (nothing would receive the spans)', async () => {
+    const t = createTelemetry({ serviceName: 'test' });
+    expect(t.tracer.startSpan('x').isRecording()).toBe(false);
+    await t.shutdown();
+  });
+});

@@ -47,7 +47,8 @@ export interface TelemetryOptions {
  * `parseOtlpConfig`), and any `spanExporters` given.
  *
  * Nothing is registered globally: several instances (several signers in one test process) do not
- * interfere, and the caller passes `tracer`/`meter` to the code that records. Unlike a bare
+ * interfere, and the caller passes `tracer`/`meter` to the code that records. Without any span
+ * exporter (no OTLP, no `spanExporters`) the tracer is a no-op. Unlike a bare
  * NodeSDK this never falls back to exporting to localhost:4318. Returns the no-op telemetry when
  * `OTEL_SDK_DISABLED=true`. Throws `TelemetryError` `OTEL_CONFIG_INVALID` on invalid settings.
  */
@@ -79,7 +80,10 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
 
   let stopped: Promise<void> | undefined;
   return {
-    tracer: tracerProvider.getTracer(options.serviceName, options.serviceVersion),
+    // With no span processor nothing would ever see a span: hand out the no-op tracer instead, so
+    // the hot path does not pay for recording (ids, clocks, attributes) that is thrown away.
+    tracer:
+      spanProcessors.length > 0 ? tracerProvider.getTracer(options.serviceName, options.serviceVersion) : new ProxyTracerProvider().getTracer('noop'),
     meter: meterProvider.getMeter(options.serviceName, options.serviceVersion),
     metricsHandler: (req, res) => prometheus.getMetricsRequestHandler(req, res),
     async forceFlush() {

@@ -1,0 +1,80 @@
+import type { Store } from '@trustmesh/store';
+
+interface Job {
+  op: (s: Store) => Promise<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Group commit for the signer's store writes. Each `run(op)` executes `op` inside its own
+ * savepoint of a shared transaction; all operations queued while the previous commit was in
+ * progress (or during the same event-loop turn) share one COMMIT, so one fsync covers many
+ * requests at high concurrency and durability stays what the store gives (`synchronous=FULL`).
+ * A job resolves only after the commit that holds it; a failing job is rolled back alone and
+ * rejects with its own error; a failed commit rejects the whole batch. Batches are bounded.
+ */
+export class WriteBatcher {
+  private queue: Job[] = [];
+  private scheduled = false;
+  private inFlight?: Promise<void>;
+
+  constructor(
+    private readonly store: Store,
+    private readonly maxBatch = 256,
+  ) {}
+
+  /** Runs `op` in the next batch; resolves with its result after that batch has committed. */
+  run<T>(op: (s: Store) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ op, resolve: resolve as (v: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  /** Waits until everything queued so far has committed (shutdown). */
+  async drain(): Promise<void> {
+    while (this.inFlight || this.queue.length > 0 || this.scheduled) {
+      await (this.inFlight ?? new Promise((r) => setImmediate(r)));
+    }
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight) return;
+    this.scheduled = true;
+    // setImmediate: let every request whose bytes already arrived reach this queue first
+    // (better-sqlite3 blocks the thread during COMMIT, so the batch forms between commits).
+    setImmediate(() => {
+      this.scheduled = false;
+      this.inFlight = this.flush().finally(() => {
+        this.inFlight = undefined;
+        if (this.queue.length > 0) this.schedule();
+      });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue.splice(0, this.maxBatch);
+    if (batch.length === 0) return;
+    const settled: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      await this.store.transaction(async (s) => {
+        for (const job of batch) {
+          try {
+            settled.push({ ok: true, value: await s.transaction(job.op) });
+          } catch (error) {
+            settled.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      for (const job of batch) job.reject(error);
+      return;
+    }
+    batch.forEach((job, i) => {
+      const r = settled[i] as (typeof settled)[number];
+      if (r.ok) job.resolve(r.value);
+      else job.reject(r.error);
+    });
+  }
+}
