@@ -123,6 +123,8 @@ function attempt(ctx: OutboundContext, env: DialEnv, replay: Replay): Promise<At
   return new Promise((resolve) => {
     let settled = false;
     let peerId = '';
+    // Set by checkServerIdentity, which Node calls on every full handshake that verified.
+    let verifiedId: string | undefined;
     const cleanups: (() => void)[] = [];
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- listeners of several events share this helper
     const on = (emitter: Socket, event: string, fn: (...args: any[]) => void) => {
@@ -140,6 +142,7 @@ function attempt(ctx: OutboundContext, env: DialEnv, replay: Replay): Promise<At
       // Host names are not the check: the server must name the peer type in its SPIFFE ID.
       checkServerIdentity: (_host, cert) => {
         const d = authorizePeer(cert.subjectaltname, trustDomain, [env.route.peerType]);
+        if (d.ok) verifiedId = d.id;
         return d.ok ? undefined : Object.assign(new Error(d.reason), { code: d.reason });
       },
     };
@@ -182,7 +185,10 @@ function attempt(ctx: OutboundContext, env: DialEnv, replay: Replay): Promise<At
       if (tls.isSessionReused() && cached) {
         // Verified (chain and SPIFFE type) when the session was made, under this same generation.
         peerId = cached.peer;
+      } else if (verifiedId !== undefined) {
+        peerId = verifiedId;
       } else {
+        // Fail closed should Node ever skip the hook on a full handshake.
         const d = authorizePeer(tls.getPeerCertificate().subjectaltname, trustDomain, [env.route.peerType]);
         if (!d.ok) return done({ kind: 'refused', refusal: d.reason, error: d.reason });
         peerId = d.id;
