@@ -1,0 +1,46 @@
+/**
+ * `nx g @trustmesh/nx-plugin:remove-service-type <name> [--force]`: undoes `service-type`.
+ * Removes the type's entry and every other type's edge to it from trustmesh.yaml (exactly the
+ * characters the add inserted, so add + remove restores the file byte for byte) and deletes
+ * apps/services/<name> and deploy/<name>. Refuses while other types still dial or accept the
+ * type, unless --force.
+ */
+import { formatFiles, logger, type GeneratorCallback, type Tree } from '@nx/devkit';
+import { GeneratorError } from '../../lib/errors';
+import { removeServiceType } from '../../lib/mesh-edit';
+import { MESH_FILE, checkTypeName, parseMesh, readMesh } from '../../lib/mesh-file';
+import type { RemoveServiceTypeSchema } from './schema';
+
+/** Types other than `name` whose accepts or dials name it, sorted. */
+export function typesUsing(config: ReturnType<typeof parseMesh>, name: string): string[] {
+  return Object.values(config.types)
+    .filter((t) => t.name !== name && (t.accepts.includes(name) || t.dials.includes(name)))
+    .map((t) => t.name)
+    .sort();
+}
+
+/**
+ * The generator. Validates first (name, file, existence, use by others), then edits.
+ *
+ * @throws GeneratorError TYPE_NAME_INVALID, CONFIG_MISSING, CONFIG_INVALID, TYPE_UNKNOWN,
+ *   TYPE_IN_USE (without --force), CONFIG_UNSUPPORTED — before any write
+ */
+export async function removeServiceTypeGenerator(tree: Tree, options: RemoveServiceTypeSchema): Promise<GeneratorCallback> {
+  const name = checkTypeName(options.name);
+  const { text, config } = readMesh(tree);
+  if (!config.types[name]) throw new GeneratorError('TYPE_UNKNOWN', name);
+  const users = typesUsing(config, name);
+  if (users.length > 0 && options.force !== true) throw new GeneratorError('TYPE_IN_USE', `${name} is used by ${users.join(', ')}`);
+  const out = removeServiceType(text, name);
+  const after = parseMesh(out);
+  if (after.types[name] || typesUsing(after, name).length > 0) {
+    throw new GeneratorError('CONFIG_UNSUPPORTED', `${name} is still referenced after the edit`);
+  }
+  tree.write(MESH_FILE, out);
+  for (const path of [`apps/services/${name}`, `deploy/${name}`]) if (tree.exists(path)) tree.delete(path);
+  await formatFiles(tree);
+  const peers = users.length > 0 ? ` Check the sidecar routes of ${users.join(', ')} in deploy/.` : '';
+  return () => logger.info(`Service type ${name} removed. Its CA set stays in ./state (CAs are never deleted).${peers}`);
+}
+
+export default removeServiceTypeGenerator;
