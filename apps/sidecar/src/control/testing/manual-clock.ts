@@ -1,8 +1,8 @@
 /**
- * Test clock: `now()` is the real time plus an offset the test moves with `advance`, and timers
- * fire only when the test advances past them (or calls `fireNext`). Lets a test jump to a
- * renewal point without waiting while the signer, on the real clock, still accepts the
- * certificate. Imported from spec/e2e files only.
+ * Test clock: `now()` stands still at the real time of construction until the test moves it with
+ * `advance`, and timers fire only when the test advances past them (or calls `fireNext`). Lets a
+ * test jump to a renewal point without waiting, with exact delays, while the signer (on the real
+ * clock) still accepts the certificate. Imported from spec/e2e files only.
  */
 import type { Clock, TimerHandle } from '../clock';
 
@@ -14,12 +14,13 @@ interface Pending {
 
 /** A manually driven {@link Clock}. */
 export class ManualClock implements Clock {
+  private readonly start = Date.now();
   private offset = 0;
   private seq = 0;
   private pending: Pending[] = [];
 
   now(): Date {
-    return new Date(Date.now() + this.offset);
+    return new Date(this.start + this.offset);
   }
 
   setTimer(fn: () => void, ms: number): TimerHandle {
