@@ -62,7 +62,9 @@ export async function startTrustMeshSigner(dir: string, tokenCount: number): Pro
     // BENCH_SIGNER_PROFILE_DIR=<dir> writes a V8 CPU profile of the signer there (for tuning).
     args: [...(process.env.BENCH_SIGNER_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SIGNER_PROFILE_DIR}`] : []),
       join(ROOT, 'tools/scripts/run-ts.js'), join(ROOT, 'apps/signer/bin/signer.ts'), '--dir', state,
-      '--listen', `127.0.0.1:${port}`, '--rate-per-identity', '1000000', '--rate-overall', '1000000'],
+      '--listen', `127.0.0.1:${port}`, '--rate-per-identity', '1000000', '--rate-overall', '1000000',
+      // BENCH_SIGNER_STORE_SYNC=normal measures the signer without an fsync per commit.
+      '--store-sync', process.env.BENCH_SIGNER_STORE_SYNC === 'normal' ? 'normal' : 'full'],
     port,
     cwd: ROOT,
     logFile: join(dir, 'signer.log'),

@@ -103,6 +103,8 @@ describe('parseSignerArgs', () => {
     expect(c).toMatchObject({ dir: 'D', listen: { host: '::1', port: 7000 }, adminListen: { host: '127.0.0.1', port: 0 }, passphrase: 'p' });
     expect(c.options.servingSans).toEqual({ dns: ['a.example'], ips: ['10.0.0.1'] });
     expect(c.options.rateLimits.perIdentity).toEqual({ perSecond: 4, burst: 2 });
+    expect(c.storeSync).toBe('full');
+    expect(parseSignerArgs(['--dir', 'D', '--listen', 'h:1', '--store-sync', 'normal'], {}).storeSync).toBe('normal');
   });
 
   const bad: [string, string[]][] = [
@@ -114,6 +116,7 @@ describe('parseSignerArgs', () => {
     ['fail/zero rate', ['--dir', 'D', '--listen', 'h:1', '--rate-overall', '0']],
     ['fail/flag without value', ['--dir', 'D', '--listen']],
     ['fail/duplicate --dir', ['--dir', 'D', '--dir', 'E', '--listen', 'h:1']],
+    ['fail/unknown --store-sync', ['--dir', 'D', '--listen', 'h:1', '--store-sync', 'off']],
   ];
   it.each(bad)('%s', (_n, argv) => {
     let caught: unknown;

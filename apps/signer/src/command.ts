@@ -55,7 +55,7 @@ export async function runSignerCommand(argv: readonly string[], env: Readonly<Re
     const dbFile = join(cfg.dir, DB_FILE);
     if (!existsSync(dbFile)) throw new SignerError('STATE_INVALID', `${dbFile} not found: run trustmesh init --dir ${cfg.dir} first`);
     const mesh = parseMeshConfig(readFileSync(join(cfg.dir, MESH_FILE), 'utf8'));
-    store = await openSqliteStore(dbFile, { create: false });
+    store = await openSqliteStore(dbFile, { create: false, synchronous: cfg.storeSync });
     const passphrase = cfg.passphrase;
     const signer = await createSigner({
       store,

@@ -43,12 +43,18 @@ export interface SignerCommandConfig {
   adminListen?: HostPort;
   passphrase?: string;
   passphraseFile?: string;
+  /**
+   * SQLite durability (`--store-sync`): 'full' (default) fsyncs every commit, so an issued
+   * certificate, a spent token and their audit record survive power loss; 'normal' fsyncs the
+   * WAL only at checkpoints (a power cut may lose the last commits; a crash loses nothing).
+   */
+  storeSync: 'full' | 'normal';
   options: SignerOptions;
 }
 
 export const SIGNER_USAGE =
   'usage: trustmesh signer --dir D --listen HOST:PORT [--admin-listen HOST:PORT] [--san NAME|IP]... ' +
-  '[--passphrase-file F] [--rate-per-identity N] [--rate-overall N] [--poll-ms N]';
+  '[--passphrase-file F] [--rate-per-identity N] [--rate-overall N] [--poll-ms N] [--store-sync full|normal]';
 
 /**
  * Parses `trustmesh signer` arguments and the environment (only TRUSTMESH_PASSPHRASE is read
@@ -56,7 +62,7 @@ export const SIGNER_USAGE =
  */
 export function parseSignerArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): SignerCommandConfig {
   const flags = new Map<string, string[]>();
-  const known = new Set(['--dir', '--listen', '--admin-listen', '--san', '--passphrase-file', '--rate-per-identity', '--rate-overall', '--poll-ms']);
+  const known = new Set(['--dir', '--listen', '--admin-listen', '--san', '--passphrase-file', '--rate-per-identity', '--rate-overall', '--poll-ms', '--store-sync']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const eq = arg.indexOf('=');
@@ -94,6 +100,8 @@ export function parseSignerArgs(argv: readonly string[], env: Readonly<Record<st
     },
     servingSans: sans,
   };
+  const storeSync = one('--store-sync') ?? 'full';
+  if (storeSync !== 'full' && storeSync !== 'normal') throw new SignerError('ARGS_INVALID', `--store-sync ${storeSync}: expected full or normal`);
   const adminListen = one('--admin-listen');
   const passphraseFile = one('--passphrase-file');
   return {
@@ -101,6 +109,7 @@ export function parseSignerArgs(argv: readonly string[], env: Readonly<Record<st
     listen: parseHostPort('--listen', listen),
     ...(adminListen ? { adminListen: parseHostPort('--admin-listen', adminListen) } : {}),
     ...(passphraseFile ? { passphraseFile } : env.TRUSTMESH_PASSPHRASE ? { passphrase: env.TRUSTMESH_PASSPHRASE } : {}),
+    storeSync,
     options,
   };
 }
