@@ -168,8 +168,9 @@ export class IdentityManager {
       const identity = this.accept(res, keys);
       this.caIds.set(identity.serialHex, res.caId);
       if (this.caIds.size > MAX_CA_IDS) this.caIds.delete(this.caIds.keys().next().value as string);
-      this.o.store.set(identity);
+      // The mTLS channel first: store listeners (status reports) use it at once.
       this.o.client.setIdentity(identity);
+      this.o.store.set(identity);
       this.trustDomain = identity.spiffe.trustDomain;
       this.failures = 0;
       this.error = undefined;
