@@ -167,4 +167,24 @@ describe('outbound', () => {
       await silent.close();
     }
   });
+
+  it('ok/accepted, then the remote service is down: a clean close, not a fallback', async () => {
+    const b = await startTestSidecar({
+      serviceType: 'api',
+      yaml: 'inbound:\n  - { name: http, listen: 127.0.0.1:0, forward: 127.0.0.1:1, accept: [web] }',
+      identity: issueTestIdentity(api, { now }),
+      bundle: bundleOf(1, [api, web]),
+    });
+    started.push(b);
+    const a = await webSide(b.ports.http, {
+      identity: [issueTestIdentity(web, { now, instance: 'w-old' }), issueTestIdentity(web, { now, instance: 'w-new' })],
+      bundle: bundleOf(1, [api]),
+    });
+    const s = await dial(a.ports.api);
+    s.write('anyone?');
+    const out = await collect(s);
+    expect(out).toMatchObject({ ended: true, data: Buffer.alloc(0) });
+    expect(fallbacks(a, 'identity')).toBe(0);
+    expect(b.events('forward_failed')).toHaveLength(1);
+  });
 });

@@ -65,7 +65,9 @@ describe('TLS material swap', () => {
     expect(serialOf(fresh)).toBe(second.serialHex);
     expect(await echoOnce(fresh, 'new')).toBe('new');
     const stale = await tlsDial(b.ports.http, { identity: oldPeer, roots });
-    expect((await collect(stale)).error).toBe('ECONNRESET');
+    stale.write('refused');
+    expect((await collect(stale)).data.length).toBe(0);
+    expect(b.events('peer_refused').at(-1)).toMatchObject({ reason: 'CERT_UNTRUSTED', claimed: 'spiffe://example.test/web/web-old' });
     expect(await echoOnce(long, 'still')).toBe('still');
     for (const s of [long, fresh]) s.end();
   });

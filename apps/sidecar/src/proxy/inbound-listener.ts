@@ -133,12 +133,12 @@ export async function startInbound(route: InboundRoute, deps: ListenerDeps): Pro
 
   function reset(tls: TLSSocket, reason: string, fields: Record<string, unknown> = {}): void {
     refuse(tls, reason, fields);
-    // A TCP reset, not a clean close: the dialling sidecar reads ECONNRESET right after its
-    // handshake as "my certificate was refused" and falls back to an older identity, while a
-    // clean close keeps meaning "accepted, but the service closed".
-    const raw = parentOf(tls);
-    if (raw && typeof raw.resetAndDestroy === 'function' && !raw.destroyed) raw.resetAndDestroy();
-    else tls.destroy();
+    // Destroyed inside the handshake callback, before OpenSSL's TLS 1.3 session tickets are
+    // flushed: the dialling sidecar sees the connection end without a ticket, which is how it
+    // tells "my certificate was refused" (fall back) from "accepted, then the service closed".
+    // (Not resetAndDestroy() on the raw socket: Node 20 segfaults if the TLS socket is then
+    // destroyed in the same or next tick.)
+    tls.destroy();
   }
 
   const address = await listen(server, route.listen, logger, route.name);

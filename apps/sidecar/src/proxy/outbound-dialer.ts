@@ -110,7 +110,7 @@ function failureOf(r: Attempt): DialFailure {
 }
 
 const REFUSALS = new Set<string>(['NO_SPIFFE_ID', 'MULTIPLE_SPIFFE_IDS', 'WRONG_TRUST_DOMAIN', 'TYPE_NOT_ALLOWED']);
-// Errors that mean "the peer hung up on our handshake": resets and TLS alerts.
+// Errors that mean "the peer hung up on our handshake": resets, early closes and TLS alerts.
 const REJECTION = /^(ECONNRESET|EPIPE|ERR_SSL_.*ALERT.*)$/;
 
 /** One TLS connection with one identity, through the handshake and the probation window. */
@@ -196,9 +196,13 @@ function attempt(ctx: OutboundContext, env: DialEnv, replay: Replay): Promise<At
       clearTimeout(timer);
       timer = setTimeout(commit, PROBATION_MS);
       // In TLS 1.3 the server checks our certificate after our side of the handshake is over, so
-      // acceptance is only known when it speaks: a session ticket, data or a clean end.
-      if (tls.getProtocol() === 'TLSv1.3') on(tls, 'session', commit);
-      on(tls, 'end', commit);
+      // acceptance is only known when it speaks. A sidecar that accepts sends its session
+      // tickets first (they precede any data or close on the stream); one that refuses closes
+      // before any ticket. So in 1.3: a ticket or data commits, an end before either is a
+      // refusal. In 1.2 the server decided inside the handshake: an end just passes through.
+      const tls13 = tls.getProtocol() === 'TLSv1.3';
+      if (tls13) on(tls, 'session', commit);
+      on(tls, 'end', () => (tls13 ? done({ kind: 'rejected', error: 'CLOSED_BEFORE_TICKET' }) : commit()));
       on(tls, 'data', (chunk: Buffer) => {
         tls.pause();
         tls.unshift(chunk); // handed to the splice that takes over
