@@ -44,7 +44,10 @@ const PAYMENTS: ServiceTypeSchema = { name: 'payments', accepts: 'api', dials: '
 function filesUnder(tree: Tree, dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
-    for (const c of tree.children(d)) (tree.isFile(`${d}/${c}`) ? out.push(`${d}/${c}`) : walk(`${d}/${c}`));
+    for (const c of tree.children(d)) {
+      if (tree.isFile(`${d}/${c}`)) out.push(`${d}/${c}`);
+      else walk(`${d}/${c}`);
+    }
   };
   if (tree.exists(dir)) walk(dir);
   return out.sort();
