@@ -106,10 +106,15 @@ export async function startInbound(route: InboundRoute, deps: ListenerDeps): Pro
       tls.destroySoon();
     };
     const abandon = () => local.destroy();
+    // A forward target that never answers the SYN must not hold the slot for minutes.
+    const connectTimeout = () => local.destroy(Object.assign(new Error('forward connect timed out'), { code: 'ETIMEDOUT' }));
+    local.setTimeout(limits.handshakeTimeoutMs);
+    local.once('timeout', connectTimeout);
     local.once('error', fail);
     tls.once('close', abandon);
     local.once('connect', () => {
       local.off('error', fail);
+      local.off('timeout', connectTimeout);
       tls.off('close', abandon);
       if (tls.destroyed) return void local.destroy();
       tracker.activate(parentOf(tls) ?? tls);
