@@ -10,6 +10,7 @@ import type { HostPort } from './types';
 export class IssueList {
   readonly items: ConfigIssue[] = [];
 
+  /** Records one issue; returns `undefined` so validators can `return issues.add(…)`. */
   add(path: string, code: ConfigIssueCode, message: string): undefined {
     this.items.push({ path, code, message });
     return undefined;
@@ -27,6 +28,7 @@ const HOSTNAME_RE = /^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\
 const DURATION_RE = /^(\d{1,9})(ms|s|m|h)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
+/** A mapping at `path`; REQUIRED when absent (unless optional), WRONG_TYPE when not a mapping. */
 export function mapping(v: unknown, path: string, issues: IssueList, required = true): Mapping | undefined {
   if (v === undefined || v === null) {
     return required ? issues.add(path, 'REQUIRED', 'is required') : undefined;
@@ -42,12 +44,14 @@ export function onlyKnown(m: Mapping, known: readonly string[], path: string, is
   }
 }
 
+/** A non-empty string; REQUIRED when absent (unless optional), WRONG_TYPE otherwise. */
 export function str(v: unknown, path: string, issues: IssueList, required = true): string | undefined {
   if (v === undefined || v === null) return required ? issues.add(path, 'REQUIRED', 'is required') : undefined;
   if (typeof v !== 'string' || v.length === 0) return issues.add(path, 'WRONG_TYPE', 'must be a non-empty string');
   return v;
 }
 
+/** A service type or route name ({@link NAME_RE}); INVALID_NAME otherwise. */
 export function name(v: unknown, path: string, issues: IssueList): string | undefined {
   const s = str(v, path, issues);
   if (s === undefined) return undefined;
@@ -83,6 +87,7 @@ export function duration(v: unknown, path: string, issues: IssueList, fallback: 
   return ms;
 }
 
+/** An integer in [min, max], `fallback` when absent; INVALID_NUMBER otherwise. */
 export function integer(v: unknown, path: string, issues: IssueList, fallback: number, min: number, max: number): number | undefined {
   if (v === undefined || v === null) return fallback;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
