@@ -106,4 +106,19 @@ describe('TLS material swap', () => {
     expect(await echoOnce(s, 'kept')).toBe('kept');
     s.end();
   });
+
+  it('fail/an accepted type without roots in the bundle trusts nothing (never the public store)', async () => {
+    const b = await startTestSidecar({
+      serviceType: 'api',
+      yaml: `inbound:\n  - { name: http, listen: 127.0.0.1:0, forward: 127.0.0.1:${echo.port}, accept: [web] }`,
+      identity: issueTestIdentity(api, { now }),
+      bundle: bundleOf(1, [api]), // no web roots at all
+    });
+    started.push(b);
+    expect(b.sidecar.material.snapshot()?.inbound.get('web')?.ca).toEqual([]);
+    const s = await tlsDial(b.ports.http, { identity: issueTestIdentity(web, { now }), roots: [api.root] });
+    s.write('x');
+    expect((await collect(s)).data.length).toBe(0);
+    expect(b.events('peer_refused').at(-1)).toMatchObject({ reason: 'CERT_UNTRUSTED' });
+  });
 });
