@@ -50,6 +50,8 @@ export function createHealthServer(serving: () => boolean, pollMs: number, onWat
     const stop = (): void => {
       if (stopped) return;
       stopped = true;
+      // On shutdown `serving()` is already false: tell the watcher before ending the stream.
+      tick();
       clearInterval(timer);
       unregister();
       call.end();

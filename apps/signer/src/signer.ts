@@ -4,7 +4,7 @@ import { pemEncode } from '@trustmesh/pki';
 import type { MeshConfig } from '@trustmesh/policy';
 import { CertificateAuthorityService, HealthService, type CertificateAuthorityServer } from '@trustmesh/proto';
 import type { Store } from '@trustmesh/store';
-import { createNoopTelemetry, type Telemetry } from '@trustmesh/telemetry';
+import { createNoopTelemetry, withSpan, type Telemetry } from '@trustmesh/telemetry';
 import { startAdminServer, type AdminServer } from './admin-http';
 import { BundleService } from './bundle-service';
 import { trustedRoots, X509Cache, type CaSnapshot } from './ca-snapshot';
@@ -95,11 +95,12 @@ export async function createSigner(deps: SignerDeps): Promise<Signer> {
     }),
     getTrustBundle: unary(async (req) => {
       guard();
-      return bundles.get(req);
+      return withSpan(telemetry.tracer, 'trustmesh.v1.CertificateAuthority/GetTrustBundle', {}, () => bundles.get(req));
     }),
     watchTrustBundle: (call) => {
       if (closing) return void call.emit('error', toServiceError(mapError(new SignerError('SHUTTING_DOWN'))));
-      bundles.watch(call);
+      // The span covers opening the stream (validation, first bundle), not its lifetime.
+      void withSpan(telemetry.tracer, 'trustmesh.v1.CertificateAuthority/WatchTrustBundle', {}, () => bundles.watch(call));
     },
     reportStatus: unary(async (req, caller) => {
       guard();
