@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { openSqliteStore } from '@trustmesh/store';
 import { runSignerCommand, parseSignerArgs, SignerError } from './index';
 import { connect, getBundle, isFailure, makeCsr, sign, type CallFailure } from './testing/client';
 import type { TrustBundle } from '@trustmesh/proto';
+import { createTestState, TEST_PASSPHRASE } from './testing/state';
 
 const execFileP = promisify(execFile);
 const ROOT = resolve(__dirname, '../../..');
@@ -95,6 +96,32 @@ describe('runSignerCommand on a state directory made by `trustmesh init`', () =>
     expect(code).toBe(2);
     expect(err.join('')).toContain('--listen is required');
   });
+});
+
+describe('the signer as a real process (apps/signer/bin/signer.ts)', () => {
+  it('ok/starts on a test state, is ready on the admin port, stops on SIGTERM with exit 0', async () => {
+    const state = await createTestState({ now: new Date() });
+    const child = spawn(process.execPath, ['tools/scripts/run-ts.js', 'apps/signer/bin/signer.ts', '--dir', state.dir, '--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', TRUSTMESH_PASSPHRASE: TEST_PASSPHRASE },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      let out = '';
+      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      const deadline = Date.now() + 20_000;
+      while (!/admin on 127\.0\.0\.1:\d+/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const admin = /admin on 127\.0\.0\.1:(\d+)/.exec(out);
+      expect(admin).not.toBeNull();
+      expect((await fetch(`http://127.0.0.1:${admin![1]}/readyz`)).status).toBe(200);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await state.close();
+    }
+  }, 30_000);
 });
 
 describe('parseSignerArgs', () => {

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { parseCsr, spkiPin, type ParsedCsr } from '@trustmesh/pki';
 import { evaluateSignRequest, type MeshConfig } from '@trustmesh/policy';
 import type { SignRequest, SignResponse } from '@trustmesh/proto';
-import type { Store } from '@trustmesh/store';
 import type { WriteBatcher } from './write-batcher';
 import { startTimer, withSpan, type Tracer } from '@trustmesh/telemetry';
 import type { CaSnapshot, X509Cache } from './ca-snapshot';
@@ -15,7 +14,6 @@ import { mapError, type MappedError } from './status-map';
 
 /** What the Sign handler needs; all long-lived, shared by every call. */
 export interface SignDeps {
-  store: Store;
   /** Group commit for every write of a Sign call (token redemption, record, audit). */
   writes: WriteBatcher;
   mesh: MeshConfig;

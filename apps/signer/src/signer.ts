@@ -84,14 +84,14 @@ export async function createSigner(deps: SignerDeps): Promise<Signer> {
   const credentials = new SwappableServerCredentials(tlsContext());
   watcher.subscribe(() => credentials.swap(tlsContext()));
 
-  const common = { store: deps.store, mesh: deps.mesh, now: deps.now, snapshot: () => watcher.snapshot, limiter, metrics, tracer: telemetry.tracer, x509 };
+  const common = { writes, mesh: deps.mesh, now: deps.now, snapshot: () => watcher.snapshot, limiter, metrics, tracer: telemetry.tracer, x509 };
   const guard = (): void => {
     if (closing) throw new SignerError('SHUTTING_DOWN');
   };
   const ca: CertificateAuthorityServer = {
     sign: unary(async (req, caller) => {
       guard();
-      return handleSign({ ...common, writes, pool, log }, req, caller);
+      return handleSign({ ...common, pool, log }, req, caller);
     }),
     getTrustBundle: unary(async (req) => {
       guard();

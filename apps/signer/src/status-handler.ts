@@ -1,6 +1,6 @@
 import type { MeshConfig } from '@trustmesh/policy';
 import type { StatusReport, StatusReportAck } from '@trustmesh/proto';
-import type { Store } from '@trustmesh/store';
+import type { WriteBatcher } from './write-batcher';
 import { withSpan, type Tracer } from '@trustmesh/telemetry';
 import type { CaSnapshot, X509Cache } from './ca-snapshot';
 import { SignerError } from './errors';
@@ -12,7 +12,8 @@ import type { CallerInfo } from './sign-handler';
 
 /** What ReportStatus needs. */
 export interface StatusDeps {
-  store: Store;
+  /** Group commit shared with Sign. */
+  writes: WriteBatcher;
   mesh: MeshConfig;
   now: () => Date;
   snapshot: () => CaSnapshot;
@@ -44,7 +45,7 @@ export async function handleReportStatus(d: StatusDeps, report: StatusReport, ca
         throw new SignerError('PEER_IDENTITY_MISMATCH', `${peer.spiffeId} reported for ${report.serviceType}/${report.instanceId}`);
       }
       await withSpan(d.tracer, 'store', { parent: ctx }, () =>
-        d.store.putStatusReport({
+        d.writes.run((s) => s.putStatusReport({
           instanceId: report.instanceId,
           serviceType: report.serviceType,
           receivedAt: now,
@@ -56,7 +57,7 @@ export async function handleReportStatus(d: StatusDeps, report: StatusReport, ca
             fallbacks: report.fallbacks.slice(0, MAX_LIST).map((f) => ({ ...f })),
             previousIdentities: report.previousIdentities.slice(0, MAX_LIST).map((p) => ({ ...p })),
           },
-        }),
+        })),
       );
       d.metrics.statusReports.add(1, { type: report.serviceType, outcome: 'ok' });
       return { bundleVersion: d.snapshot().version, receivedAtUnix: Math.floor(now.getTime() / 1000) };
