@@ -1,11 +1,13 @@
 /**
- * The generators through the real `nx g` command, in a temporary copy of the workspace (only what
- * Nx needs: root configs, trustmesh.yaml, tools/, libs/policy; node_modules symlinked). Checks
- * what `service-type` wrote, that the generated project typechecks and its unit tests pass, and
- * that `remove-service-type --force` restores trustmesh.yaml byte for byte.
+ * The generators through the real `nx g` command, in a temporary copy of the workspace: copies of
+ * what the generators read or write (root configs, trustmesh.yaml, tools/, libs/policy, deploy/),
+ * symlinks to the other apps and libs (the generated e2e test runs the real CLI, signer and
+ * sidecar from there) and to node_modules. Checks what `service-type` wrote, that the generated
+ * project typechecks and `nx test payments` passes (unit tests and the mesh e2e), and that
+ * `remove-service-type --force` restores trustmesh.yaml byte for byte.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -26,7 +28,14 @@ function copyWorkspace(): string {
   // Nested node_modules come along: they hold yaml 2 where the hoisted copy is yaml 1.
   cpSync(join(ROOT, 'tools'), join(dir, 'tools'), { recursive: true });
   mkdirSync(join(dir, 'libs'));
+  mkdirSync(join(dir, 'apps'));
   cpSync(join(ROOT, 'libs/policy'), join(dir, 'libs/policy'), { recursive: true });
+  for (const top of ['apps', 'libs']) {
+    for (const name of readdirSync(join(ROOT, top))) {
+      const rel = `${top}/${name}`;
+      if (rel !== 'libs/policy' && rel !== 'apps/services') symlinkSync(join(ROOT, rel), join(dir, rel), 'dir');
+    }
+  }
   if (existsSync(join(ROOT, 'deploy'))) cpSync(join(ROOT, 'deploy'), join(dir, 'deploy'), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return dir;
@@ -63,12 +72,13 @@ describe('nx g @trustmesh/nx-plugin (real command, workspace copy)', () => {
     expect(readFileSync(join(dir, 'deploy/payments/sidecar.yaml'), 'utf8')).toContain('serviceType: payments\n');
   });
 
-  it('ok/the generated project typechecks and its unit tests pass', () => {
+  it('ok/the generated project typechecks and `nx test payments` passes (unit and mesh e2e)', () => {
     const tsc = run(dir, ['node_modules/typescript/bin/tsc', '-p', 'apps/services/payments/tsconfig.json', '--noEmit']);
     expect(tsc).toEqual({ status: 0, out: '' });
-    const jest = run(dir, ['node_modules/jest/bin/jest.js', '-c', 'apps/services/payments/jest.config.cjs', 'server.spec']);
-    expect(jest.out).toMatch(/Tests:\s+10 passed, 10 total/);
-    expect(jest.status).toBe(0);
+    const test = nx('test', 'payments', '--output-style=static');
+    expect(test.out).toMatch(/Tests:\s+13 passed, 13 total/);
+    expect(test.out).toContain('payments.e2e.ts');
+    expect(test.status).toBe(0);
   });
 
   it('fail/a second service-type payments is refused and changes nothing', () => {
