@@ -13,5 +13,5 @@ export { runSignerCommand, type RunSignerOptions, type SignerIo } from './comman
 export { parseSignerArgs, parseHostPort, DEFAULT_SIGNER_OPTIONS, SIGNER_USAGE, type SignerOptions, type SignerCommandConfig, type HostPort } from './config';
 export { SignerError, type SignerErrorCode } from './errors';
 export { REASON_KEY, RETRY_AFTER_KEY, mapError, type MappedError } from './status-map';
-export { RateLimiter, type RateLimitOptions, type BucketSpec } from './rate-limit';
+export { RateLimiter, callerKey, type RateLimitOptions, type BucketSpec } from './rate-limit';
 export type { KeyLoader } from './issuer-pool';

@@ -1,4 +1,4 @@
-import { RateLimiter, SignerError } from './index';
+import { callerKey, RateLimiter, SignerError } from './index';
 
 function refused(f: () => void): number | undefined {
   try {
@@ -53,5 +53,17 @@ describe('RateLimiter', () => {
   it('fail/invalid specs are refused at construction', () => {
     expect(() => new RateLimiter({ perIdentity: { perSecond: 0, burst: 1 }, overall: { perSecond: 1, burst: 1 } })).toThrow(SignerError);
     expect(() => new RateLimiter({ perIdentity: { perSecond: 1, burst: 0.5 }, overall: { perSecond: 1, burst: 1 } })).toThrow(SignerError);
+  });
+});
+
+describe('callerKey', () => {
+  const cases: [string, [string, string, string], string][] = [
+    ['ok/claimed identity from an IPv4 host', ['api', 'a-1', '10.0.0.7:51234'], 'sign:api/a-1@10.0.0.7'],
+    ['ok/IPv6 host keeps its colons, drops the port', ['api', 'a-1', '::1:40000'], 'sign:api/a-1@::1'],
+    ['ok/no claimed identity: the host alone', ['', 'a-1', '10.0.0.7:1'], 'sign:@10.0.0.7'],
+    ['ok/unknown peer', ['api', 'a-1', 'unknown'], 'sign:api/a-1@unknown'],
+  ];
+  it.each(cases)('%s', (_n, [type, instance, peer], want) => {
+    expect(callerKey('sign', type, instance, peer)).toBe(want);
   });
 });

@@ -80,3 +80,15 @@ function waitMs(b: Bucket, spec: BucketSpec): number {
   if (b.tokens >= 1) return 0;
   return Math.ceil(((1 - b.tokens) / spec.perSecond) * 1000);
 }
+
+/**
+ * The rate-limit key of a call: the identity the caller claims, as seen from the host it connects
+ * from, so that a caller elsewhere cannot spend another instance's budget by naming it; the host
+ * alone when the caller claims no identity. `peerAddress` is grpc-js `getPeer()`: `ADDR:PORT`.
+ */
+export function callerKey(kind: string, serviceType: string, instanceId: string, peerAddress: string): string {
+  // The port is the last colon-separated part (IPv6 addresses contain colons themselves).
+  const colon = peerAddress.lastIndexOf(':');
+  const host = colon > 0 && /^\d+$/.test(peerAddress.slice(colon + 1)) ? peerAddress.slice(0, colon) : peerAddress;
+  return serviceType && instanceId ? `${kind}:${serviceType}/${instanceId}@${host}` : `${kind}:@${host}`;
+}

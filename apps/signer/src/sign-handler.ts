@@ -9,7 +9,7 @@ import { SignerError } from './errors';
 import type { IssuerPool } from './issuer-pool';
 import type { SignerMetrics } from './metrics';
 import { verifyPeer } from './peer-auth';
-import type { RateLimiter } from './rate-limit';
+import { callerKey, type RateLimiter } from './rate-limit';
 import { mapError, type MappedError } from './status-map';
 
 /** What the Sign handler needs; all long-lived, shared by every call. */
@@ -56,8 +56,7 @@ export async function handleSign(d: SignDeps, req: SignRequest, caller: CallerIn
   };
   return withSpan(d.tracer, 'trustmesh.v1.CertificateAuthority/Sign', { attributes: { 'trustmesh.service_type': req.serviceType } }, async (span, ctx) => {
     try {
-      const identityKey = req.serviceType && req.instanceId ? `id:${req.serviceType}/${req.instanceId}` : `peer:${caller.peerAddress}`;
-      d.limiter.take(identityKey, now.getTime());
+      d.limiter.take(callerKey('sign', req.serviceType, req.instanceId, caller.peerAddress), now.getTime());
       if (req.csr.length === 0) throw new SignerError('FIELD_MISSING', 'csr');
       if (!req.serviceType) throw new SignerError('FIELD_MISSING', 'service_type');
       if (!req.instanceId) throw new SignerError('FIELD_MISSING', 'instance_id');

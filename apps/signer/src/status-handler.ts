@@ -6,7 +6,7 @@ import type { CaSnapshot, X509Cache } from './ca-snapshot';
 import { SignerError } from './errors';
 import type { SignerMetrics } from './metrics';
 import { verifyPeer } from './peer-auth';
-import type { RateLimiter } from './rate-limit';
+import { callerKey, type RateLimiter } from './rate-limit';
 import { mapError } from './status-map';
 import type { CallerInfo } from './sign-handler';
 
@@ -36,7 +36,7 @@ export async function handleReportStatus(d: StatusDeps, report: StatusReport, ca
   const now = d.now();
   return withSpan(d.tracer, 'trustmesh.v1.CertificateAuthority/ReportStatus', {}, async (_span, ctx) => {
     try {
-      d.limiter.take(`status:${report.serviceType}/${report.instanceId}`, now.getTime());
+      d.limiter.take(callerKey('status', report.serviceType, report.instanceId, caller.peerAddress), now.getTime());
       if (!report.serviceType) throw new SignerError('FIELD_MISSING', 'service_type');
       if (!report.instanceId) throw new SignerError('FIELD_MISSING', 'instance_id');
       if (!caller.peerLeaf) throw new SignerError('AUTH_REQUIRED');
