@@ -31,6 +31,12 @@ export interface OutboundPlan {
   peerNeedsInbound: boolean;
 }
 
+/** A type allowed to dial the new one: its sidecar needs an outbound route listening here. */
+export interface CallerPlan {
+  type: string;
+  listenPort: number;
+}
+
 /** Everything the scaffold needs to know about the new type's ports and routes. */
 export interface SidecarPlan {
   name: string;
@@ -40,6 +46,8 @@ export interface SidecarPlan {
   inboundPort: number | null;
   accepts: readonly string[];
   outbound: readonly OutboundPlan[];
+  /** Outbound routes the accepted types' sidecars need (empty when nothing may dial it). */
+  callers: readonly CallerPlan[];
   adminPort: number;
   signer: SignerBlock;
 }
@@ -72,8 +80,8 @@ function existingSigner(tree: Tree): SignerBlock {
 
 /**
  * Plans ports and routes for `name`. A dialed peer whose deploy file has an inbound route is
- * reached at that route's listen address; otherwise a fresh port is reserved for the peer's
- * future inbound route (the next steps say so).
+ * reached at that route's listen address; otherwise a fresh port is reserved for the peer's new
+ * inbound route. Each accepted type gets a fresh port for its outbound route to `name`.
  *
  * @throws GeneratorError PORTS_EXHAUSTED
  */
@@ -87,7 +95,9 @@ export function planSidecar(tree: Tree, name: string, accepts: readonly string[]
     if (typeof listen === 'string') return { peerType, listenPort, connect: listen, peerNeedsInbound: false };
     return { peerType, listenPort, connect: `127.0.0.1:${next()}`, peerNeedsInbound: true };
   });
-  return { name, appPort, inboundPort, accepts, outbound, adminPort: next(), signer: existingSigner(tree) };
+  const adminPort = next();
+  const callers = inboundPort === null ? [] : accepts.map((type) => ({ type, listenPort: next() }));
+  return { name, appPort, inboundPort, accepts, outbound, callers, adminPort, signer: existingSigner(tree) };
 }
 
 /** Renders deploy/<name>/sidecar.yaml for `plan`, with comments saying where each value comes from. */

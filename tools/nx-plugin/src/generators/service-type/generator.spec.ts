@@ -3,6 +3,7 @@ import type { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { GeneratorError } from '../../lib/errors';
 import { nextSteps } from '../../lib/next-steps';
+import { peerChangesForAdd } from '../../lib/peer-routes';
 import { planSidecar } from '../../lib/sidecar-plan';
 import { removeServiceTypeGenerator } from '../remove-service-type/generator';
 import { serviceTypeGenerator } from './generator';
@@ -85,6 +86,8 @@ describe('service-type generator', () => {
       'node tools/scripts/run-ts.js apps/services/payments/src/main.ts --port 7103 --instance payments-1 --peer db=127.0.0.1:7105',
     );
     expect(JSON.parse(tree.read('apps/services/payments/package.json', 'utf-8')!).name).toBe('@trustmesh/service-payments');
+    // db's sidecar now lets payments in (the rest of its file is untouched).
+    expect(tree.read('deploy/db/sidecar.yaml', 'utf-8')).toBe(DB_SIDECAR.replace('accept: [api] }', 'accept: [api, payments] }'));
     const e2e = tree.read('apps/services/payments/src/payments.e2e.ts', 'utf-8')!;
     expect(e2e).toContain("const ACCEPTS: string[] = [\"api\"];\nconst DIALS: string[] = [\"db\"];");
     expect(e2e).toContain("const OUTSIDER = 'db';");
@@ -183,19 +186,19 @@ describe('service-type generator', () => {
     expect(tree.exists('apps/services/payments')).toBe(false);
   });
 
-  it('ok/next steps name the CA, the token and every peer route to add', () => {
+  it('ok/next steps name the CA, the token and every peer route left to do by hand', () => {
     const tree = workspace();
-    const steps = nextSteps(planSidecar(tree, 'payments', ['api'], ['db', 'web']));
-    expect(steps.split('\n')).toEqual([
+    const plan = planSidecar(tree, 'payments', ['api'], ['db', 'web']);
+    expect(nextSteps(plan, peerChangesForAdd(tree, plan).manual).split('\n')).toEqual([
       'Service type payments added. Next steps:',
       '  1. Create its CA set:   npx trustmesh ca create payments --dir ./state --config trustmesh.yaml',
       '  2. Issue a token:       mkdir -p state/tokens && npx trustmesh token create --type payments --dir ./state > state/tokens/payments.token',
       '  3. Run it:              npx nx serve payments   and   npx trustmesh sidecar --config deploy/payments/sidecar.yaml',
       '  4. Test it:             npx nx test payments',
-      '  5. Route the peers (their sidecars enforce the same matrix):',
-      '     deploy/db/sidecar.yaml: add payments to the accept list of the inbound route on 127.0.0.1:7100',
-      '     deploy/web/sidecar.yaml: add an inbound route listening on 127.0.0.1:7107 with accept: [payments]',
-      '     deploy/api/sidecar.yaml: add an outbound route { name: payments, listen: 127.0.0.1:<free port>, connect: 127.0.0.1:7104, peerType: payments }',
+      '  5. Route the peers by hand (their sidecars enforce the same matrix):',
+      '     deploy/web/sidecar.yaml: add an inbound route { name: web, listen: 127.0.0.1:7107, forward: <its service>, accept: [payments] }',
+      '     deploy/api/sidecar.yaml: add an outbound route { name: payments, listen: 127.0.0.1:7109, connect: 127.0.0.1:7104, peerType: payments }',
+      "     api's service: call payments through 127.0.0.1:7109",
     ]);
   });
 

@@ -14,6 +14,7 @@ import { GeneratorError } from '../../lib/errors';
 import { addServiceType } from '../../lib/mesh-edit';
 import { MESH_FILE, checkTypeName, parseMesh, readMesh, splitList } from '../../lib/mesh-file';
 import { nextSteps } from '../../lib/next-steps';
+import { peerChangesForAdd } from '../../lib/peer-routes';
 import { planSidecar, renderSidecarYaml, type SidecarPlan } from '../../lib/sidecar-plan';
 import type { ServiceTypeSchema } from './schema';
 
@@ -100,8 +101,9 @@ function addFiles(tree: Tree, o: NormalizedServiceType, plan: SidecarPlan): void
 }
 
 /**
- * The generator. Writes trustmesh.yaml, apps/services/<name>/** and deploy/<name>/sidecar.yaml;
- * the returned callback prints the next steps (CA set, token, peers' sidecar routes).
+ * The generator. Writes trustmesh.yaml, apps/services/<name>/** and deploy/<name>/sidecar.yaml,
+ * and adds the matching routes to the peers' deploy files and `--peer` to their serve commands;
+ * the returned callback prints the next steps (CA set, token, any peer route left to do by hand).
  *
  * @throws GeneratorError (see normalizeOptions), CONFIG_UNSUPPORTED, PORTS_EXHAUSTED — before any write
  */
@@ -109,11 +111,13 @@ export async function serviceTypeGenerator(tree: Tree, options: ServiceTypeSchem
   const o = normalizeOptions(tree, options);
   const meshText = editedMesh(o);
   const plan = planSidecar(tree, o.name, o.accepts, o.dials);
+  const peers = peerChangesForAdd(tree, plan);
   tree.write(MESH_FILE, meshText);
   addFiles(tree, o, plan);
+  for (const [path, text] of peers.writes) tree.write(path, text);
   // No formatter is configured in this workspace; formatFiles then leaves the files as written.
   await formatFiles(tree);
-  const steps = nextSteps(plan);
+  const steps = nextSteps(plan, peers.manual);
   return () => logger.info(steps);
 }
 
