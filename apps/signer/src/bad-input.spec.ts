@@ -96,4 +96,13 @@ describe('signer: bad input', () => {
       c.close();
     }
   }, 15_000);
+
+  it('ok/every bad input was audited as denied; caller strings are clipped in the audit log', async () => {
+    expect(await t.state.store.verifyAudit()).toMatchObject({ ok: true });
+    const denied = (await t.state.store.listAudit({ limit: 10_000 })).filter((r) => r.action === 'sign' && r.outcome === 'denied');
+    const reasons = new Set(denied.map((r) => r.reason));
+    for (const [, , , reason] of cases) if (reason) expect(reasons).toContain(reason);
+    const long = denied.find((r) => String(r.details?.instanceId).startsWith('xxxx'));
+    expect(String(long?.details?.instanceId).length).toBeLessThanOrEqual(129);
+  });
 });

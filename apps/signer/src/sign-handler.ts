@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { parseCsr, spkiPin, type ParsedCsr } from '@trustmesh/pki';
 import { evaluateSignRequest, type MeshConfig } from '@trustmesh/policy';
 import type { SignRequest, SignResponse } from '@trustmesh/proto';
-import type { WriteBatcher } from './write-batcher';
 import { startTimer, withSpan, type Tracer } from '@trustmesh/telemetry';
 import type { CaSnapshot, X509Cache } from './ca-snapshot';
 import { SignerError } from './errors';
@@ -11,6 +10,7 @@ import type { SignerMetrics } from './metrics';
 import { verifyPeer } from './peer-auth';
 import { callerKey, type RateLimiter } from './rate-limit';
 import { mapError, type MappedError } from './status-map';
+import type { WriteBatcher } from './write-batcher';
 
 /** What the Sign handler needs; all long-lived, shared by every call. */
 export interface SignDeps {
@@ -52,7 +52,8 @@ export async function handleSign(d: SignDeps, req: SignRequest, caller: CallerIn
   const audit: { actor: string; auth: string; details: Record<string, unknown> } = {
     actor: caller.peerLeaf ? 'mtls:unverified' : 'anonymous',
     auth: req.bootstrapToken ? 'token' : caller.peerLeaf ? 'mtls' : 'none',
-    details: { serviceType: req.serviceType, instanceId: req.instanceId },
+    // Caller-chosen strings are cut short: a denied request must not write a 64 KiB audit row.
+    details: { serviceType: clip(req.serviceType), instanceId: clip(req.instanceId) },
   };
   return withSpan(d.tracer, 'trustmesh.v1.CertificateAuthority/Sign', { attributes: { 'trustmesh.service_type': req.serviceType } }, async (span, ctx) => {
     try {
@@ -155,6 +156,10 @@ async function auditDenial(d: SignDeps, now: Date, audit: { actor: string; auth:
     // The caller is already being refused; a failed audit write must not turn that into success.
     d.log(`audit append failed: ${describe(err)}`);
   }
+}
+
+function clip(text: string): string {
+  return text.length > 128 ? `${text.slice(0, 128)}…` : text;
 }
 
 function describe(err: unknown): string {
