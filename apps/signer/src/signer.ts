@@ -68,6 +68,9 @@ export async function createSigner(deps: SignerDeps): Promise<Signer> {
   const metrics = new SignerMetrics(telemetry.meter);
   const pool = new IssuerPool(deps.loadKey);
   const watcher = await CaWatcher.create(deps.store, pool, log);
+  telemetry.meter
+    .createObservableGauge('trustmesh_bundle_version', { description: 'Trust bundle version the signer serves' })
+    .addCallback((r) => r.observe(watcher.snapshot.version));
   const limiter = new RateLimiter(o.rateLimits);
   const x509 = new X509Cache();
   const writes = new WriteBatcher(deps.store);
