@@ -79,22 +79,12 @@ function editedMesh(o: NormalizedServiceType): string {
   return text;
 }
 
-/** A type outside the new type's accepts (for the e2e refusal case): another type, else itself. */
-function outsiderOf(o: NormalizedServiceType): string {
-  return Object.keys(o.mesh.types).sort().find((t) => !o.accepts.includes(t)) ?? o.name;
-}
-
 function addFiles(tree: Tree, o: NormalizedServiceType, plan: SidecarPlan): void {
   const peerArgs = plan.outbound.map((p) => ` --peer ${p.peerType}=127.0.0.1:${p.listenPort}`).join('');
   generateFiles(tree, joinPathFragments(__dirname, 'files'), o.projectRoot, {
     name: o.name,
     appPort: plan.appPort,
     peerArgs,
-    accepts: o.accepts,
-    dials: o.dials,
-    acceptsJson: JSON.stringify(o.accepts),
-    dialsJson: JSON.stringify(o.dials),
-    outsider: outsiderOf(o),
     tmpl: '',
   });
   tree.write(o.deployFile, renderSidecarYaml(plan));
