@@ -79,6 +79,13 @@ describe('addServiceType / removeServiceType', () => {
     expect(removeServiceType(text, 'b')).toBe('trustDomain: t.test\ntypes:\n  a: { dials: [c] }  # x\n  c: { accepts: [a] }\n');
   });
 
+  it('ok/a bare `db:` gets a flow body; remove leaves `db: {}` (the documented exception)', () => {
+    const text = 'trustDomain: t.test\ntypes:\n  api: { dials: [web] }\n  web: { accepts: [api] }\n  db:\n';
+    const added = addServiceType(text, { name: 'pay', accepts: [], dials: ['db'] });
+    expect(added).toBe('trustDomain: t.test\ntypes:\n  api: { dials: [web] }\n  web: { accepts: [api] }\n  db: { accepts: [pay] }\n  pay: { dials: [db] }\n');
+    expect(removeServiceType(added, 'pay')).toBe(text.replace('  db:\n', '  db: {}\n'));
+  });
+
   it.each([
     { name: 'fail/existing type', text: 'trustDomain: t.test\ntypes:\n  db: {}\n', code: 'TYPE_EXISTS' },
     { name: 'fail/flow-style types map', text: 'trustDomain: t.test\ntypes: { db: {} }\n', code: 'CONFIG_UNSUPPORTED' },
