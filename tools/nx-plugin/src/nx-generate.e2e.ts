@@ -56,6 +56,15 @@ describe('nx g @trustmesh/nx-plugin (real command, workspace copy)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const nx = (...args: string[]) => run(dir, ['node_modules/nx/dist/bin/nx.js', ...args]);
 
+  it('ok/--dry-run lists the changes and writes nothing', () => {
+    const r = nx('g', '@trustmesh/nx-plugin:service-type', 'payments', '--accepts', 'api', '--dials', 'db', '--dry-run', '--no-interactive');
+    expect(r).toMatchObject({ status: 0 });
+    expect(r.out).toContain('CREATE deploy/payments/sidecar.yaml');
+    expect(r.out).toMatch(/dry-?run/i);
+    expect(readFileSync(join(dir, 'trustmesh.yaml'), 'utf8')).toBe(original);
+    expect(existsSync(join(dir, 'apps/services/payments'))).toBe(false);
+  });
+
   it('ok/service-type payments --accepts api --dials db writes the config, project and sidecar config', () => {
     const r = nx('g', '@trustmesh/nx-plugin:service-type', 'payments', '--accepts', 'api', '--dials', 'db', '--no-interactive');
     expect(r).toMatchObject({ status: 0 });

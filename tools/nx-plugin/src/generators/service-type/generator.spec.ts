@@ -190,11 +190,12 @@ describe('service-type generator', () => {
     const plan = planSidecar(tree, 'payments', ['api'], ['db', 'web']);
     expect(nextSteps(plan, peerChangesForAdd(tree, plan).manual).split('\n')).toEqual([
       'Service type payments added. Next steps:',
-      '  1. Create its CA set:   npx trustmesh ca create payments --dir ./state --config trustmesh.yaml',
-      '  2. Issue a token:       mkdir -p state/tokens && npx trustmesh token create --type payments --dir ./state > state/tokens/payments.token',
-      '  3. Run it:              npx nx serve payments   and   npx trustmesh sidecar --config deploy/payments/sidecar.yaml',
-      '  4. Test it:             npx nx test payments',
-      '  5. Route the peers by hand (their sidecars enforce the same matrix):',
+      '  1. Lock the package:    npm install --no-audit --no-fund   (adds @trustmesh/service-payments to package-lock.json; npm ci refuses a stale lock)',
+      '  2. Create its CA set:   npx trustmesh ca create payments --dir ./state --config trustmesh.yaml',
+      '  3. Issue a token:       mkdir -p state/tokens && npx trustmesh token create --type payments --dir ./state > state/tokens/payments.token',
+      '  4. Run it:              npx nx serve payments   and   npx trustmesh sidecar --config deploy/payments/sidecar.yaml',
+      '  5. Test it:             npx nx test payments',
+      '  6. Route the peers by hand (their sidecars enforce the same matrix):',
       '     deploy/web/sidecar.yaml: add an inbound route { name: web, listen: 127.0.0.1:7107, forward: <its service>, accept: [payments] }',
       '     deploy/api/sidecar.yaml: add an outbound route { name: payments, listen: 127.0.0.1:7109, connect: 127.0.0.1:7104, peerType: payments }',
       "     api's service: call payments through 127.0.0.1:7109",
