@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseMeshConfig } from '@trustmesh/policy';
 import { GeneratorError } from './errors';
 import { addServiceType, removeServiceType, type NewServiceType } from './mesh-edit';
@@ -94,5 +96,23 @@ describe('addServiceType / removeServiceType', () => {
     const run = () => addServiceType(text, { name: 'db', accepts: [], dials: ['db'] });
     expect(run).toThrow(GeneratorError);
     expect(run).toThrow(expect.objectContaining({ code }));
+  });
+});
+
+describe('the workspace trustmesh.yaml', () => {
+  const text = readFileSync(join(__dirname, '../../../../trustmesh.yaml'), 'utf8');
+
+  it('ok/is the demo mesh of DESIGN.md: web -> api -> db', () => {
+    const mesh = parseMeshConfig(text);
+    expect(mesh.trustDomain).toBe('example.test');
+    expect(Object.values(mesh.types).map((t) => [t.name, t.accepts, t.dials, t.leafTtlSeconds])).toEqual([
+      ['web', [], ['api'], 86_400],
+      ['api', ['web'], ['db'], 86_400],
+      ['db', ['api'], [], 86_400],
+    ]);
+  });
+
+  it('ok/add then remove of a type gives back its exact bytes', () => {
+    expect(removeServiceType(addServiceType(text, PAYMENTS), 'payments')).toBe(text);
   });
 });
