@@ -1,5 +1,5 @@
 /**
- * Long-running services that `trustmesh` starts (`trustmesh signer ...`). Each lives in its own
+ * Long-running services that `trustmesh` starts (`trustmesh signer ...`, `trustmesh sidecar ...`). Each lives in its own
  * app and owns its argument parsing; the CLI only dispatches to it. Loaded lazily, so the
  * short commands (`ca list`, `token create`) never pay for gRPC and OpenTelemetry start-up.
  */
@@ -21,6 +21,12 @@ export const SERVICES: readonly ServiceCommand[] = [
     summary: 'run the gRPC signing service on a state directory (until SIGINT/SIGTERM)',
     usage: async () => (await import('@trustmesh/signer')).SIGNER_USAGE,
     run: async (argv, env) => (await import('@trustmesh/signer')).runSignerCommand(argv, env),
+  },
+  {
+    name: 'sidecar',
+    summary: 'run the mTLS sidecar described by a config file (until SIGINT/SIGTERM)',
+    usage: async () => (await import('@trustmesh/sidecar')).SIDECAR_USAGE,
+    run: async (argv, env) => (await import('@trustmesh/sidecar')).runSidecarCommand(argv, env),
   },
 ];
 

@@ -24,3 +24,4 @@ export { dialWithFallback, PROBATION_MS, REPLAY_LIMIT, type DialFailure, type Di
 export { splice, type SpliceResult } from './proxy/splice';
 export { startSidecar, type RunningSidecar, type SidecarOptions } from './sidecar';
 export { exitOnSignals, type SignalOptions } from './signals';
+export { runSidecarCommand, SIDECAR_USAGE, type RunSidecarOptions } from './control';
