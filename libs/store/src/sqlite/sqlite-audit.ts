@@ -5,6 +5,7 @@ import { StoreError } from '../errors';
 import { AuditEntry, AuditRecord, AuditVerifyResult } from '../types';
 import { checkAuditEntry } from '../validate';
 import { AuditDbRow, auditFromRow, auditRowFromDb } from './rows';
+import { prepared } from './statements';
 
 // Synchronous audit-log operations: append (chained), list, verify.
 
@@ -12,8 +13,8 @@ import { AuditDbRow, auditFromRow, auditRowFromDb } from './rows';
 export function appendAudit(db: Database.Database, e: AuditEntry): AuditRecord {
   const entry = checkAuditEntry(e);
   return db.transaction(() => {
-    const head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined;
-    const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    const head = prepared(db, 'SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined;
+    const last = prepared(db, 'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
     // Chain onto the head (what this store last wrote), not onto whatever the last row is now:
     // a deleted tail then stays a visible gap and a row slipped in at the end stays unlinked,
     // instead of being laundered by the next append.
@@ -21,10 +22,10 @@ export function appendAudit(db: Database.Database, e: AuditEntry): AuditRecord {
     const prevHash = head?.hash ?? last?.hash ?? ZERO_HASH;
     const row = { seq, ...entry, prevHash };
     const hash = auditRecordHash(row);
-    db.prepare(
+    prepared(db, 
       `INSERT INTO audit_log (seq, at, actor, action, outcome, reason, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(seq, row.at, row.actor, row.action, row.outcome, row.reason, row.details, row.prevHash, hash);
-    db.prepare('INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash')
+    prepared(db, 'INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash')
       .run(seq, hash);
     return auditFromRow({ ...row, prev_hash: row.prevHash, hash });
   }).immediate();
@@ -36,7 +37,7 @@ export function listAudit(db: Database.Database, f: { afterSeq?: number; limit?:
   if (!Number.isSafeInteger(after) || !Number.isSafeInteger(limit) || (f.limit !== undefined && limit < 0)) {
     throw new StoreError('INVALID_RECORD', 'afterSeq and limit must be non-negative integers');
   }
-  const rows = db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(after, limit) as AuditDbRow[];
+  const rows = prepared(db, 'SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(after, limit) as AuditDbRow[];
   return rows.map(auditFromRow);
 }
 
@@ -44,7 +45,7 @@ export function listAudit(db: Database.Database, f: { afterSeq?: number; limit?:
 export function verifyAudit(db: Database.Database): AuditVerifyResult {
   // One read transaction, so the scan, the head and the fallback load see the same snapshot.
   return db.transaction(() => {
-    const head = (db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined) ?? null;
+    const head = (prepared(db, 'SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined) ?? null;
     const select = db.prepare('SELECT * FROM audit_log ORDER BY seq');
     const scan = scanAuditChain(mapRows(select.iterate() as IterableIterator<AuditDbRow>), head);
     if (scan.intact) return { ok: true, count: scan.count } as const;
