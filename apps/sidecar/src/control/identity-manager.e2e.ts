@@ -94,6 +94,24 @@ describe('IdentityManager with a real signer', () => {
     expect(store.usable(clock.now())).toHaveLength(3);
   });
 
+  it('ok/a renew-before hint pulls the renewal before it, once; the renewed identity plans at 2/3 again', async () => {
+    const { m, store, clock } = manager({ instance: 'api-hint', tokenFile: await createTokenFile(state, 'api', 'api-hint') });
+    const first = await m.renewNow();
+    const regular = m.nextAttempt()!.getTime();
+    const hint = new Date(clock.now().getTime() + 10_000);
+    m.setRenewBefore(hint);
+    // random() = 0.5 → halfway between now and the hint.
+    expect(m.nextAttempt()!.getTime() - clock.now().getTime()).toBe(5000);
+    expect(regular - clock.now().getTime()).toBeGreaterThan(10_000);
+    m.setRenewBefore(hint); // the same hint again changes nothing
+    expect(clock.delays()).toEqual([5000]);
+    clock.fireNext();
+    await waitUntil(() => store.current()?.serialHex !== first.serialHex, 10_000);
+    const second = store.current()!;
+    const planned = m.nextAttempt()!.getTime() - second.notBefore.getTime();
+    expect(Math.abs(planned - ((second.notAfter.getTime() - second.notBefore.getTime()) * 2) / 3)).toBeLessThan(1000);
+  });
+
   it.each([
     ['fail/unknown token', async () => 'not-a-token', 'SIGNER_DENIED', 'TOKEN_UNKNOWN', status.UNAUTHENTICATED],
     ['fail/token of another type', async () => readFileSync(await createTokenFile(state, 'db', 'api-3'), 'utf8'), 'SIGNER_DENIED', 'TOKEN_WRONG_TYPE', status.PERMISSION_DENIED],
