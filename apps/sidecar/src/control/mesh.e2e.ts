@@ -14,7 +14,7 @@ import { parseConfig } from '../config/parse-config';
 import { MemoryLogger } from '../observe/logger';
 import { startControlledSidecar, type ControlledSidecar } from './start-control';
 import {
-  createSignerState, createTokenFile, freePort, readStatusReports, REPO_ROOT, startSigner, waitFor, type SignerProcess, type SignerState,
+  bumpBundleVersion, createSignerState, createTokenFile, freePort, readStatusReports, REPO_ROOT, startSigner, waitFor, type SignerProcess, type SignerState,
 } from './testing/signer-process';
 
 jest.setTimeout(60_000);
@@ -84,6 +84,20 @@ describe('two sidecars (api → db) with identities from a real signer', () => {
       // The db sidecar logged the api peer it accepted, by SPIFFE ID.
       await waitFor(() => dbOut.includes('spiffe://example.test/api/api-1'), 5000, 'the accepted-peer log line');
 
+      // A long-lived connection stays up across a renewal (mTLS; same key, from the key file) and a bundle change.
+      const long = await openEcho(outbound.address.port);
+      expect(await long.say('before')).toBe('before');
+      const before = api.identities.current()!;
+      const renewed = await api.identity.renewNow();
+      expect(renewed.serialHex).not.toBe(before.serialHex);
+      expect(api.identities.usable(new Date()).map((i) => i.serialHex)).toEqual([renewed.serialHex, before.serialHex]);
+      const version = await bumpBundleVersion(state);
+      await waitFor(async () => (JSON.parse((await httpGet(dbAdmin, '/identity')).body) as { bundleVersion: number }).bundleVersion === version, 10_000, 'db to load the new bundle');
+      await waitFor(() => api!.trust.version === version, 10_000, 'api to load the new bundle');
+      expect(await long.say('after')).toBe('after');
+      expect(await roundTrip(outbound.address.port, 'new connection, new identity')).toBe('new connection, new identity');
+      long.close();
+
       await waitFor(async () => (await readStatusReports(state)).length === 2, 10_000, 'status reports of both sidecars');
       const reports = (await readStatusReports(state)).map((r) => `${r.serviceType}/${r.instanceId}`).sort();
       expect(reports).toEqual(['api/api-1', 'db/db-1']);
@@ -127,5 +141,31 @@ function roundTrip(port: number, msg: string): Promise<string> {
       fail(e);
     });
     s.write(msg);
+  });
+}
+
+/** A connection kept open: `say` writes and resolves with the echo of exactly that message. */
+function openEcho(port: number): Promise<{ say(msg: string): Promise<string>; close(): void }> {
+  return new Promise((ok, fail) => {
+    const s = connect(port, '127.0.0.1', () => {
+      ok({
+        say: (msg) => new Promise((done, bad) => {
+          let got = '';
+          const timer = setTimeout(() => bad(new Error('no echo on the long-lived connection')), 10_000);
+          const onData = (d: Buffer) => {
+            got += d.toString();
+            if (got.length >= msg.length) {
+              clearTimeout(timer);
+              s.off('data', onData);
+              done(got);
+            }
+          };
+          s.on('data', onData);
+          s.write(msg);
+        }),
+        close: () => s.end(),
+      });
+    });
+    s.once('error', fail);
   });
 }
