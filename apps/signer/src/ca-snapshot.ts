@@ -6,8 +6,11 @@ import type { CaRecord, Store } from '@trustmesh/store';
 export interface CaSnapshot {
   /** Store meta `bundle_version` (0 when unset). */
   version: number;
-  /** Store meta `renew_before_unix` (0 when unset): the rotation hint sent in bundles. */
-  renewBeforeUnix: number;
+  /**
+   * Per service type, store meta `renew_before_unix:<type>` (types without the meta are absent):
+   * the renew-before hint of a root rotation, sent only to that type's sidecars.
+   */
+  renewBefore: ReadonlyMap<string, number>;
   roots: CaRecord[];
   intermediates: CaRecord[];
   /** Identifies the anchor and issuer set; a change means "push a new bundle, resync issuers". */
@@ -20,18 +23,31 @@ const ANCHOR_STATES: Partial<Record<CaRecord['state'], AnchorState>> = {
   retiring: AnchorState.RETIRING,
 };
 
+/** Store meta key of a type's renew-before hint (written by `trustmesh ca rotate --root --phase activate`). */
+export function renewBeforeMetaKey(serviceType: string): string {
+  return `renew_before_unix:${serviceType}`;
+}
+
 /** Reads the CA records and bundle meta. Store errors propagate (the caller keeps its last snapshot). */
 export async function readSnapshot(store: Store): Promise<CaSnapshot> {
-  const [cas, version, renewBefore] = await Promise.all([store.listCas(), store.getMeta('bundle_version'), store.getMeta('renew_before_unix')]);
+  const [cas, version] = await Promise.all([store.listCas(), store.getMeta('bundle_version')]);
   const sorted = [...cas].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const types = [...new Set(sorted.map((c) => c.serviceType))].sort();
+  // One meta read per type with CAs: the store has no "list meta" and types are few.
+  const hints = await Promise.all(types.map((t) => store.getMeta(renewBeforeMetaKey(t))));
+  const renewBefore = new Map<string, number>();
+  types.forEach((t, i) => {
+    const rb = toCount(hints[i] ?? null);
+    if (rb > 0) renewBefore.set(t, rb);
+  });
   const v = toCount(version);
-  const rb = toCount(renewBefore);
+  const rbText = [...renewBefore].map(([t, rb]) => `${t}=${rb}`).join(',');
   return {
     version: v,
-    renewBeforeUnix: rb,
+    renewBefore,
     roots: sorted.filter((c) => c.role === 'root'),
     intermediates: sorted.filter((c) => c.role === 'intermediate'),
-    fingerprint: `${v}|${rb}|${sorted.map((c) => `${c.id}:${c.role}:${c.state}:${c.serviceType}`).join(',')}`,
+    fingerprint: `${v}|${rbText}|${sorted.map((c) => `${c.id}:${c.role}:${c.state}:${c.serviceType}`).join(',')}`,
   };
 }
 
@@ -49,8 +65,10 @@ export function snapshotTypes(s: CaSnapshot): Set<string> {
 /**
  * The trust bundle for `types` (all types when empty): each type's roots in state active,
  * incoming or retiring, with that state; retired and standby roots are left out.
+ * `renewBeforeUnix` is the hint of `callerType` (the service type of the caller's mesh
+ * certificate): 0 when the type has none or the caller presented no mesh certificate.
  */
-export function bundleFor(s: CaSnapshot, types: readonly string[]): TrustBundle {
+export function bundleFor(s: CaSnapshot, types: readonly string[], callerType?: string): TrustBundle {
   const wanted = types.length > 0 ? new Set(types) : snapshotTypes(s);
   const byType = new Map<string, TrustBundle['types'][number]>();
   for (const root of s.roots) {
@@ -64,7 +82,8 @@ export function bundleFor(s: CaSnapshot, types: readonly string[]): TrustBundle 
     entry.anchors.push({ caId: root.id, certificate: root.certificateDer, state });
   }
   const out = [...byType.values()].sort((a, b) => (a.serviceType < b.serviceType ? -1 : 1));
-  return { version: s.version, types: out, renewBeforeUnix: s.renewBeforeUnix };
+  const renewBeforeUnix = callerType === undefined ? 0 : s.renewBefore.get(callerType) ?? 0;
+  return { version: s.version, types: out, renewBeforeUnix };
 }
 
 /** Roots of `type` a peer may chain to (active, incoming, retiring). */
