@@ -83,6 +83,24 @@ describe('TrustManager and StatusReporter with a real signer', () => {
     expect(tm.connected).toBe(true);
   });
 
+  it('ok/a stream silent past staleAfterMs is reopened and delivers again', async () => {
+    const clock = new ManualClock();
+    const logger = new MemoryLogger();
+    const tm = new TrustManager({ client, types: ['api'], clock, logger, staleAfterMs: 5000 });
+    cleanups.push(() => tm.stop());
+    tm.start();
+    await waitFor(() => tm.store.current() !== undefined, 10_000, 'the first bundle');
+    expect(clock.delays()).toEqual([5000]);
+    const before = tm.store.current()!.version;
+    clock.advance(5000);
+    expect(logger.entries.map((e) => e.event)).toContain('trust_watch_stale');
+    expect(tm.connected).toBe(false); // reopened, nothing received on it yet
+    // The reopened stream sends the current bundle at once: connected again, stale timer re-armed.
+    await waitFor(() => tm.connected, 10_000, 'the reopened stream to deliver');
+    expect(clock.delays()).toEqual([5000]);
+    expect(tm.store.current()!.version).toBe(before);
+  });
+
   it('fail/a type the mesh does not know ends the stream with the signer reason, and it is retried', async () => {
     const clock = new ManualClock();
     const logger = new MemoryLogger();
