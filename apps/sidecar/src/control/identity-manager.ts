@@ -4,7 +4,10 @@
  * previous identities, newest first, for the outbound fallback).
  *
  * - First certificate: bootstrap token read from `tokenFile` (re-read on every attempt, so an
- *   operator can replace a bad token without a restart). Renewal: mTLS with the current identity.
+ *   operator can replace a bad token without a restart). Renewal: mTLS with the current identity
+ *   while it is valid; once nothing valid is held, the token path again (a fresh token recovers).
+ * - Keys come from the {@link KeySource}: by default a fresh in-memory P-256 key per issuance, so
+ *   every renewal also rotates the key; with a key file, one persisted key.
  * - The CSR carries no SAN until the trust domain is known; after the first issuance it carries
  *   the SPIFFE ID learned from the issued leaf (`spiffe://<td>/<type>/<instance>`).
  * - Renewal at ~2/3 of the lifetime ±10%; a bundle's renew-before hint pulls it earlier (a random
