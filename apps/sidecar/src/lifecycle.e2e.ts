@@ -62,6 +62,14 @@ describe('lifecycle', () => {
     }
   });
 
+  it('ok/shutdown before any identity arrived completes at once', async () => {
+    const s = await startTestSidecar({ yaml: inboundYaml() });
+    const t = Date.now();
+    expect(await s.stop()).toBe(0);
+    expect(Date.now() - t).toBeLessThan(1000);
+    await expect(s.sidecar.listening).resolves.toEqual([]);
+  });
+
   it('fail/listen address taken: listening rejects with LISTEN_FAILED, the admin stays up', async () => {
     const squatter = createServer();
     await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r));

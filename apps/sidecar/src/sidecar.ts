@@ -67,8 +67,14 @@ export async function startSidecar(o: SidecarOptions): Promise<RunningSidecar> {
   const deps = { material, tracker, limits: config.limits, metrics, logger, trust: o.trust, now };
   const admin = await startAdmin(config.admin.listen, { material, metrics, logger, now, nextRenewal: o.nextRenewal });
   let stopping = false;
+  let stopWaiting = () => undefined as void;
+  const stopped = new Promise<boolean>((resolve) => {
+    stopWaiting = () => resolve(false);
+  });
 
-  const listening = whenMaterial(material).then(async () => {
+  // Routes wait for the first identity and bundle — or for shutdown, whichever comes first.
+  const listening = Promise.race([whenMaterial(material).then(() => true), stopped]).then(async (go) => {
+    if (!go) return [] as RunningListener[];
     const started = await Promise.allSettled([
       ...config.inbound.map((r) => startInbound(r, deps)),
       ...config.outbound.map((r) => startOutbound(r, deps)),
@@ -92,6 +98,7 @@ export async function startSidecar(o: SidecarOptions): Promise<RunningSidecar> {
     ready: () => isReady(material, now()),
     shutdown: async () => {
       stopping = true;
+      stopWaiting();
       logger.log('info', 'shutdown_started', { open_connections: tracker.size });
       const listeners = await listening.catch(() => [] as RunningListener[]);
       // server.close() resolves only when its connections are gone, so start it, drain, then wait.
