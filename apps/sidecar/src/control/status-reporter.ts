@@ -3,7 +3,8 @@
  * expiry of the current certificate, the bundle version, the older identities kept for fallback
  * and the outbound fallbacks counted by the data plane. Sent periodically (±10% jitter) and after
  * every identity or bundle change; reports are serial (never two in flight; a change during a
- * send triggers one more send afterwards). A failed report is logged and retried at the next tick.
+ * send triggers one more send afterwards). A failed report is logged and retried with capped,
+ * jittered exponential backoff (and at the next tick in any case).
  */
 import type { PeerFallback, StatusReport, StatusReportAck } from '@trustmesh/proto';
 import { formatHostPort, type OutboundRoute } from '../config/types';
@@ -13,6 +14,7 @@ import type { MetricsRegistry } from '../observe/metrics';
 import type { TrustSource } from '../trust/trust-source';
 import { systemClock, type Clock, type TimerHandle, type UniformRandom } from './clock';
 import { describeError, type ControlError } from './errors';
+import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './schedule';
 import type { SignerClient } from './signer-client';
 
 /** Options of {@link StatusReporter}. */
@@ -31,6 +33,7 @@ export interface StatusReporterOptions {
   intervalMs?: number;
   clock?: Clock;
   random?: UniformRandom;
+  backoff?: BackoffPolicy;
   logger?: Logger;
 }
 
@@ -44,6 +47,8 @@ export class StatusReporter {
   private readonly unsubscribe: (() => void)[] = [];
   private readonly lastAt = new Map<string, { count: number; at: number }>();
   private timer: TimerHandle | undefined;
+  private retry: TimerHandle | undefined;
+  private failures = 0;
   private inflight: Promise<void> | undefined;
   private again = false;
   private running = false;
@@ -71,6 +76,7 @@ export class StatusReporter {
   stop(): void {
     this.running = false;
     this.timer?.cancel();
+    this.retry?.cancel();
     for (const off of this.unsubscribe.splice(0)) off();
   }
 
@@ -131,10 +137,16 @@ export class StatusReporter {
         this.ack = await this.o.client.reportStatus(report);
         this.error = undefined;
         this.sent++;
+        this.failures = 0;
+        this.retry?.cancel();
       } catch (err) {
         this.error = err as ControlError;
-        this.o.logger?.log('warn', 'status_report_failed', describeError(err));
-        return; // the next tick retries; no tight loop against a failing signer
+        this.failures++;
+        const delay = backoffDelayMs(this.failures - 1, this.random(), this.o.backoff ?? DEFAULT_BACKOFF, this.error.retryAfterMs);
+        this.o.logger?.log('warn', 'status_report_failed', { ...describeError(err), retry_in_ms: delay });
+        this.retry?.cancel();
+        if (this.running) this.retry = this.clock.setTimer(() => void this.reportNow(), delay);
+        return; // never a tight loop against a failing signer
       }
     } while (this.again && this.running);
   }

@@ -139,4 +139,20 @@ describe('TrustManager and StatusReporter with a real signer', () => {
     expect(built.caId).toMatch(/^[0-9a-f]{40}$/);
     expect(built.fallbacks).toEqual([{ peerType: 'db', peerAddress: '127.0.0.1:15002', kind: 'previous-identity', count: 2, lastAtUnix: Math.floor(clock.now().getTime() / 1000) }]);
   });
+
+  it('fail/a report for another instance than the certificate → SIGNER_DENIED PEER_IDENTITY_MISMATCH, retried with backoff', async () => {
+    const clock = new ManualClock();
+    const identities = new IdentityStore();
+    const im = new IdentityManager({ client, store: identities, clock, serviceType: 'api', instanceId: 'api-rep2', tokenFile: await createTokenFile(state, 'api', 'api-rep2'), random: () => 0.5 });
+    const tm = new TrustManager({ client, types: ['db'], clock });
+    const reporter = new StatusReporter({ client, identities, trust: tm.store, clock, serviceType: 'api', instanceId: 'someone-else', caIdOf: () => '', random: () => 0.5, intervalMs: 60_000 });
+    cleanups.push(() => reporter.stop(), () => tm.stop(), () => im.stop());
+    reporter.start();
+    await im.renewNow();
+    await waitFor(() => reporter.lastError() !== undefined, 10_000, 'the refused report');
+    expect({ code: reporter.lastError()!.code, reason: reporter.lastError()!.reason }).toEqual({ code: 'SIGNER_DENIED', reason: 'PEER_IDENTITY_MISMATCH' });
+    expect(reporter.reportsSent).toBe(0);
+    // The periodic tick (60 s ± 10% at u = 0.5 → 60 s) and the first backoff retry (375 ms).
+    expect(clock.delays()).toEqual([375, 60_000]);
+  });
 });
