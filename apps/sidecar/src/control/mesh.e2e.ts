@@ -2,8 +2,8 @@
  * End to end: a real signer child process, the `db` sidecar as a child process started through
  * the real entry point (`bin/sidecar.ts --config FILE`), and the `api` sidecar in-process with a
  * key file. Both identities come from the signer with CLI-made tokens; traffic flows
- * client → api outbound → mTLS → db inbound → echo; both sidecars report their status; SIGTERM
- * stops the db sidecar with exit 0.
+ * client → api outbound → mTLS → db inbound → echo, across a renewal, a bundle change and a
+ * signer outage; both sidecars report their status; SIGTERM stops the db sidecar with exit 0.
  */
 import { spawn } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
@@ -101,6 +101,22 @@ describe('two sidecars (api → db) with identities from a real signer', () => {
       await waitFor(async () => (await readStatusReports(state)).length === 2, 10_000, 'status reports of both sidecars');
       const reports = (await readStatusReports(state)).map((r) => `${r.serviceType}/${r.instanceId}`).sort();
       expect(reports).toEqual(['api/api-1', 'db/db-1']);
+
+      // Signer killed: traffic keeps flowing on the valid certificates; renewal works again once it is back.
+      await signer.stop('SIGKILL');
+      expect(await roundTrip(outbound.address.port, 'signer is down')).toBe('signer is down');
+      await expect(api.identity.renewNow()).rejects.toMatchObject({ code: 'SIGNER_UNAVAILABLE' });
+      expect(api.ready()).toBe(true);
+      expect((await httpGet(dbAdmin, '/readyz')).status).toBe(200);
+      signer = await startSigner(state, signer.port);
+      let back: string | undefined;
+      for (let i = 0; i < 50 && back === undefined; i++) {
+        back = await api.identity.renewNow().then((id) => id.serialHex, () => undefined);
+        if (back === undefined) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(back).toBeDefined();
+      expect(back).not.toBe(renewed.serialHex);
+      expect(await roundTrip(outbound.address.port, 'signer is back')).toBe('signer is back');
     } finally {
       db.kill('SIGTERM');
     }
