@@ -66,7 +66,9 @@ export async function startTrustMeshSigner(dir: string, tokenCount: number): Pro
       join(ROOT, 'tools/scripts/run-ts.js'), join(ROOT, 'apps/signer/bin/signer.ts'), '--dir', state,
       '--listen', `127.0.0.1:${port}`, '--rate-per-identity', '1000000', '--rate-overall', '1000000',
       // BENCH_SIGNER_STORE_SYNC=normal measures the signer without an fsync per commit.
-      '--store-sync', process.env.BENCH_SIGNER_STORE_SYNC === 'normal' ? 'normal' : 'full'],
+      '--store-sync', process.env.BENCH_SIGNER_STORE_SYNC === 'normal' ? 'normal' : 'full',
+      // BENCH_SIGNER_WORKERS=N: CPU worker threads (default: the signer's own default).
+      ...(process.env.BENCH_SIGNER_WORKERS ? ['--workers', process.env.BENCH_SIGNER_WORKERS] : [])],
     port,
     cwd: ROOT,
     logFile: join(dir, 'signer.log'),

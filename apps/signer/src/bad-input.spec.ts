@@ -4,13 +4,14 @@ import { connect, isFailure, makeCsr, sign, type ClientIdentity } from './testin
 import { expectOk, opensslCsr, startTestSigner, type TestSigner } from './testing/fixture';
 import { addCaSet, createToken } from './testing/state';
 
-let t: TestSigner;
-beforeAll(async () => {
-  t = await startTestSigner();
-}, 30_000);
-afterAll(() => t?.close());
+// Both ways of running the CPU-bound part (main thread, worker thread) must behave the same.
+describe.each([['main thread', 0], ['1 CPU worker', 1]])('signer: bad input (%s)', (_mode, cpuWorkers) => {
+  let t: TestSigner;
+  beforeAll(async () => {
+    t = await startTestSigner({ cpuWorkers });
+  }, 30_000);
+  afterAll(() => t?.close());
 
-describe('signer: bad input', () => {
   const C = status;
   type Case = [string, () => Promise<{ req: Parameters<typeof sign>[1]; identity?: ClientIdentity }>, number, string | undefined];
   const tokenFor = async (serviceType: string, instanceId: string | null, extra: { now?: Date } = {}): Promise<string> =>

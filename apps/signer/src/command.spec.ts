@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { status } from '@grpc/grpc-js';
 import { openSqliteStore } from '@trustmesh/store';
-import { runSignerCommand, parseSignerArgs, SignerError } from './index';
+import { runSignerCommand, parseSignerArgs, DEFAULT_SIGNER_OPTIONS, SignerError } from './index';
 import { connect, getBundle, isFailure, makeCsr, sign, type CallFailure } from './testing/client';
 import type { TrustBundle } from '@trustmesh/proto';
 import { createTestState, TEST_PASSPHRASE } from './testing/state';
@@ -99,9 +99,9 @@ describe('runSignerCommand on a state directory made by `trustmesh init`', () =>
 });
 
 describe('the signer as a real process (apps/signer/bin/signer.ts)', () => {
-  it('ok/starts on a test state, is ready on the admin port, stops on SIGTERM with exit 0', async () => {
+  it('ok/starts on a test state with a CPU worker thread, is ready on the admin port, stops on SIGTERM with exit 0', async () => {
     const state = await createTestState({ now: new Date() });
-    const child = spawn(process.execPath, ['tools/scripts/run-ts.js', 'apps/signer/bin/signer.ts', '--dir', state.dir, '--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0'], {
+    const child = spawn(process.execPath, ['tools/scripts/run-ts.js', 'apps/signer/bin/signer.ts', '--dir', state.dir, '--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--workers', '1'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', TRUSTMESH_PASSPHRASE: TEST_PASSPHRASE },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -109,12 +109,15 @@ describe('the signer as a real process (apps/signer/bin/signer.ts)', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       let out = '';
+      let err = '';
       child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      child.stderr.on('data', (b: Buffer) => (err += b.toString()));
       const deadline = Date.now() + 20_000;
       while (!/admin on 127\.0\.0\.1:\d+/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       const admin = /admin on 127\.0\.0\.1:(\d+)/.exec(out);
       expect(admin).not.toBeNull();
       expect((await fetch(`http://127.0.0.1:${admin![1]}/readyz`)).status).toBe(200);
+      expect(err).toContain('cpu workers: 1 of 1 started');
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     } finally {
@@ -132,6 +135,9 @@ describe('parseSignerArgs', () => {
     expect(c.options.rateLimits.perIdentity).toEqual({ perSecond: 4, burst: 2 });
     expect(c.storeSync).toBe('full');
     expect(parseSignerArgs(['--dir', 'D', '--listen', 'h:1', '--store-sync', 'normal'], {}).storeSync).toBe('normal');
+    expect(c.options.cpuWorkers).toBe(DEFAULT_SIGNER_OPTIONS.cpuWorkers);
+    expect(parseSignerArgs(['--dir', 'D', '--listen', 'h:1', '--workers', '0'], {}).options.cpuWorkers).toBe(0);
+    expect(parseSignerArgs(['--dir', 'D', '--listen', 'h:1', '--workers', '3'], {}).options.cpuWorkers).toBe(3);
   });
 
   const bad: [string, string[]][] = [
@@ -144,6 +150,9 @@ describe('parseSignerArgs', () => {
     ['fail/flag without value', ['--dir', 'D', '--listen']],
     ['fail/duplicate --dir', ['--dir', 'D', '--dir', 'E', '--listen', 'h:1']],
     ['fail/unknown --store-sync', ['--dir', 'D', '--listen', 'h:1', '--store-sync', 'off']],
+    ['fail/negative --workers', ['--dir', 'D', '--listen', 'h:1', '--workers', '-1']],
+    ['fail/fractional --workers', ['--dir', 'D', '--listen', 'h:1', '--workers', '1.5']],
+    ['fail/too many --workers', ['--dir', 'D', '--listen', 'h:1', '--workers', '17']],
   ];
   it.each(bad)('%s', (_n, argv) => {
     let caught: unknown;

@@ -23,9 +23,14 @@ export interface SignerOptions {
   servingCertTtlSeconds: number;
   /** Extra SANs for the serving certificate (besides localhost, 127.0.0.1, ::1). */
   servingSans: { dns: string[]; ips: string[] };
+  /**
+   * Worker threads for the CPU-bound part of Sign (CSR parse + verify, policy, leaf signature);
+   * 0 keeps it on the main thread, next to gRPC and the store.
+   */
+  cpuWorkers: number;
 }
 
-/** Defaults: 1 s poll, 30 s keepalive, 1000 streams, 64 KiB, 20/s per identity (burst 10), 5000/s overall. */
+/** Defaults: 1 s poll, 30 s keepalive, 1000 streams, 64 KiB, 20/s per identity (burst 10), 5000/s overall, no CPU workers. */
 export const DEFAULT_SIGNER_OPTIONS: SignerOptions = Object.freeze({
   pollIntervalMs: 1000,
   keepaliveMs: 30_000,
@@ -34,6 +39,7 @@ export const DEFAULT_SIGNER_OPTIONS: SignerOptions = Object.freeze({
   rateLimits: { perIdentity: { perSecond: 20, burst: 10 }, overall: { perSecond: 5000, burst: 5000 } },
   servingCertTtlSeconds: 24 * 3600,
   servingSans: { dns: [], ips: [] },
+  cpuWorkers: 0,
 });
 
 /** What `trustmesh signer` was asked to do, parsed once at the edge. */
@@ -54,7 +60,7 @@ export interface SignerCommandConfig {
 
 export const SIGNER_USAGE =
   'usage: trustmesh signer --dir D --listen HOST:PORT [--admin-listen HOST:PORT] [--san NAME|IP]... ' +
-  '[--passphrase-file F] [--rate-per-identity N] [--rate-overall N] [--poll-ms N] [--store-sync full|normal]';
+  '[--passphrase-file F] [--rate-per-identity N] [--rate-overall N] [--poll-ms N] [--store-sync full|normal] [--workers N]';
 
 /**
  * Parses `trustmesh signer` arguments and the environment (only TRUSTMESH_PASSPHRASE is read
@@ -62,7 +68,7 @@ export const SIGNER_USAGE =
  */
 export function parseSignerArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): SignerCommandConfig {
   const flags = new Map<string, string[]>();
-  const known = new Set(['--dir', '--listen', '--admin-listen', '--san', '--passphrase-file', '--rate-per-identity', '--rate-overall', '--poll-ms', '--store-sync']);
+  const known = new Set(['--dir', '--listen', '--admin-listen', '--san', '--passphrase-file', '--rate-per-identity', '--rate-overall', '--poll-ms', '--store-sync', '--workers']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const eq = arg.indexOf('=');
@@ -99,6 +105,7 @@ export function parseSignerArgs(argv: readonly string[], env: Readonly<Record<st
       overall: overall ? { perSecond: overall, burst: overall } : defaults.rateLimits.overall,
     },
     servingSans: sans,
+    cpuWorkers: workerCount(one('--workers')) ?? defaults.cpuWorkers,
   };
   const storeSync = one('--store-sync') ?? 'full';
   if (storeSync !== 'full' && storeSync !== 'normal') throw new SignerError('ARGS_INVALID', `--store-sync ${storeSync}: expected full or normal`);
@@ -120,6 +127,14 @@ export function parseHostPort(flag: string, text: string): HostPort {
   const port = m ? Number(m[3]) : NaN;
   if (!m || port > 65535) throw new SignerError('ARGS_INVALID', `${flag} ${text}: expected HOST:PORT`);
   return { host: (m[1] ?? m[2]) as string, port };
+}
+
+/** `--workers N`: an integer 0..16 (0 = sign on the main thread). */
+function workerCount(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 16) throw new SignerError('ARGS_INVALID', `--workers ${text}: expected an integer from 0 to 16`);
+  return n;
 }
 
 function positive(flag: string, text: string | undefined): number | undefined {

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { createLeafIssuer, type LeafIssuer } from '@trustmesh/pki';
 import type { CaRecord } from '@trustmesh/store';
 import { SignerError } from './errors';
+import type { IssuerMaterial } from './sign-prepare';
 
 /** Loads the private key of a CA from its `keyRef` (a path relative to the state directory). */
 export type KeyLoader = (keyRef: string) => Promise<KeyObject>;
@@ -17,10 +18,14 @@ export interface ActiveIssuer {
  * and when the CLI activates a new intermediate while the signer runs); issuance then needs no I/O.
  */
 export class IssuerPool {
-  private readonly issuers = new Map<string, LeafIssuer>();
+  private readonly issuers = new Map<string, { issuer: LeafIssuer; key: KeyObject }>();
   private byType = new Map<string, ActiveIssuer>();
 
-  constructor(private readonly loadKey: KeyLoader) {}
+  /** `onSync` hears every completed sync: the issuers by CA id and their key material. */
+  constructor(
+    private readonly loadKey: KeyLoader,
+    private readonly onSync?: (byCaId: ReadonlyMap<string, LeafIssuer>, material: IssuerMaterial[]) => void,
+  ) {}
 
   /**
    * Makes the pool match `intermediates`: loads keys of newly active ones, forgets the others.
@@ -29,21 +34,36 @@ export class IssuerPool {
    */
   async sync(intermediates: readonly CaRecord[]): Promise<void> {
     const active = intermediates.filter((c) => c.role === 'intermediate' && c.state === 'active');
-    const next = new Map<string, LeafIssuer>();
+    const next = new Map<string, { issuer: LeafIssuer; key: KeyObject }>();
     for (const ca of active) {
       const known = this.issuers.get(ca.id);
-      next.set(ca.id, known ?? createLeafIssuer({ caCertificate: ca.certificateDer, caPrivateKey: await this.loadKey(ca.keyRef) }));
+      if (known) next.set(ca.id, known);
+      else {
+        const key = await this.loadKey(ca.keyRef);
+        next.set(ca.id, { issuer: createLeafIssuer({ caCertificate: ca.certificateDer, caPrivateKey: key }), key });
+      }
     }
     const byType = new Map<string, ActiveIssuer>();
     for (const ca of active) {
       const current = byType.get(ca.serviceType);
       if (!current || ca.notBefore.getTime() > current.record.notBefore.getTime()) {
-        byType.set(ca.serviceType, { issuer: next.get(ca.id) as LeafIssuer, record: ca });
+        byType.set(ca.serviceType, { issuer: (next.get(ca.id) as { issuer: LeafIssuer }).issuer, record: ca });
       }
     }
+    const changed = next.size !== this.issuers.size || [...next.keys()].some((id) => !this.issuers.has(id));
     this.issuers.clear();
     for (const [id, issuer] of next) this.issuers.set(id, issuer);
     this.byType = byType;
+    // Polls repeat the same set every second; listeners hear only changes.
+    if (changed) this.onSync?.(
+      new Map([...next.values()].map((e) => [e.issuer.caId, e.issuer])),
+      [...next.values()].map((e) => ({ caCertificate: e.issuer.caCertificate, caPrivateKey: e.key })),
+    );
+  }
+
+  /** The issuer for `serviceType`, or undefined (never throws; {@link issuerFor} decides errors). */
+  peek(serviceType: string): ActiveIssuer | undefined {
+    return this.byType.get(serviceType);
   }
 
   /** The issuer for `serviceType`. Throws SignerError NO_ACTIVE_CA when it has none. */

@@ -1,14 +1,16 @@
-import { createHash } from 'node:crypto';
-import { parseCsr, spkiPin, type ParsedCsr } from '@trustmesh/pki';
-import { evaluateSignRequest, type MeshConfig } from '@trustmesh/policy';
+import { createHash, createPublicKey } from 'node:crypto';
+import type { IssuedLeaf } from '@trustmesh/pki';
+import type { MeshConfig } from '@trustmesh/policy';
 import type { SignRequest, SignResponse } from '@trustmesh/proto';
 import { startTimer, withSpan, type Tracer } from '@trustmesh/telemetry';
 import type { CaSnapshot, X509Cache } from './ca-snapshot';
+import type { CpuPool } from './cpu-pool';
 import { SignerError } from './errors';
 import type { IssuerPool } from './issuer-pool';
 import type { SignerMetrics } from './metrics';
 import { verifyPeer } from './peer-auth';
 import { callerKey, type RateLimiter } from './rate-limit';
+import { deserializeError } from './sign-prepare';
 import { mapError, type MappedError } from './status-map';
 import type { WriteBatcher } from './write-batcher';
 
@@ -19,6 +21,8 @@ export interface SignDeps {
   mesh: MeshConfig;
   now: () => Date;
   pool: IssuerPool;
+  /** CSR parse + verify, policy and (on workers) the leaf signature. */
+  cpu: CpuPool;
   snapshot: () => CaSnapshot;
   limiter: RateLimiter;
   metrics: SignerMetrics;
@@ -62,10 +66,12 @@ export async function handleSign(d: SignDeps, req: SignRequest, caller: CallerIn
       if (!req.serviceType) throw new SignerError('FIELD_MISSING', 'service_type');
       if (!req.instanceId) throw new SignerError('FIELD_MISSING', 'instance_id');
 
-      const { csr, decision } = await withSpan(d.tracer, 'policy', { parent: ctx }, () => {
-        const parsed: ParsedCsr = parseCsr(req.csr);
-        return { csr: parsed, decision: evaluateSignRequest(d.mesh, { serviceType: req.serviceType, instanceId: req.instanceId, csr: parsed }) };
-      });
+      // On a worker this also signs the leaf ahead (one round trip); it is used only below.
+      const prepared = await withSpan(d.tracer, 'policy', { parent: ctx }, () => d.cpu.prepare({
+        csr: req.csr, serviceType: req.serviceType, instanceId: req.instanceId, nowMs: now.getTime(),
+        ...(d.cpu.size > 0 ? { speculativeCaId: d.pool.peek(req.serviceType)?.issuer.caId } : {}),
+      }));
+      const decision = prepared.decision;
 
       // Token callers: the hash now, the redemption below in the same transaction as the record,
       // so a request costs one commit and a token is spent only together with its certificate.
@@ -84,7 +90,10 @@ export async function handleSign(d: SignDeps, req: SignRequest, caller: CallerIn
       const { issued, ca, serial } = await withSpan(d.tracer, 'sign', { parent: ctx }, () => {
         const active = d.pool.issuerFor(req.serviceType);
         if (active.record.notAfter.getTime() - now.getTime() < CA_MIN_REMAINING_MS) throw new SignerError('CA_EXPIRING', active.record.id);
-        const leaf = active.issuer.issue({ publicKey: csr.publicKey, sans: decision.sans, now, ttlSeconds: decision.ttlSeconds });
+        const leaf = issueLeaf(active.issuer.caId, () => active.issuer.issue({
+          publicKey: prepared.publicKey ?? createPublicKey({ key: Buffer.from(prepared.spkiDer), format: 'der', type: 'spki' }),
+          sans: decision.sans, now, ttlSeconds: decision.ttlSeconds,
+        }), prepared.speculative);
         // The store keys certificates by lower-case hex serial.
         return { issued: leaf, ca: active, serial: leaf.serialHex.toLowerCase() };
       });
@@ -107,7 +116,7 @@ export async function handleSign(d: SignDeps, req: SignRequest, caller: CallerIn
             caId: ca.issuer.caId,
             notBefore: issued.notBefore,
             notAfter: issued.notAfter,
-            spkiPin: spkiPin(csr.publicKey.spkiDer),
+            spkiPin: prepared.spkiPin,
             issuedAt: now,
           });
           await s.appendAudit({
@@ -140,6 +149,26 @@ export async function handleSign(d: SignDeps, req: SignRequest, caller: CallerIn
       throw mapped;
     }
   });
+}
+
+/**
+ * The leaf from the worker's speculative issuance when it came from the CA chosen now (its
+ * failure is thrown here, in the same place an in-process issuance would throw); otherwise a
+ * fresh in-process issuance (no worker, or the active CA changed in between).
+ */
+function issueLeaf(caId: string, issueHere: () => IssuedLeaf, speculative: { caId: string; leaf?: IssuedLeaf; error?: Parameters<typeof deserializeError>[0] } | undefined): IssuedLeaf {
+  if (speculative?.caId !== caId) return issueHere();
+  if (speculative.error) throw deserializeError(speculative.error);
+  const leaf = speculative.leaf as IssuedLeaf;
+  // Structured clone makes Buffers Uint8Arrays, and Dates of the main realm (not of a vm
+  // context such as Jest's): rebuild both here.
+  const der: Uint8Array = leaf.der;
+  return {
+    der: Buffer.isBuffer(der) ? der : Buffer.from(der.buffer, der.byteOffset, der.byteLength),
+    serialHex: leaf.serialHex,
+    notBefore: new Date(leaf.notBefore.getTime()),
+    notAfter: new Date(leaf.notAfter.getTime()),
+  };
 }
 
 async function auditDenial(d: SignDeps, now: Date, audit: { actor: string; auth: string; details: Record<string, unknown> }, m: MappedError): Promise<void> {

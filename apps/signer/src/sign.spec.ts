@@ -3,13 +3,14 @@ import { status } from '@grpc/grpc-js';
 import { connect, isFailure, makeCsr, sign, type CallFailure } from './testing/client';
 import { expectOk, opensslVerify, startTestSigner, type TestSigner } from './testing/fixture';
 
-let t: TestSigner;
-beforeAll(async () => {
-  t = await startTestSigner({ rateLimits: { perIdentity: { perSecond: 2, burst: 5 }, overall: { perSecond: 1000, burst: 1000 } } });
-}, 30_000);
-afterAll(() => t?.close());
+// Both ways of running the CPU-bound part (main thread, worker thread) must behave the same.
+describe.each([['main thread', 0], ['1 CPU worker', 1]])('signer: issuance (%s)', (_mode, cpuWorkers) => {
+  let t: TestSigner;
+  beforeAll(async () => {
+    t = await startTestSigner({ rateLimits: { perIdentity: { perSecond: 2, burst: 5 }, overall: { perSecond: 1000, burst: 1000 } }, cpuWorkers });
+  }, 30_000);
+  afterAll(() => t?.close());
 
-describe('signer: issuance', () => {
   it('ok/obtain with a bootstrap token: chain verifies with openssl, SPIFFE ID and DNS from policy', async () => {
     const { res } = await t.obtain('api', 'a-1');
     expect(res.chain).toHaveLength(2);

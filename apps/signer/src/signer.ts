@@ -9,6 +9,7 @@ import { startAdminServer, type AdminServer } from './admin-http';
 import { BundleService } from './bundle-service';
 import { trustedRoots, X509Cache, type CaSnapshot } from './ca-snapshot';
 import { CaWatcher } from './ca-watcher';
+import { CpuPool } from './cpu-pool';
 import { DEFAULT_SIGNER_OPTIONS, type HostPort, type SignerOptions } from './config';
 import { SignerError } from './errors';
 import { createHealthServer } from './health';
@@ -64,9 +65,19 @@ export interface Signer {
 export async function createSigner(deps: SignerDeps): Promise<Signer> {
   const o: SignerOptions = { ...DEFAULT_SIGNER_OPTIONS, ...deps.options };
   const log = deps.log ?? (() => undefined);
+  const cpu = await CpuPool.start(o.cpuWorkers, deps.mesh, log);
+  try {
+    return await startWithPool(deps, o, log, cpu);
+  } catch (err) {
+    await cpu.close();
+    throw err;
+  }
+}
+
+async function startWithPool(deps: SignerDeps, o: SignerOptions, log: (line: string) => void, cpu: CpuPool): Promise<Signer> {
   const telemetry = deps.telemetry ?? createNoopTelemetry();
   const metrics = new SignerMetrics(telemetry.meter);
-  const pool = new IssuerPool(deps.loadKey);
+  const pool = new IssuerPool(deps.loadKey, (byCaId, material) => cpu.setIssuers(byCaId, material));
   const watcher = await CaWatcher.create(deps.store, pool, log);
   telemetry.meter
     .createObservableGauge('trustmesh_bundle_version', { description: 'Trust bundle version the signer serves' })
@@ -94,7 +105,7 @@ export async function createSigner(deps: SignerDeps): Promise<Signer> {
   const ca: CertificateAuthorityServer = {
     sign: unary(async (req, caller) => {
       guard();
-      return handleSign({ ...common, pool, log }, req, caller);
+      return handleSign({ ...common, pool, cpu, log }, req, caller);
     }),
     getTrustBundle: unary(async (req) => {
       guard();
@@ -194,6 +205,7 @@ export async function createSigner(deps: SignerDeps): Promise<Signer> {
           });
         });
         await writes.drain();
+        await cpu.close();
         await watcher.stop();
         await admin?.close();
       })();
