@@ -22,7 +22,10 @@ export type CliErrorCode =
   | 'FILE_NOT_FOUND'
   | 'FILE_TOO_LARGE'
   | 'AUDIT_TAMPERED'
-  | 'CA_CERT_INVALID';
+  | 'CA_CERT_INVALID'
+  | 'ROTATION_NOT_SAFE'
+  | 'ROTATION_PHASE_INVALID'
+  | 'ROTATION_STATE_INVALID';
 
 const MESSAGES: Readonly<Record<CliErrorCode, string>> = {
   USAGE: 'invalid command line',
@@ -38,6 +41,9 @@ const MESSAGES: Readonly<Record<CliErrorCode, string>> = {
   FILE_TOO_LARGE: 'file is too large',
   AUDIT_TAMPERED: 'the audit log was tampered with',
   CA_CERT_INVALID: 'a CA certificate lacks its subject key identifier or validity',
+  ROTATION_NOT_SAFE: 'the rotation step is not safe yet (re-run when the fleet has caught up, or --force)',
+  ROTATION_PHASE_INVALID: 'this rotation phase cannot run now (phases go prepare, activate, retire)',
+  ROTATION_STATE_INVALID: 'the stored rotation state of this type is unreadable or contradicts its CA records',
 };
 
 /** An error of the CLI. `detail` is appended to the fixed message after a colon. */

@@ -11,10 +11,11 @@ import { commandHelp, groupHelp } from './help';
 
 /**
  * Runs the CLI for `argv` (without node and script) with `env` and `now` read once by the
- * caller. Resolves to the exit code: 0 ok, 1 failure, 2 usage error.
+ * caller (`clock` gives later readings to commands that run over time; default: always `now`).
+ * Resolves to the exit code: 0 ok, 1 failure, 2 usage error.
  */
 export async function runCli(argv: readonly string[], env: CliEnv, now: Date, io: CliIo,
-  commands: readonly Command<never>[] = COMMANDS): Promise<number> {
+  commands: readonly Command<never>[] = COMMANDS, clock: () => Date = () => now): Promise<number> {
   try {
     // `trustmesh help ca list` is `trustmesh ca list --help`.
     if (argv[0] === 'help') argv = [...argv.slice(1), '--help'];
@@ -36,7 +37,7 @@ export async function runCli(argv: readonly string[], env: CliEnv, now: Date, io
     const [cmd, rest] = match;
     const args = parseCommandArgs(cmd.args, rest);
     if (args.values.help === true) { io.out(commandHelp(cmd)); return EXIT_OK; }
-    const cfg = buildConfig(cmd.args, args, env, now, (a, issues, ctx) => cmd.configure(a, issues, ctx));
+    const cfg = buildConfig(cmd.args, args, env, now, (a, issues, ctx) => cmd.configure(a, issues, ctx), clock);
     for (const w of cfg.warnings) io.err(`trustmesh: warning: ${w}`);
     return await cmd.run(cfg, io);
   } catch (err) {

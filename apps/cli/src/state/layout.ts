@@ -19,6 +19,8 @@ export const LAYOUT = Object.freeze({
   adminCert: 'admin/admin.crt',
   adminKey: 'admin/admin.key',
   lock: '.lock',
+  /** Key files of retired CAs (and of interrupted runs) move here; keys are never deleted. */
+  archive: 'offline/archive',
 });
 
 /** Prefix of init's staging directory inside D (a crashed init leaves only this behind). */
@@ -33,6 +35,16 @@ export const META = Object.freeze({
   keyProtection: 'key_protection',
   bundleVersion: 'bundle_version',
 });
+
+/** Store meta key of a type's root rotation record (JSON, see state/rotation-state.ts). */
+export function rotationMetaKey(type: string): string {
+  return `rotation:${type}`;
+}
+
+/** Store meta key of a type's renew-before hint (unix seconds; '0' = none), read by the signer. */
+export function renewBeforeMetaKey(type: string): string {
+  return `renew_before_unix:${type}`;
+}
 
 /** Absolute path of a layout entry, or of a `keyRef` relative to D. */
 export function statePath(dir: string, rel: string): string {
