@@ -1,0 +1,145 @@
+/**
+ * `npm run bench:sidecar`: in one run, the same two-proxy chain client → A → mTLS → B → echo
+ * (P-256 certificates from one `trustmesh init`, TLS 1.3) with TrustMesh sidecars, stunnel and
+ * haproxy, against raw TCP (client → echo). Each pair's mTLS enforcement is checked before it is
+ * measured. Rows run one metric at a time across all systems, so a busy moment on this shared
+ * machine hits every column alike. Prints a Markdown table (with ratios to raw TCP) and the
+ * goal check (TrustMesh at least stunnel on every row, at least haproxy on bulk and 32-conn req/s).
+ *
+ * Bounded: about 1.5 minutes. Loopback only; every process is stopped by pid at the end, even
+ * on error. Knobs (for tuning runs; the documented table uses the defaults): BENCH_BULK_MIB
+ * (256), BENCH_SECONDS (3 for 32 connections; new connections use 2/3 of it),
+ * BENCH_SIDECAR_PROFILE_DIR (V8 CPU profiles of the TrustMesh sidecars). Not a test.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../lib/server-process';
+import { makeCerts, ROOT } from './certs';
+import { startHaproxyPair } from './haproxy';
+import { checkMtls } from './mtls-check';
+import { Processes, type Pair } from './pair';
+import { renderReport, type Cell, type Metric } from './report';
+import { startStunnelPair } from './stunnel';
+import { startSigner, startTrustMeshPair } from './trustmesh';
+import { bulk, latency, newConnections, parallel } from './workloads';
+
+const BULK_BYTES = Number(process.env.BENCH_BULK_MIB ?? 256) * 1024 * 1024;
+const PAR_MS = Number(process.env.BENCH_SECONDS ?? 3) * 1000;
+const NEW_MS = Math.round((PAR_MS * 2) / 3);
+const LAT_WARMUP = 500;
+const LAT_COUNT = 5000;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+interface Systems {
+  raw: Pair;
+  /** The three proxies, resumption off. */
+  base: Pair[];
+  /** The same proxies with resumption on (used only by the "resumed" rows). */
+  resume: Pair[];
+}
+
+async function measureAll(s: Systems): Promise<Metric[]> {
+  const all = [s.raw, ...s.base];
+  const metrics: Metric[] = [];
+  const cellsFor = async (pairs: Pair[], f: (p: Pair) => Promise<Cell>): Promise<Record<string, Cell>> => {
+    const out: Record<string, Cell> = {};
+    for (const p of pairs) out[p.name.replace(/-resume$/, '')] = await f(p);
+    return out;
+  };
+
+  log('bulk ...');
+  const bulks = await cellsFor(all, async (p) => {
+    const r = await bulk(p.entryPort, p.pids, BULK_BYTES);
+    log(`  ${p.name}: ${r.mbPerSec.toFixed(0)} MB/s, ${r.cpuMsPerMb.toFixed(2)} ms CPU/MB`);
+    return { value: r.mbPerSec, extra: r.cpuMsPerMb };
+  });
+  metrics.push({ label: `bulk MB/s, 1 connection (${BULK_BYTES / 1048576} MiB)`, better: 'higher', cells: bulks, digits: 0 });
+  metrics.push({ label: 'bulk: proxy CPU ms per MB', better: 'lower', digits: 2, noRaw: true,
+    cells: Object.fromEntries(Object.entries(bulks).map(([k, c]) => [k, { value: c.extra! }])) });
+
+  log('64-byte round trips, 1 connection ...');
+  const lats = await cellsFor(all, async (p) => {
+    const r = await latency(p.entryPort, LAT_WARMUP, LAT_COUNT);
+    log(`  ${p.name}: p50 ${r.p50Us.toFixed(0)} µs, p99 ${r.p99Us.toFixed(0)} µs, ${r.perSec.toFixed(0)} req/s`);
+    return { value: r.p50Us, extra: r.p99Us };
+  });
+  metrics.push({ label: `1-conn 64 B p50 µs (${LAT_COUNT} after ${LAT_WARMUP} warm-up)`, better: 'lower', cells: lats, digits: 0 });
+  metrics.push({ label: '1-conn 64 B p99 µs', better: 'lower', digits: 0,
+    cells: Object.fromEntries(Object.entries(lats).map(([k, c]) => [k, { value: c.extra! }])) });
+
+  log('32 connections ...');
+  const pars = await cellsFor(all, async (p) => {
+    const r = await parallel(p.entryPort, p.pids, 32, PAR_MS);
+    const cpu = r.sampled / Math.max(1, r.ops);
+    log(`  ${p.name}: ${r.perSecond.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, ${cpu.toFixed(0)} µs CPU/req, ${r.errors} errors`);
+    if (r.errors) throw new Error(`${p.name} 32-conn: ${r.errors} errors (first: ${r.firstError})`);
+    return { value: r.perSecond, extra: cpu, note: `${r.p50Ms.toFixed(2)} / ${r.p99Ms.toFixed(2)}` };
+  });
+  metrics.push({ label: `32-conn req/s (${PAR_MS / 1000} s)`, better: 'higher', cells: pars, digits: 0 });
+  metrics.push({ label: '32-conn p50 / p99 ms', better: 'none', digits: 0,
+    cells: Object.fromEntries(Object.entries(pars).map(([k, c]) => [k, { value: NaN, note: c.note }])) });
+  metrics.push({ label: '32-conn: proxy CPU µs per request', better: 'lower', digits: 0, noRaw: true,
+    cells: Object.fromEntries(Object.entries(pars).map(([k, c]) => [k, { value: c.extra! }])) });
+
+  for (const [mode, pairs] of [['resumed', [s.raw, ...s.resume]], ['full handshake', all]] as const) {
+    for (const conc of [1, 16]) {
+      log(`new connections, ${mode}, conc ${conc} ...`);
+      const cells = await cellsFor([...pairs], async (p) => {
+        const before = p.sessions?.();
+        const r = await newConnections(p.entryPort, p.pids, conc, NEW_MS);
+        const after = p.sessions?.();
+        const sess = before && after ? ` (B: ${after.full - before.full} full / ${after.resumed - before.resumed} resumed)` : '';
+        const cpu = r.sampled / Math.max(1, r.ops);
+        log(`  ${p.name}: ${r.perSecond.toFixed(0)} conn/s, p50 ${r.p50Ms.toFixed(2)} ms, ${cpu.toFixed(0)} µs CPU/conn, ${r.errors} errors${sess}`);
+        if (r.errors > r.ops / 100) throw new Error(`${p.name} new connections: ${r.errors} errors (first: ${r.firstError})`);
+        return { value: r.perSecond, extra: cpu, note: sess.trim() };
+      });
+      metrics.push({ label: `new conn/s, ${mode}, conc ${conc} (${NEW_MS / 1000} s)`, better: 'higher', cells, digits: 0 });
+      metrics.push({ label: `proxy CPU µs per new conn, ${mode}, conc ${conc}`, better: 'lower', digits: 0, noRaw: true,
+        cells: Object.fromEntries(Object.entries(cells).map(([k, c]) => [k, { value: c.extra!, note: c.note }])) });
+    }
+  }
+  return metrics;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'tm-bench-sidecar-'));
+  const procs = new Processes();
+  const stopOnSignal = () => { void procs.stopAll().finally(() => process.exit(130)); };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  try {
+    log(`work dir ${dir}`);
+    const certs = makeCerts(dir);
+    const echoPort = await freePort();
+    const echo = await procs.start({
+      cmd: process.execPath, args: [join(ROOT, 'tools/scripts/run-ts.js'), join(__dirname, 'echo-server.ts'), String(echoPort)],
+      port: echoPort, cwd: ROOT, logFile: join(dir, 'echo.log'),
+    });
+    const signer = await startSigner(procs, dir, certs);
+    const raw: Pair = { name: 'raw', entryPort: echoPort, pids: [echo.pid] };
+    const base = [
+      await startTrustMeshPair(procs, dir, certs, signer, echoPort, false),
+      await startStunnelPair(procs, dir, certs, echoPort, false),
+      await startHaproxyPair(procs, dir, certs, echoPort, false),
+    ];
+    const resume = [
+      await startTrustMeshPair(procs, dir, certs, signer, echoPort, true),
+      await startStunnelPair(procs, dir, certs, echoPort, true),
+      await startHaproxyPair(procs, dir, certs, echoPort, true),
+    ];
+    for (const p of [...base, ...resume]) log(await checkMtls(p.name, p.tlsPort!, p.entryPort, certs));
+    const metrics = await measureAll({ raw, base, resume });
+    process.stdout.write(renderReport(metrics, new Date()));
+  } finally {
+    await procs.stopAll();
+    if (!process.env.BENCH_KEEP_DIR) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench:sidecar failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exitCode = 1;
+});
