@@ -103,12 +103,44 @@ export interface ParsedCa {
 }
 
 /**
+ * A client certificate that passed every check that depends only on its bytes and the CA
+ * snapshot; what is left per call are the validity windows (leaf, issuer, root, in that order)
+ * at the request's clock.
+ */
+export interface VerifiedPeer {
+  identity: { serviceType: string; instanceId: string; spiffeId: string; serialHex: string };
+  windows: { notBefore: number; notAfter: number; what: string }[];
+}
+
+/** Bound on remembered peer certificates; the map starts over when full. */
+const MAX_PEERS = 4096;
+
+/**
  * Parsed CA certificates per CA id, and verified issuer links between them, cached: a CA id is
  * the hash of its key and its certificate never changes, so neither does a verified link.
+ * Also remembers verified peer certificates (by DER) for the current snapshot only, so a client
+ * renewing over one connection is parsed and signature-checked once, not on every call.
  */
 export class X509Cache {
   private readonly map = new Map<string, ParsedCa>();
   private readonly links = new Map<string, boolean>();
+  private readonly peers = new Map<string, VerifiedPeer>();
+  private peersOf?: CaSnapshot;
+
+  /** The remembered verification of `leafDer` under snapshot `s`, if any. */
+  verifiedPeer(s: CaSnapshot, leafDer: Buffer): VerifiedPeer | undefined {
+    if (this.peersOf !== s) return undefined;
+    return this.peers.get(leafDer.toString('latin1'));
+  }
+
+  /** Remembers a verification made under snapshot `s` (a new snapshot forgets all others). */
+  rememberPeer(s: CaSnapshot, leafDer: Buffer, v: VerifiedPeer): void {
+    if (this.peersOf !== s || this.peers.size >= MAX_PEERS) {
+      this.peers.clear();
+      this.peersOf = s;
+    }
+    this.peers.set(leafDer.toString('latin1'), v);
+  }
 
   get(ca: CaRecord): ParsedCa {
     let p = this.map.get(ca.id);

@@ -58,10 +58,22 @@ describe('verifyPeer', () => {
     expect(codeOf(() => verifyPeer(make(), snapshot, state.mesh, at ?? now, new X509Cache()))).toBe(code);
   });
 
-  it('fail/a leaf from a retired intermediate no longer authenticates', async () => {
+  it('fail/a remembered leaf is still checked against the clock of each call', () => {
+    const cache = new X509Cache();
+    const leaf = leafFrom(state.cas.api!.intermediate, ['spiffe://example.test/api/p-8']);
+    expect(verifyPeer(leaf, snapshot, state.mesh, now, cache).instanceId).toBe('p-8');
+    expect(codeOf(() => verifyPeer(leaf, snapshot, state.mesh, new Date(now.getTime() + 2 * 3600_000), cache))).toBe('CHAIN_EXPIRED');
+    expect(codeOf(() => verifyPeer(leaf, snapshot, state.mesh, new Date(now.getTime() - 3600_000), cache))).toBe('CHAIN_NOT_YET_VALID');
+    expect(verifyPeer(leaf, snapshot, state.mesh, now, cache).instanceId).toBe('p-8');
+  });
+
+  it('fail/a leaf from a retired intermediate no longer authenticates, even when remembered', async () => {
+    const cache = new X509Cache();
     const leaf = leafFrom(state.cas.db!.intermediate, ['spiffe://example.test/db/p-7']);
+    expect(verifyPeer(leaf, snapshot, state.mesh, now, cache).serviceType).toBe('db');
     await state.store.setCaState(state.cas.db!.intermediate.id, 'retired');
     const after = await readSnapshot(state.store);
+    expect(codeOf(() => verifyPeer(leaf, after, state.mesh, now, cache))).toBe('CHAIN_UNTRUSTED');
     expect(codeOf(() => verifyPeer(leaf, after, state.mesh, now, new X509Cache()))).toBe('CHAIN_UNTRUSTED');
   });
 });

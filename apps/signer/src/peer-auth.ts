@@ -19,11 +19,19 @@ export interface PeerIdentity {
  * (non-retired) intermediate of the type it names, which must be signed by one of that type's
  * roots, be an end entity with EKU clientAuth, and leaf, intermediate and root must all be valid
  * at `now` (the injected clock). Signatures go through OpenSSL (X509Certificate); CA certificates
- * and their links are parsed and verified once (X509Cache), so a renewal parses only the leaf.
+ * and their links are parsed and verified once (X509Cache); a leaf that passed under the current
+ * snapshot is remembered by its bytes, so renewing with it again re-checks only validity at `now`.
  * @throws SignerError PEER_CERT_INVALID (unparsable, no/foreign SPIFFE ID, no issuer among the
  * type's CAs), PkiError CHAIN_EXPIRED / CHAIN_NOT_YET_VALID / CHAIN_UNTRUSTED / CHAIN_INVALID.
  */
 export function verifyPeer(leafDer: Buffer, snapshot: CaSnapshot, mesh: MeshConfig, now: Date, cache: X509Cache): PeerIdentity {
+  // Same bytes under the same snapshot: only the clock-dependent checks are left, in the same
+  // order as below. Only certificates that passed everything are remembered.
+  const known = cache.verifiedPeer(snapshot, leafDer);
+  if (known) {
+    for (const w of known.windows) checkTime(w.notBefore, w.notAfter, now, w.what);
+    return { ...known.identity };
+  }
   let leaf: X509Certificate;
   try {
     leaf = new X509Certificate(leafDer);
@@ -51,20 +59,25 @@ export function verifyPeer(leafDer: Buffer, snapshot: CaSnapshot, mesh: MeshConf
   if (!issuer) throw new PkiError('CHAIN_UNTRUSTED', `no CA of type ${id.serviceType} issued this certificate`);
   const root = roots.find((r) => cache.issuedBy(issuer, r));
   if (!root) throw new PkiError('CHAIN_UNTRUSTED', `intermediate ${issuer.id} does not chain to a ${id.serviceType} root`);
-  checkLeaf(leaf, now);
-  for (const ca of [issuer, root]) checkTime(ca.notBefore.getTime(), ca.notAfter.getTime(), now, ca.id);
-  return { serviceType: id.serviceType, instanceId: id.instanceId, spiffeId: uris[0] as string, serialHex: leaf.serialNumber.toLowerCase() };
+  checkLeaf(leaf);
+  const windows = [
+    { notBefore: Date.parse(leaf.validFrom), notAfter: Date.parse(leaf.validTo), what: 'client certificate' },
+    ...[issuer, root].map((ca) => ({ notBefore: ca.notBefore.getTime(), notAfter: ca.notAfter.getTime(), what: ca.id })),
+  ];
+  for (const w of windows) checkTime(w.notBefore, w.notAfter, now, w.what);
+  const identity = { serviceType: id.serviceType, instanceId: id.instanceId, spiffeId: uris[0] as string, serialHex: leaf.serialNumber.toLowerCase() };
+  cache.rememberPeer(snapshot, leafDer, { identity, windows });
+  return { ...identity };
 }
 
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 const ANY_EKU = '2.5.29.37.0';
 
-/** The leaf must be an end entity, usable for client auth, and valid at `now`. */
-function checkLeaf(leaf: X509Certificate, now: Date): void {
+/** The leaf must be an end entity, usable for client auth (its validity is checked by the caller). */
+function checkLeaf(leaf: X509Certificate): void {
   if (leaf.ca) throw new PkiError('CHAIN_INVALID', 'the client certificate is a CA');
   const eku = leaf.keyUsage; // Node names the extended key usage OIDs `keyUsage`
   if (eku && !eku.includes(CLIENT_AUTH) && !eku.includes(ANY_EKU)) throw new PkiError('CHAIN_INVALID', 'no clientAuth EKU');
-  checkTime(Date.parse(leaf.validFrom), Date.parse(leaf.validTo), now, 'client certificate');
 }
 
 function checkTime(notBefore: number, notAfter: number, now: Date, what: string): void {
