@@ -66,6 +66,7 @@ export class SignerClient {
   private readonly channelOptions: Record<string, number>;
   private readonly anon: CertificateAuthorityClient;
   private mtls: { serial: string; client: CertificateAuthorityClient } | undefined;
+  private readonly channelListeners: (() => void)[] = [];
   private closed = false;
 
   /** @throws ControlError `CA_FILE_UNREADABLE` when `caPem` holds no certificate. */
@@ -95,6 +96,21 @@ export class SignerClient {
     const old = this.mtls;
     this.mtls = identity ? { serial: identity.serialHex, client: new CertificateAuthorityClient(this.target, this.mtlsCredentials(identity), this.channelOptions) } : undefined;
     if (old) setTimeout(() => old.client.close(), this.deadlineMs).unref();
+    for (const listener of this.channelListeners) listener();
+  }
+
+  /**
+   * Calls `listener` after every change of the mTLS channel (first identity, renewal, dropped
+   * identity). The trust manager re-opens its watch then: the signer sends the renew-before hint
+   * of a rotation only to callers that present a certificate of the rotating type.
+   */
+  onChannelChange(listener: () => void): void {
+    this.channelListeners.push(listener);
+  }
+
+  /** Bundles go over mTLS once we hold an identity (so the signer knows our type), else over TLS. */
+  private bundleClient(): CertificateAuthorityClient {
+    return this.mtls?.client ?? this.anon;
   }
 
   /** True while an identity is presented on the mTLS channel. */
@@ -115,9 +131,10 @@ export class SignerClient {
     return this.unary((cb) => client.sign(req, new Metadata(), { deadline: this.deadline() }, cb));
   }
 
-  /** GetTrustBundle for `types` (all when empty). Same errors as {@link sign}. */
+  /** GetTrustBundle for `types` (all when empty), over mTLS once an identity is held. Same errors as {@link sign}. */
   getTrustBundle(types: readonly string[]): Promise<WireBundle> {
-    return this.unary((cb) => this.anon.getTrustBundle({ serviceTypes: [...types] }, new Metadata(), { deadline: this.deadline() }, cb));
+    const client = this.bundleClient();
+    return this.unary((cb) => client.getTrustBundle({ serviceTypes: [...types] }, new Metadata(), { deadline: this.deadline() }, cb));
   }
 
   /** ReportStatus over mTLS. Same errors as {@link sign}. */
@@ -127,7 +144,7 @@ export class SignerClient {
     return this.unary((cb) => client.reportStatus(report, new Metadata(), { deadline: this.deadline() }, cb));
   }
 
-  /** Opens a WatchTrustBundle stream (no deadline: it lives until cancelled or broken). */
+  /** Opens a WatchTrustBundle stream (no deadline: it lives until cancelled or broken), over mTLS once an identity is held. */
   watchTrustBundle(types: readonly string[], cb: WatchCallbacks): WatchHandle {
     let over = false;
     const end = (err: ControlError | undefined) => {
@@ -139,7 +156,7 @@ export class SignerClient {
       queueMicrotask(() => end(new ControlError('SIGNER_UNAVAILABLE', 'client closed')));
       return { cancel: () => (over = true) };
     }
-    const stream: ClientReadableStream<WireBundle> = this.anon.watchTrustBundle({ serviceTypes: [...types] });
+    const stream: ClientReadableStream<WireBundle> = this.bundleClient().watchTrustBundle({ serviceTypes: [...types] });
     stream.on('data', (b: WireBundle) => {
       if (!over) cb.onBundle(b);
     });

@@ -117,7 +117,6 @@ export async function startControlledSidecar(config: SidecarConfig, o: ControlOp
         trust.stop();
         reporter.stop();
         try {
-          if (sidecar.material.snapshot() === undefined) return await stopBeforeMaterial(sidecar);
           return await sidecar.shutdown();
         } finally {
           client.close();
@@ -126,17 +125,4 @@ export async function startControlledSidecar(config: SidecarConfig, o: ControlOp
       return stopping;
     },
   };
-}
-
-/**
- * Shutdown of a data plane that never got TLS material (no identity or no bundle yet): its
- * `shutdown()` waits for the routes to listen, which they never will, so only its synchronous
- * part runs (it marks itself stopping), the material stops listening to the sources (no route can
- * start later), and the admin endpoint is closed here. Nothing was accepted, so nothing is cut.
- */
-async function stopBeforeMaterial(sidecar: RunningSidecar): Promise<number> {
-  void sidecar.shutdown();
-  sidecar.material.close();
-  await sidecar.admin.close();
-  return 0;
 }

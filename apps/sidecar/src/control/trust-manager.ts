@@ -53,6 +53,7 @@ export class TrustManager {
     this.random = o.random ?? Math.random;
     this.backoff = o.backoff ?? DEFAULT_BACKOFF;
     this.staleAfterMs = o.staleAfterMs ?? 90_000;
+    o.client.onChannelChange(() => this.reopen());
     this.store = new TrustStore({
       fetch: async () => {
         const wire = await this.o.client.getTrustBundle(this.types);
@@ -100,6 +101,16 @@ export class TrustManager {
   /** The renew-before hint of the newest bundle accepted. */
   renewBefore(): Date | undefined {
     return this.hint;
+  }
+
+  /** Moves the stream to the client's current channel (identity changed); not a failure. */
+  private reopen(): void {
+    if (!this.running) return;
+    const h = this.handle;
+    this.handle = undefined;
+    h?.cancel();
+    this.reconnect?.cancel();
+    this.open();
   }
 
   private open(): void {
