@@ -4,6 +4,8 @@
  * app and owns its argument parsing; the CLI only dispatches to it. Loaded lazily, so the
  * short commands (`ca list`, `token create`) never pay for gRPC and OpenTelemetry start-up.
  */
+import { DEMO_USAGE, runDemoCommand } from './demo';
+
 export type ServiceEnv = Readonly<Record<string, string | undefined>>;
 
 /** One delegated service command. */
@@ -32,8 +34,9 @@ export const SERVICES: readonly ServiceCommand[] = [
   {
     name: 'demo',
     summary: 'run the demo mesh web -> api -> db with traffic and a live view (npm start; Ctrl-C to stop)',
-    usage: async () => (await import('./demo')).DEMO_USAGE,
-    run: async (argv, env) => (await import('./demo')).runDemoCommand(argv, env),
+    // Static import: the demo module loads only node built-ins and @trustmesh/policy (cheap).
+    usage: async () => DEMO_USAGE,
+    run: (argv, env) => runDemoCommand(argv, env),
   },
 ];
 
