@@ -128,6 +128,7 @@ export async function retirePhase(ctx: StepContext, o: { sinceSeconds: number })
     await auditCli(s, ctx.now, action, 'ok', d);
     return d;
   });
+  crashPoint(ctx, 'store');
   const archived = archiveAll(ctx, [...family, ...oldInters]);
   return { action, noop: false, details: { ...details, archived },
     message: `retired '${ctx.type}' root ${oldRoot.id} and ${oldInters.length} intermediate(s); ${archived.length} key file(s) moved to offline/archive/; bundle v${details.bundleVersion}` };

@@ -20,8 +20,8 @@ export interface StepContext {
   force: boolean;
   passphrase?: string;
   kdf: KdfParams;
-  /** Tests only: kill the process right after the key files are written. */
-  crashAfter?: 'keys';
+  /** Tests only: kill the process right after the key files are written / the store transaction. */
+  crashAfter?: 'keys' | 'store';
 }
 
 /** What a step did. `noop` when it had been completed before (idempotent re-run). */
@@ -36,10 +36,11 @@ export interface StepResult {
 }
 
 /**
- * The test hook at the edge (TRUSTMESH_TEST_CRASH_AFTER=keys): dies like a power cut, with no
- * cleanup, no lock release and no audit, right after the step's key files are on disk.
+ * The test hook at the edge (TRUSTMESH_TEST_CRASH_AFTER=keys|store): dies like a power cut, with
+ * no cleanup, no lock release and no audit, right after the step's key files are on disk
+ * (`keys`) or right after its store transaction committed (`store`).
  */
-export function crashPoint(ctx: StepContext, point: 'keys'): void {
+export function crashPoint(ctx: StepContext, point: 'keys' | 'store'): void {
   if (ctx.crashAfter === point) process.kill(process.pid, 'SIGKILL');
 }
 
