@@ -77,8 +77,8 @@ export function adoption(sidecars: readonly SidecarView[], types: readonly strin
   const upToDate = mine.filter((s) => s.bundleVersion !== null && s.bundleVersion >= version).map((s) => s.instanceId);
   const laggards = mine.filter((s) => s.bundleVersion === null || s.bundleVersion < version)
     .map((s) => ({ instanceId: s.instanceId, serviceType: s.serviceType, bundleVersion: s.bundleVersion }));
-  // Integer arithmetic on percent so 100% of 3 is 3, never 2.9999.
-  const required = Math.ceil((mine.length * Math.round(threshold * 10_000)) / 10_000);
+  // The epsilon absorbs float error (2/3 of 3 is 2.0000000000000004, which must need 2, not 3).
+  const required = Math.ceil(mine.length * threshold - 1e-9);
   return { version, total: mine.length, required, upToDate, laggards, ok: upToDate.length >= required };
 }
 
