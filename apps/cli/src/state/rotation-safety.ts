@@ -78,7 +78,7 @@ export function adoption(sidecars: readonly SidecarView[], types: readonly strin
   const laggards = mine.filter((s) => s.bundleVersion === null || s.bundleVersion < version)
     .map((s) => ({ instanceId: s.instanceId, serviceType: s.serviceType, bundleVersion: s.bundleVersion }));
   // The epsilon absorbs float error (2/3 of 3 is 2.0000000000000004, which must need 2, not 3).
-  const required = Math.ceil(mine.length * threshold - 1e-9);
+  const required = Math.max(0, Math.ceil(mine.length * threshold - 1e-9));
   return { version, total: mine.length, required, upToDate, laggards, ok: upToDate.length >= required };
 }
 
