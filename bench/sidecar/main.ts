@@ -8,7 +8,7 @@
  *
  * Bounded: about 1.5 minutes. Loopback only; every process is stopped by pid at the end, even
  * on error. Knobs (for tuning runs; the documented table uses the defaults): BENCH_BULK_MIB
- * (256), BENCH_SECONDS (3 for 32 connections; new connections use 2/3 of it),
+ * (256), BENCH_SYSTEMS (trustmesh,stunnel,haproxy), BENCH_SECONDS (3 for 32 connections; new connections use 2/3 of it),
  * BENCH_SIDECAR_PROFILE_DIR (V8 CPU profiles of the TrustMesh sidecars). Not a test.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,23 +29,27 @@ const PAR_MS = Number(process.env.BENCH_SECONDS ?? 3) * 1000;
 const NEW_MS = Math.round((PAR_MS * 2) / 3);
 const LAT_WARMUP = 500;
 const LAT_COUNT = 5000;
+// BENCH_SYSTEMS=trustmesh narrows a tuning run (raw TCP always runs); the documented table uses all.
+const SYSTEMS = (process.env.BENCH_SYSTEMS ?? 'trustmesh,stunnel,haproxy').split(',');
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 interface Systems {
   raw: Pair;
-  /** The three proxies, resumption off. */
-  base: Pair[];
-  /** The same proxies with resumption on (used only by the "resumed" rows). */
-  resume: Pair[];
+  /** Long-lived connections: TrustMesh as shipped, stunnel and haproxy with resumption off. */
+  longLived: Pair[];
+  /** Resumption on everywhere. */
+  resumed: Pair[];
+  /** Resumption off everywhere (TrustMesh: B issues no tickets). */
+  full: Pair[];
 }
 
 async function measureAll(s: Systems): Promise<Metric[]> {
-  const all = [s.raw, ...s.base];
+  const all = [s.raw, ...s.longLived];
   const metrics: Metric[] = [];
   const cellsFor = async (pairs: Pair[], f: (p: Pair) => Promise<Cell>): Promise<Record<string, Cell>> => {
     const out: Record<string, Cell> = {};
-    for (const p of pairs) out[p.name.replace(/-resume$/, '')] = await f(p);
+    for (const p of pairs) out[p.name.replace(/-(resume|full)$/, '')] = await f(p);
     return out;
   };
 
@@ -83,7 +87,7 @@ async function measureAll(s: Systems): Promise<Metric[]> {
   metrics.push({ label: '32-conn: proxy CPU µs per request', better: 'lower', digits: 0, noRaw: true,
     cells: Object.fromEntries(Object.entries(pars).map(([k, c]) => [k, { value: c.extra! }])) });
 
-  for (const [mode, pairs] of [['resumed', [s.raw, ...s.resume]], ['full handshake', all]] as const) {
+  for (const [mode, pairs] of [['resumed', [s.raw, ...s.resumed]], ['full handshake', [s.raw, ...s.full]]] as const) {
     for (const conc of [1, 16]) {
       log(`new connections, ${mode}, conc ${conc} ...`);
       const cells = await cellsFor([...pairs], async (p) => {
@@ -120,18 +124,19 @@ async function main(): Promise<void> {
     });
     const signer = await startSigner(procs, dir, certs);
     const raw: Pair = { name: 'raw', entryPort: echoPort, pids: [echo.pid] };
-    const base = [
-      await startTrustMeshPair(procs, dir, certs, signer, echoPort, false),
-      await startStunnelPair(procs, dir, certs, echoPort, false),
-      await startHaproxyPair(procs, dir, certs, echoPort, false),
-    ];
-    const resume = [
-      await startTrustMeshPair(procs, dir, certs, signer, echoPort, true),
-      await startStunnelPair(procs, dir, certs, echoPort, true),
-      await startHaproxyPair(procs, dir, certs, echoPort, true),
-    ];
-    for (const p of [...base, ...resume]) log(await checkMtls(p.name, p.tlsPort!, p.entryPort, certs));
-    const metrics = await measureAll({ raw, base, resume });
+    const starters = {
+      trustmesh: (resume: boolean) => startTrustMeshPair(procs, dir, certs, signer, echoPort, resume),
+      stunnel: (resume: boolean) => startStunnelPair(procs, dir, certs, echoPort, resume),
+      haproxy: (resume: boolean) => startHaproxyPair(procs, dir, certs, echoPort, resume),
+    };
+    const chosen = Object.entries(starters).filter(([name]) => SYSTEMS.includes(name));
+    const off: Pair[] = [];
+    const on: Pair[] = [];
+    for (const [, start] of chosen) off.push(await start(false));
+    for (const [, start] of chosen) on.push(await start(true));
+    for (const p of [...off, ...on]) log(await checkMtls(p.name, p.tlsPort!, p.entryPort, certs));
+    const longLived = [...on.filter((p) => p.name === 'trustmesh'), ...off.filter((p) => p.name !== 'trustmesh-full')];
+    const metrics = await measureAll({ raw, longLived, resumed: on, full: off });
     process.stdout.write(renderReport(metrics, new Date()));
   } finally {
     await procs.stopAll();

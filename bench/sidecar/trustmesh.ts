@@ -5,11 +5,11 @@
  * api that forwards to the echo server. Production logging stays on (info, one line per
  * connection), which is also how sessions are counted: B logs `resumed` per accepted peer.
  *
- * The sidecar always offers resumption. For the full-handshake rows, B runs with an OpenSSL
- * config (`OPENSSL_CONF`, section `nodejs_conf`) setting `Options = -SessionTicket`: B still
- * sends (stateful) tickets, so A's accept detection works unchanged, but Node keeps no server
- * session cache, so every offered session misses and the handshake is full. The session counts
- * of each run confirm it.
+ * The sidecar always offers resumption (its default, measured on every row but the full-handshake
+ * ones). For the full-handshake rows, B runs with an OpenSSL config (`OPENSSL_CONF`, section
+ * `nodejs_conf`) setting `NumTickets = 0`: B sends no session ticket, so A never has a session
+ * to offer (like stunnel's `sessionResume = no`), and A commits a connection on the peer's first
+ * data instead of its ticket. The session counts of each run confirm it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
@@ -22,7 +22,7 @@ const BIN = join(ROOT, 'apps/cli/bin/trustmesh.js');
 // BENCH_SIDECAR_PROFILE_DIR=<dir> writes V8 CPU profiles of the sidecars there (for tuning).
 const PROFILE = process.env.BENCH_SIDECAR_PROFILE_DIR;
 const NO_RESUME_CNF = ['nodejs_conf = nodejs_init', '[nodejs_init]', 'ssl_conf = ssl_sect', '[ssl_sect]',
-  'system_default = sysdef', '[sysdef]', 'Options = -SessionTicket', ''].join('\n');
+  'system_default = sysdef', '[sysdef]', 'NumTickets = 0', ''].join('\n');
 
 export interface Signer { port: number }
 
@@ -64,10 +64,10 @@ async function startSidecar(procs: Processes, dir: string, name: string, lines: 
   return p.pid;
 }
 
-/** One api → db sidecar pair; `resume: false` makes B refuse every resumption (see above). */
+/** One api → db sidecar pair; `resume: false` makes B issue no session tickets (see above). */
 export async function startTrustMeshPair(procs: Processes, dir: string, certs: BenchCerts, signer: Signer, echoPort: number, resume: boolean): Promise<Pair> {
-  const name = resume ? 'trustmesh-resume' : 'trustmesh';
-  const n = resume ? 2 : 1;
+  const name = resume ? 'trustmesh' : 'trustmesh-full';
+  const n = resume ? 1 : 2;
   const token = (type: string, instance: string): string => {
     const file = join(dir, `${instance}.token`);
     const out = JSON.parse(cli(['token', 'create', '--type', type, '--instance', instance, '--json', '--dir', certs.state])) as { secret: string };
