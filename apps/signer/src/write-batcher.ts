@@ -10,7 +10,8 @@ interface Job {
  * Group commit for the signer's store writes. Each `run(op)` executes `op` inside its own
  * savepoint of a shared transaction; all operations queued while the previous commit was in
  * progress (or during the same event-loop turn) share one COMMIT, so one fsync covers many
- * requests at high concurrency and durability stays what the store gives (`synchronous=FULL`).
+ * requests at high concurrency and durability stays what the store gives ('full': a batch resolves
+ * after its fsync, which runs off the thread, so the next batch forms meanwhile).
  * A job resolves only after the commit that holds it; a failing job is rolled back alone and
  * rejects with its own error; a failed commit rejects the whole batch. Batches are bounded.
  */
@@ -43,7 +44,7 @@ export class WriteBatcher {
     if (this.scheduled || this.inFlight) return;
     this.scheduled = true;
     // setImmediate: let every request whose bytes already arrived reach this queue first
-    // (better-sqlite3 blocks the thread during COMMIT, so the batch forms between commits).
+    // (the batch also grows while the previous one waits for its fsync).
     setImmediate(() => {
       this.scheduled = false;
       this.inFlight = this.flush().finally(() => {

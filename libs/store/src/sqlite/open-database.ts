@@ -13,10 +13,12 @@ export interface SqliteOpenOptions {
   /** How long to wait for another process's lock before DB_LOCKED. Default 5000 ms. */
   busyTimeoutMs?: number;
   /**
-   * 'full' (default): every commit is fsynced, so a redeemed token or an audit record survives
-   * power loss. 'normal': WAL is fsynced only at checkpoints; a process crash loses nothing, a
-   * power cut may lose the last commits (the file stays consistent). Measured about 10-20x more
-   * single-record commits per second; for high-rate signers that accept that trade.
+   * 'full' (default): every commit is fsynced before the write resolves, so a redeemed token or
+   * an audit record survives power loss (openSqliteStore does the fsync of the WAL on the libuv
+   * thread pool instead of inside COMMIT, see WalSync; openDatabase alone uses SQLite's FULL).
+   * 'normal': WAL is fsynced only at checkpoints; a process crash loses nothing, a power cut may
+   * lose the last commits (the file stays consistent). Measured about 10-20x more single-record
+   * commits per second; for high-rate signers that accept that trade.
    */
   synchronous?: 'full' | 'normal';
 }

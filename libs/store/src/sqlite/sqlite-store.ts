@@ -10,6 +10,7 @@ import * as audit from './sqlite-audit';
 import * as rec from './sqlite-records';
 import { toStoreError } from './sqlite-errors';
 import * as tok from './sqlite-tokens';
+import { WalSync } from './wal-sync';
 
 /** State shared by a store and its transaction views. */
 interface Shared {
@@ -18,6 +19,8 @@ interface Shared {
   /** Tail of the queue of top-level calls: each waits for the previous one to settle. */
   tail: Promise<unknown>;
   savepoints: number;
+  /** Set for 'full' durability: every write resolves only after the WAL is fsynced. */
+  wal?: WalSync;
 }
 
 /** The transaction view whose callback is running in the current async context, if any. */
@@ -32,8 +35,8 @@ class SqliteStore implements Store {
   /** `view` is set on the Store handed to a transaction callback; it bypasses the queue. */
   private constructor(private readonly shared: Shared, private readonly view?: { open: boolean }) {}
 
-  static create(db: Database.Database): SqliteStore {
-    return new SqliteStore({ db, closed: false, tail: Promise.resolve(), savepoints: 0 });
+  static create(db: Database.Database, wal?: WalSync): SqliteStore {
+    return new SqliteStore({ db, closed: false, tail: Promise.resolve(), savepoints: 0, ...(wal ? { wal } : {}) });
   }
 
   /**
@@ -47,9 +50,14 @@ class SqliteStore implements Store {
     return v && v.shared === this.shared && v.view?.open ? v : undefined;
   }
 
-  private run<T>(what: string, op: (db: Database.Database) => T): Promise<T> {
+  /** A write: outside a transaction it resolves only once durable (see WalSync). */
+  private write<T>(what: string, op: (db: Database.Database) => T): Promise<T> {
+    return this.run(what, op, true);
+  }
+
+  private run<T>(what: string, op: (db: Database.Database) => T, writes = false): Promise<T> {
     const joined = this.joined();
-    if (joined) return joined.run(what, op);
+    if (joined) return joined.run(what, op, writes);
     if (this.view) {
       if (!this.view.open || this.shared.closed) return Promise.reject(new StoreError('STORE_CLOSED', 'transaction has ended'));
       return new Promise<T>((resolve) => resolve(op(this.shared.db))).catch((err) => {
@@ -58,11 +66,14 @@ class SqliteStore implements Store {
     }
     return this.enqueue(async () => {
       if (this.shared.closed) throw new StoreError('STORE_CLOSED');
+      let result: T;
       try {
-        return op(this.shared.db);
+        result = op(this.shared.db);
       } catch (err) {
         throw toStoreError(err, what);
       }
+      if (writes) await this.shared.wal?.sync();
+      return result;
     });
   }
 
@@ -72,25 +83,25 @@ class SqliteStore implements Store {
     return result;
   }
 
-  putCa(r: CaRecord) { return this.run('putCa', (db) => rec.putCa(db, r)); }
+  putCa(r: CaRecord) { return this.write('putCa', (db) => rec.putCa(db, r)); }
   getCa(id: string) { return this.run('getCa', (db) => rec.getCa(db, id)); }
   listCas(f?: { serviceType?: string; role?: CaRole; state?: CaState }) { return this.run('listCas', (db) => rec.listCas(db, f)); }
-  setCaState(id: string, state: CaState) { return this.run('setCaState', (db) => rec.setCaState(db, id, state)); }
-  recordIssued(r: IssuedCertRecord) { return this.run('recordIssued', (db) => rec.recordIssued(db, r)); }
+  setCaState(id: string, state: CaState) { return this.write('setCaState', (db) => rec.setCaState(db, id, state)); }
+  recordIssued(r: IssuedCertRecord) { return this.write('recordIssued', (db) => rec.recordIssued(db, r)); }
   listIssued(f?: { serviceType?: string; caId?: string; validAt?: Date }) { return this.run('listIssued', (db) => rec.listIssued(db, f)); }
-  putToken(r: TokenRecord) { return this.run('putToken', (db) => tok.putToken(db, r)); }
+  putToken(r: TokenRecord) { return this.write('putToken', (db) => tok.putToken(db, r)); }
   listTokens() { return this.run('listTokens', (db) => tok.listTokens(db)); }
-  revokeToken(id: string, now: Date) { return this.run('revokeToken', (db) => tok.revokeToken(db, id, now)); }
+  revokeToken(id: string, now: Date) { return this.write('revokeToken', (db) => tok.revokeToken(db, id, now)); }
   redeemToken(hash: string, now: Date, want: { serviceType: string; instanceId: string }) {
-    return this.run('redeemToken', (db) => tok.redeemToken(db, hash, now, want));
+    return this.write('redeemToken', (db) => tok.redeemToken(db, hash, now, want));
   }
-  putStatusReport(r: StatusReportRecord) { return this.run('putStatusReport', (db) => rec.putStatusReport(db, r)); }
+  putStatusReport(r: StatusReportRecord) { return this.write('putStatusReport', (db) => rec.putStatusReport(db, r)); }
   listStatusReports(f?: { serviceType?: string }) { return this.run('listStatusReports', (db) => rec.listStatusReports(db, f)); }
-  appendAudit(e: AuditEntry): Promise<AuditRecord> { return this.run('appendAudit', (db) => audit.appendAudit(db, e)); }
+  appendAudit(e: AuditEntry): Promise<AuditRecord> { return this.write('appendAudit', (db) => audit.appendAudit(db, e)); }
   listAudit(f?: { afterSeq?: number; limit?: number }) { return this.run('listAudit', (db) => audit.listAudit(db, f)); }
   verifyAudit(): Promise<AuditVerifyResult> { return this.run('verifyAudit', (db) => audit.verifyAudit(db)); }
   getMeta(key: string) { return this.run('getMeta', (db) => rec.getMeta(db, key)); }
-  setMeta(key: string, value: string) { return this.run('setMeta', (db) => rec.setMeta(db, key, value)); }
+  setMeta(key: string, value: string) { return this.write('setMeta', (db) => rec.setMeta(db, key, value)); }
 
   transaction<T>(fn: (s: Store) => Promise<T>): Promise<T> {
     const joined = this.joined();
@@ -110,6 +121,8 @@ class SqliteStore implements Store {
         const result = await txContext.run(viewStore, () => fn(viewStore));
         view.open = false;
         db.exec('COMMIT');
+        // Still inside the queue: the next call starts only once this commit is durable.
+        await this.shared.wal?.sync();
         return result;
       } catch (err) {
         view.open = false;
@@ -144,6 +157,7 @@ class SqliteStore implements Store {
     return this.enqueue(async () => {
       if (this.shared.closed) return;
       this.shared.closed = true;
+      this.shared.wal?.close();
       this.shared.db.close();
     });
   }
@@ -162,5 +176,10 @@ function isSqliteError(err: unknown): boolean {
  * @throws StoreError DB_MISSING, DB_CORRUPT, DB_FOREIGN, DB_LOCKED, DB_READONLY, DB_ERROR
  */
 export async function openSqliteStore(file: string, o?: SqliteOpenOptions): Promise<Store> {
-  return SqliteStore.create(openDatabase(file, o));
+  const db = openDatabase(file, o);
+  if (o?.readonly || o?.synchronous === 'normal') return SqliteStore.create(db);
+  // 'full': the same guarantee as synchronous=FULL (a resolved write survives power loss), with
+  // the fsync taken off the thread (WalSync). Opening and migrating above ran with FULL.
+  db.pragma('synchronous = NORMAL');
+  return SqliteStore.create(db, new WalSync(`${db.name}-wal`));
 }
