@@ -78,7 +78,10 @@ export class CpuPool {
     const id = this.nextId++;
     return new Promise<Prepared>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ t: 'prepare', id, req } satisfies ToWorker);
+      // Posting a Buffer view copies its whole ArrayBuffer (often a large pooled one): move an
+      // exact-size copy instead.
+      const csr = new Uint8Array(req.csr);
+      slot.worker.postMessage({ t: 'prepare', id, req: { ...req, csr } } satisfies ToWorker, [csr.buffer]);
     });
   }
 

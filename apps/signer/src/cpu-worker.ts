@@ -28,7 +28,16 @@ port.on('message', (m: ToWorker) => {
     const p = prepareSign(mesh, issuers, m.req);
     // The parsed KeyObject stays here: the main thread needs only the DER (rare fallback).
     delete p.publicKey;
-    port.postMessage({ id: m.id, ok: p });
+    // Buffers are views into pooled ArrayBuffers, which postMessage would copy whole: send
+    // exact-size copies and move them.
+    p.spkiDer = new Uint8Array(p.spkiDer);
+    const moved: ArrayBuffer[] = [p.spkiDer.buffer as ArrayBuffer];
+    if (p.speculative?.leaf) {
+      const der = new Uint8Array(p.speculative.leaf.der);
+      moved.push(der.buffer);
+      p.speculative.leaf = { ...p.speculative.leaf, der: der as Buffer };
+    }
+    port.postMessage({ id: m.id, ok: p }, moved);
   } catch (err) {
     port.postMessage({ id: m.id, err: serializeError(err) });
   }
