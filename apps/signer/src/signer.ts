@@ -107,9 +107,10 @@ async function startWithPool(deps: SignerDeps, o: SignerOptions, log: (line: str
       guard();
       return handleSign({ ...common, pool, cpu, log }, req, caller);
     }),
-    getTrustBundle: unary(async (req) => {
+    getTrustBundle: unary(async (req, caller) => {
       guard();
-      return withSpan(telemetry.tracer, 'trustmesh.v1.CertificateAuthority/GetTrustBundle', {}, () => bundles.get(req));
+      // The rotation hint is per caller type: the caller's mTLS certificate (if any) decides it.
+      return withSpan(telemetry.tracer, 'trustmesh.v1.CertificateAuthority/GetTrustBundle', {}, () => bundles.get(req, caller.peerLeaf));
     }),
     watchTrustBundle: (call) => {
       if (closing) return void call.emit('error', toServiceError(mapError(new SignerError('SHUTTING_DOWN'))));
