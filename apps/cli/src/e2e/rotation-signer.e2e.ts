@@ -92,6 +92,17 @@ async function bundleAt(version: number, id?: Identity): Promise<TrustBundle> {
   }
 }
 
+/** One GetTrustBundle call, presenting `id` when given. */
+async function getBundle(id?: Identity): Promise<TrustBundle> {
+  const client = new CertificateAuthorityClient(`127.0.0.1:${port}`, creds(id));
+  try {
+    return await new Promise<TrustBundle>((resolve, reject) => client.getTrustBundle({ serviceTypes: ['api', 'db'] },
+      new Metadata(), { deadline: Date.now() + 15_000 }, (err, r) => (err ? reject(err) : resolve(r as TrustBundle))));
+  } finally {
+    client.close();
+  }
+}
+
 function leafPem(id: Identity): string {
   return pemEncode('CERTIFICATE', id.chain[0] as Buffer);
 }
@@ -114,6 +125,10 @@ describe('rotation with a real signer', () => {
       .toEqual([AnchorState.ACTIVE, AnchorState.RETIRING].sort());
     expect(Number((await bundleAt(version, db)).renewBeforeUnix)).toBe(0);
     expect(Number((await bundleAt(version)).renewBeforeUnix)).toBe(0);
+    // GetTrustBundle follows the same rule as the watch stream.
+    expect(Number((await getBundle(api)).renewBeforeUnix)).toBe(hint);
+    expect(Number((await getBundle(db)).renewBeforeUnix)).toBe(0);
+    expect(Number((await getBundle()).renewBeforeUnix)).toBe(0);
 
     // Renewal with the old-CA certificate is issued by the new intermediate: it verifies against the new root only.
     const renewed = await obtain('api', 'api-1', api);
