@@ -1,15 +1,18 @@
 /**
  * `npm run bench:sidecar`: in one run, the same two-proxy chain client → A → mTLS → B → echo
  * (P-256 certificates from one `trustmesh init`, TLS 1.3) with TrustMesh sidecars, stunnel and
- * haproxy, against raw TCP (client → echo). Each pair's mTLS enforcement is checked before it is
- * measured. Rows run one metric at a time across all systems, so a busy moment on this shared
+ * haproxy, against raw TCP (client → echo), with the minimal Node pair of perf-anchors.md
+ * ("node-naive") as a reference column: what Node and OpenSSL cost before TrustMesh adds
+ * anything. Each pair's mTLS enforcement is checked before it is measured. Rows run one metric at a time across all systems, so a busy moment on this shared
  * machine hits every column alike. Prints a Markdown table (with ratios to raw TCP) and the
  * goal check (TrustMesh at least stunnel on every row, at least haproxy on bulk and 32-conn req/s).
  *
  * Bounded: about 1.5 minutes. Loopback only; every process is stopped by pid at the end, even
  * on error. Knobs (for tuning runs; the documented table uses the defaults): BENCH_BULK_MIB
- * (256), BENCH_SYSTEMS (trustmesh,stunnel,haproxy), BENCH_SECONDS (3 for 32 connections; new connections use 2/3 of it),
- * BENCH_SIDECAR_PROFILE_DIR (V8 CPU profiles of the TrustMesh sidecars). Not a test.
+ * (256), BENCH_SYSTEMS (trustmesh,stunnel,haproxy,node-naive), BENCH_SECONDS (3 for 32
+ * connections; new connections use 2/3 of it), BENCH_SIDECAR_PROFILE_DIR (V8 CPU profiles of
+ * the TrustMesh sidecars), BENCH_SIDECAR_NODE_FLAGS (extra node flags for the sidecars only),
+ * BENCH_KEEP_DIR (keep configs and logs). Not a test.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +21,7 @@ import { freePort } from '../lib/server-process';
 import { makeCerts, ROOT } from './certs';
 import { startHaproxyPair } from './haproxy';
 import { checkMtls } from './mtls-check';
+import { startNodeNaivePair } from './node-naive-pair';
 import { Processes, type Pair } from './pair';
 import { renderReport, type Cell, type Metric } from './report';
 import { startStunnelPair } from './stunnel';
@@ -30,7 +34,7 @@ const NEW_MS = Math.round((PAR_MS * 2) / 3);
 const LAT_WARMUP = 500;
 const LAT_COUNT = 5000;
 // BENCH_SYSTEMS=trustmesh narrows a tuning run (raw TCP always runs); the documented table uses all.
-const SYSTEMS = (process.env.BENCH_SYSTEMS ?? 'trustmesh,stunnel,haproxy').split(',');
+const SYSTEMS = (process.env.BENCH_SYSTEMS ?? 'trustmesh,stunnel,haproxy,node-naive').split(',');
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -128,6 +132,7 @@ async function main(): Promise<void> {
       trustmesh: (resume: boolean) => startTrustMeshPair(procs, dir, certs, signer, echoPort, resume),
       stunnel: (resume: boolean) => startStunnelPair(procs, dir, certs, echoPort, resume),
       haproxy: (resume: boolean) => startHaproxyPair(procs, dir, certs, echoPort, resume),
+      'node-naive': (resume: boolean) => startNodeNaivePair(procs, dir, certs, echoPort, resume),
     };
     const chosen = Object.entries(starters).filter(([name]) => SYSTEMS.includes(name));
     const off: Pair[] = [];

@@ -19,7 +19,7 @@ export interface Metric {
   noRaw?: boolean;
 }
 
-const PROXIES = ['trustmesh', 'stunnel', 'haproxy'] as const;
+const PROXIES = ['trustmesh', 'stunnel', 'haproxy', 'node-naive'] as const;
 /** Rows where issue 5 asks TrustMesh to reach haproxy too. */
 const HAPROXY_GOAL = /^(bulk MB\/s|32-conn req\/s)/;
 
@@ -42,7 +42,7 @@ function advantage(m: Metric, other: string): number {
 
 export function renderReport(metrics: Metric[], when: Date): string {
   const main = markdownTable(
-    ['metric', 'raw TCP', 'TrustMesh (x raw)', 'stunnel (x raw)', 'haproxy (x raw)'],
+    ['metric', 'raw TCP', 'TrustMesh (x raw)', 'stunnel (x raw)', 'haproxy (x raw)', 'node-naive, reference (x raw)'],
     metrics.map((m) => [m.label, ...['raw', ...PROXIES].map((s) => cellText(m, s))]),
   );
   const goalRows = metrics.filter((m) => m.better !== 'none').map((m) => {

@@ -56,6 +56,8 @@ async function startSidecar(procs: Processes, dir: string, name: string, lines: 
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, [...lines, `admin: { listen: "127.0.0.1:${adminPort}" }`, ''].join('\n'));
   const prof = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  // BENCH_SIDECAR_NODE_FLAGS="--max-semi-space-size=32 ..." tries V8/Node flags on the sidecars only (tuning runs).
+  prof.push(...(process.env.BENCH_SIDECAR_NODE_FLAGS ?? '').split(' ').filter(Boolean));
   const p = await procs.start({
     cmd: process.execPath, args: [...prof, BIN, 'sidecar', '--config', file],
     port: adminPort, cwd: ROOT, logFile: join(dir, `${name}.log`), env,
