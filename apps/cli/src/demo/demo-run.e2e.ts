@@ -70,6 +70,14 @@ describe('npm start (tools/scripts/start.js → trustmesh demo)', () => {
     expect(processesWith(dir)).toEqual([]);
   });
 
+  it('fail/--rotate db with a --duration too short for the rotation: summary says INCOMPLETE, exit 1', async () => {
+    const r = await startDemo(['--rotate', 'db', '--duration', '4', '--dir', join(dir, 'demo')]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/rotation: INCOMPLETE, stopped during: waiting 10s of steady traffic/);
+    expect(r.out).toContain('result: FAILED (exit 1)');
+    expect(processesWith(dir)).toEqual([]);
+  });
+
   it.each([
     { name: 'fail/unknown flag', args: ['--bogus'], detail: 'unknown argument --bogus' },
     { name: 'fail/--duration out of range', args: ['--duration', '0'], detail: '--duration must be a whole number from 1 to 3600' },

@@ -56,6 +56,7 @@ class Demo {
   private mesh: RunningMesh | undefined;
   private readonly events: string[] = [];
   private rotation: string | undefined;
+  private rotationDone = false;
   private diedDetail = '';
 
   constructor(private readonly o: DemoOptions, private readonly io: DemoIo) {}
@@ -103,7 +104,7 @@ class Demo {
     if (this.stopReason === undefined) {
       traffic.start();
       await watch.poll();
-      if (this.o.rotate) void this.rotate(mesh, this.o.rotate);
+      if (this.o.rotate) void this.rotate(mesh, this.o.rotate, traffic);
       let tick = 0;
       while (this.stopReason === undefined) {
         await new Promise<void>((r) => { this.wake = r; setTimeout(r, 1000); });
@@ -127,7 +128,11 @@ class Demo {
     const codes = await mesh.stop();
     const died = this.stopReason === 'process died' || this.stopReason === 'rotation failed';
     const badTraffic = traffic.stats.failed > 0 || traffic.stats.breaches > 0 || traffic.stats.probeErrors > 0 || traffic.stats.ok === 0;
-    const exitCode = died || (this.stopReason === 'duration' && badTraffic) ? 1 : 0;
+    // Unattended runs must prove the point: no failed request, no breach, and the rotation finished.
+    const incomplete = this.o.rotate !== undefined && !this.rotationDone;
+    if (incomplete && this.rotation) this.rotation = `INCOMPLETE, stopped during: ${this.rotation}`;
+    state = { ...state, ...(this.rotation ? { rotation: this.rotation } : {}) };
+    const exitCode = died || (this.stopReason === 'duration' && (badTraffic || incomplete)) ? 1 : 0;
     for (const line of renderSummary(state, exitCode, this.stopReason ?? 'stopped')) this.io.write(line + '\n');
     if (this.diedDetail) this.io.write(`  ${this.diedDetail}\n`);
     const unclean = Object.entries(codes).filter(([, c]) => c !== 0).map(([n, c]) => `${n}=${c}`);
@@ -140,9 +145,13 @@ class Demo {
     if (this.events.length > 6) this.events.shift();
   }
 
-  private async rotate(mesh: RunningMesh, type: string): Promise<void> {
+  private async rotate(mesh: RunningMesh, type: string, traffic: TrafficLoop): Promise<void> {
     try {
-      await runRotation(mesh, type, (phase) => { this.rotation = phase; this.event(`rotation ${type}: ${phase}`); }, () => this.stopReason !== undefined);
+      this.rotationDone = await runRotation(mesh, type, (phase) => {
+        this.rotation = phase;
+        if (!phase.includes('(attempt')) this.event(`rotation ${type}: ${phase}`); // retries show in the rotation line only
+      }, () => this.stopReason !== undefined,
+        (on) => traffic.setProbe(on));
     } catch (err) {
       const e = err instanceof DemoError ? err : new DemoError('ROTATION_FAILED', (err as Error).message);
       this.event(`rotation failed: ${e.detail}`);

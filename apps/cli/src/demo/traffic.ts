@@ -49,6 +49,7 @@ export class TrafficLoop {
   private started = 0;
   private timers: NodeJS.Timeout[] = [];
   private idle: (() => void) | undefined;
+  private probing = true;
 
   constructor(private readonly o: TrafficOptions) {}
 
@@ -67,6 +68,11 @@ export class TrafficLoop {
     this.timers = [];
     if (this.inFlight > 0) await new Promise<void>((r) => (this.idle = r));
     this.agent.destroy();
+  }
+
+  /** Pauses (false) or resumes (true) the web → db attempts; chain traffic is not affected. */
+  setProbe(enabled: boolean): void {
+    this.probing = enabled;
   }
 
   /** Returns and clears the latencies collected since the last call. */
@@ -101,6 +107,7 @@ export class TrafficLoop {
   }
 
   private probe(): void {
+    if (!this.probing) return;
     this.get('/probe/db', (status, body, err) => {
       if (status === 502 && body.includes('PEER_REFUSED')) this.stats.refused++;
       else if (status === 200) this.stats.breaches++;

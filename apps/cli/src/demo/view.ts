@@ -106,6 +106,7 @@ export function renderSummary(v: ViewState, exitCode: number, reason: string): s
     `  renewals: ${v.sidecars.map((s) => `${s.name} ${s.renewals}`).join(', ')} (total ${v.sidecars.reduce((n, s) => n + s.renewals, 0)})`,
     `  refusals counted by db's sidecar: ${dbReasons(v.sidecars) || 'none'}`,
     `  fallbacks: ${v.sidecars.map((s) => `${s.name} ${s.fallbacks}`).join(', ')}`,
+    ...(v.rotation ? [`  rotation: ${v.rotation}`] : []),
     ...(v.stats.lastError ? [`  last failure: ${v.stats.lastError}`] : []),
     `  logs: ${v.dir}/logs/ · result: ${exitCode === 0 ? 'OK' : 'FAILED'} (exit ${exitCode})`,
   ];
