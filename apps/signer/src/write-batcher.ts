@@ -18,11 +18,17 @@ interface Job {
 export class WriteBatcher {
   private queue: Job[] = [];
   private scheduled = false;
-  private inFlight?: Promise<void>;
+  private readonly inFlight = new Set<Promise<void>>();
 
+  /**
+   * `maxInFlight` batches may be under way at once: the store runs their transactions one after
+   * the other, but a batch waiting for its fsync (off the thread) no longer holds back the next
+   * commit. Default 2.
+   */
   constructor(
     private readonly store: Store,
     private readonly maxBatch = 256,
+    private readonly maxInFlight = 2,
   ) {}
 
   /** Runs `op` in the next batch; resolves with its result after that batch has committed. */
@@ -35,22 +41,23 @@ export class WriteBatcher {
 
   /** Waits until everything queued so far has committed (shutdown). */
   async drain(): Promise<void> {
-    while (this.inFlight || this.queue.length > 0 || this.scheduled) {
-      await (this.inFlight ?? new Promise((r) => setImmediate(r)));
+    while (this.inFlight.size > 0 || this.queue.length > 0 || this.scheduled) {
+      await (this.inFlight.size > 0 ? Promise.race(this.inFlight) : new Promise((r) => setImmediate(r)));
     }
   }
 
   private schedule(): void {
-    if (this.scheduled || this.inFlight) return;
+    if (this.scheduled || this.inFlight.size >= this.maxInFlight) return;
     this.scheduled = true;
     // setImmediate: let every request whose bytes already arrived reach this queue first
     // (the batch also grows while the previous one waits for its fsync).
     setImmediate(() => {
       this.scheduled = false;
-      this.inFlight = this.flush().finally(() => {
-        this.inFlight = undefined;
+      const flight: Promise<void> = this.flush().finally(() => {
+        this.inFlight.delete(flight);
         if (this.queue.length > 0) this.schedule();
       });
+      this.inFlight.add(flight);
     });
   }
 

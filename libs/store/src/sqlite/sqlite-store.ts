@@ -64,17 +64,24 @@ class SqliteStore implements Store {
         throw toStoreError(err, what);
       });
     }
-    return this.enqueue(async () => {
+    const done = this.enqueue(async () => {
       if (this.shared.closed) throw new StoreError('STORE_CLOSED');
-      let result: T;
       try {
-        result = op(this.shared.db);
+        return op(this.shared.db);
       } catch (err) {
         throw toStoreError(err, what);
       }
-      if (writes) await this.shared.wal?.sync();
-      return result;
     });
+    return writes ? this.durable(done) : done;
+  }
+
+  /** `committed`, resolved only once its commit is on disk (outside the queue: see WalSync). */
+  private durable<T>(committed: Promise<T>): Promise<T> {
+    const wal = this.shared.wal;
+    return wal ? committed.then(async (r) => {
+      await wal.sync();
+      return r;
+    }) : committed;
   }
 
   private enqueue<T>(fn: () => Promise<T>): Promise<T> {
@@ -107,7 +114,7 @@ class SqliteStore implements Store {
     const joined = this.joined();
     if (joined) return joined.transaction(fn);
     if (this.view) return this.nested(fn);
-    return this.enqueue(async () => {
+    return this.durable(this.enqueue(async () => {
       if (this.shared.closed) throw new StoreError('STORE_CLOSED');
       const db = this.shared.db;
       try {
@@ -121,15 +128,13 @@ class SqliteStore implements Store {
         const result = await txContext.run(viewStore, () => fn(viewStore));
         view.open = false;
         db.exec('COMMIT');
-        // Still inside the queue: the next call starts only once this commit is durable.
-        await this.shared.wal?.sync();
         return result;
       } catch (err) {
         view.open = false;
         if (db.inTransaction) db.exec('ROLLBACK');
         throw err instanceof StoreError || !isSqliteError(err) ? err : toStoreError(err, 'commit');
       }
-    });
+    }));
   }
 
   /** A transaction inside a transaction: a savepoint, rolled back alone if `fn` throws. */
@@ -157,7 +162,7 @@ class SqliteStore implements Store {
     return this.enqueue(async () => {
       if (this.shared.closed) return;
       this.shared.closed = true;
-      this.shared.wal?.close();
+      await this.shared.wal?.close();
       this.shared.db.close();
     });
   }

@@ -65,6 +65,23 @@ describe('WalSync: durable writes without blocking the thread', () => {
     }
   });
 
+  it('ok/callers arriving while an fsync runs share the next one (group sync)', async () => {
+    const file = fresh();
+    const store = await openSqliteStore(file);
+    await store.setMeta('a', '1');
+    const w = new WalSync(`${file}-wal`);
+    const fsyncs = jest.spyOn(WalSync.prototype as unknown as { fsyncOnce(): Promise<void> }, 'fsyncOnce');
+    try {
+      await Promise.all([w.sync(), w.sync(), w.sync(), w.sync()]);
+      expect(fsyncs).toHaveBeenCalledTimes(2);
+      await w.sync();
+      expect(fsyncs).toHaveBeenCalledTimes(3);
+    } finally {
+      await w.close();
+      await store.close();
+    }
+  });
+
   it('fail/a WAL that cannot be opened is DB_ERROR', async () => {
     await expectStoreError(new WalSync(join(dir, 'missing', 'x.db-wal')).sync(), 'DB_ERROR');
   });
