@@ -5,6 +5,7 @@
  * examples/ (through tools/scripts/run-ts.js). Resolves once the signer listens, every sidecar
  * is ready and every service listens. Used by the demo and by its end-to-end tests.
  */
+import { writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join, resolve } from 'node:path';
 import { ChildSet } from './children';
@@ -14,7 +15,6 @@ import { freePorts } from './ports';
 import {
   assignPorts, DEMO_SERVICES, PORT_COUNT, serviceArgs, writeSidecarConfigs, type DemoService, type MeshPorts, type WiringOptions,
 } from './sidecar-configs';
-import { writeFileSync } from 'node:fs';
 
 /** The repository root (this file is apps/cli/src/demo/mesh.ts). */
 export const REPO_ROOT = resolve(__dirname, '../../../..');
