@@ -11,6 +11,7 @@ import { join } from 'node:path';
 
 /** The three demo services, in start order of their sidecars. */
 export const DEMO_SERVICES = ['db', 'api', 'web'] as const;
+/** One of {@link DEMO_SERVICES}. */
 export type DemoService = (typeof DEMO_SERVICES)[number];
 
 /** Every port of the demo mesh. */
