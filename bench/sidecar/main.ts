@@ -7,15 +7,16 @@
  * machine hits every column alike. Prints a Markdown table (with ratios to raw TCP) and the
  * goal check (TrustMesh at least stunnel on every row, at least haproxy on bulk and 32-conn req/s).
  *
- * Bounded: about 1.5 minutes. Loopback only; every process is stopped by pid at the end, even
+ * Every row runs BENCH_ROUNDS interleaved rounds (A B C, A B C, ...) and reports the median.
+ * Bounded: about 3 minutes. Loopback only; every process is stopped by pid at the end, even
  * on error. Knobs (for tuning runs; the documented table uses the defaults): BENCH_BULK_MIB
- * (256), BENCH_SYSTEMS (trustmesh,stunnel,haproxy,node-naive), BENCH_SECONDS (3 for 32
- * connections; new connections use 2/3 of it), BENCH_SIDECAR_PROFILE_DIR (V8 CPU profiles of
+ * (128), BENCH_ROUNDS (3), BENCH_SYSTEMS (trustmesh,stunnel,haproxy,node-naive), BENCH_SECONDS (2 for 32
+ * connections; new connections use 3/4 of it), BENCH_SIDECAR_PROFILE_DIR (V8 CPU profiles of
  * the TrustMesh sidecars), BENCH_SIDECAR_NODE_FLAGS (extra node flags for the sidecars only),
  * BENCH_KEEP_DIR (keep configs and logs). Not a test.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../lib/server-process';
 import { makeCerts, ROOT } from './certs';
@@ -28,9 +29,11 @@ import { startStunnelPair } from './stunnel';
 import { startSigner, startTrustMeshPair } from './trustmesh';
 import { bulk, latency, newConnections, parallel } from './workloads';
 
-const BULK_BYTES = Number(process.env.BENCH_BULK_MIB ?? 256) * 1024 * 1024;
-const PAR_MS = Number(process.env.BENCH_SECONDS ?? 3) * 1000;
-const NEW_MS = Math.round((PAR_MS * 2) / 3);
+const BULK_BYTES = Number(process.env.BENCH_BULK_MIB ?? 128) * 1024 * 1024;
+const PAR_MS = Number(process.env.BENCH_SECONDS ?? 2) * 1000;
+const NEW_MS = Math.round((PAR_MS * 3) / 4);
+/** Every row runs this many interleaved rounds over all systems; the table shows the median. */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const LAT_WARMUP = 500;
 const LAT_COUNT = 5000;
 // BENCH_SYSTEMS=trustmesh narrows a tuning run (raw TCP always runs); the documented table uses all.
@@ -48,12 +51,24 @@ interface Systems {
   full: Pair[];
 }
 
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Median value and median extra (each on its own); the note of the round with the median value. */
+function medianCell(cells: Cell[]): Cell {
+  const value = median(cells.map((c) => c.value));
+  const mid = cells.find((c) => c.value === value)!;
+  const extras = cells.map((c) => c.extra).filter((x): x is number => x !== undefined);
+  return { value, extra: extras.length ? median(extras) : undefined, note: mid.note };
+}
+
 async function measureAll(s: Systems): Promise<Metric[]> {
   const all = [s.raw, ...s.longLived];
   const metrics: Metric[] = [];
   const cellsFor = async (pairs: Pair[], f: (p: Pair) => Promise<Cell>): Promise<Record<string, Cell>> => {
+    const samples = new Map<Pair, Cell[]>(pairs.map((p) => [p, []]));
+    for (let r = 0; r < ROUNDS; r++) for (const p of pairs) samples.get(p)!.push(await f(p));
     const out: Record<string, Cell> = {};
-    for (const p of pairs) out[p.name.replace(/-(resume|full)$/, '')] = await f(p);
+    for (const [p, cells] of samples) out[p.name.replace(/-(resume|full)$/, '')] = medianCell(cells);
     return out;
   };
 
@@ -141,8 +156,11 @@ async function main(): Promise<void> {
     for (const [, start] of chosen) on.push(await start(true));
     for (const p of [...off, ...on]) log(await checkMtls(p.name, p.tlsPort!, p.entryPort, certs));
     const longLived = [...on.filter((p) => p.name === 'trustmesh'), ...off.filter((p) => p.name !== 'trustmesh-full')];
+    const load0 = loadavg()[0]!;
+    const t0 = Date.now();
     const metrics = await measureAll({ raw, longLived, resumed: on, full: off });
-    process.stdout.write(renderReport(metrics, new Date()));
+    const context = `Median of ${ROUNDS} interleaved rounds per row, measured in ${((Date.now() - t0) / 1000).toFixed(0)} s; 1-minute load average ${load0.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end.`;
+    process.stdout.write(renderReport(metrics, new Date(), context));
   } finally {
     await procs.stopAll();
     if (!process.env.BENCH_KEEP_DIR) rmSync(dir, { recursive: true, force: true });

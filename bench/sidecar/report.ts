@@ -40,7 +40,8 @@ function advantage(m: Metric, other: string): number {
   return m.better === 'higher' ? tm / o : o / tm;
 }
 
-export function renderReport(metrics: Metric[], when: Date): string {
+/** `context` is one line about the run (time, load average) printed under the heading. */
+export function renderReport(metrics: Metric[], when: Date, context: string): string {
   const main = markdownTable(
     ['metric', 'raw TCP', 'TrustMesh (x raw)', 'stunnel (x raw)', 'haproxy (x raw)', 'node-naive, reference (x raw)'],
     metrics.map((m) => [m.label, ...['raw', ...PROXIES].map((s) => cellText(m, s))]),
@@ -57,7 +58,7 @@ export function renderReport(metrics: Metric[], when: Date): string {
     .filter((m) => m.label.startsWith('new conn/s') && m.cells.trustmesh?.note)
     .map((m) => `- ${m.label}: TrustMesh B accepted ${m.cells.trustmesh!.note!.replace(/^\(B: |\)$/g, '')}`);
   return [
-    `\n## Sidecar vs stunnel and haproxy (${when.toISOString().slice(0, 10)})\n`, main,
+    `\n## Sidecar vs stunnel and haproxy (${when.toISOString().slice(0, 16).replace('T', ' ')} UTC)\n`, context, '', main,
     '\nGoal check (ratios are "times as good": higher rate, or lower latency or CPU):\n', goals,
     '\nSessions seen by the TrustMesh inbound (from its per-connection log):\n', ...sessions, '',
   ].join('\n');
