@@ -27,13 +27,18 @@ export class Counters {
   }
 }
 
-/** A client over TLS (no client certificate: the token path) or mTLS with `key` + `chain`. */
-export function caClient(target: string, rootPem: Buffer, id?: { key: KeyObject; chain: Buffer[] }): CertificateAuthorityClient {
-  const creds: ChannelCredentials = id
-    ? credentials.createSsl(rootPem, Buffer.from(exportPrivateKey(id.key, 'pem') as string),
-      Buffer.from(id.chain.map((d) => pemEncode('CERTIFICATE', d)).join('')))
-    : credentials.createSsl(rootPem);
-  return new CertificateAuthorityClient(target, creds, CLIENT_OPTIONS);
+/**
+ * mTLS credentials of an identity. grpc-js builds the TLS secure context here (eagerly), so a
+ * sidecar pays this once per certificate it receives, not per call.
+ */
+export function mtlsCredentials(rootPem: Buffer, id: { key: KeyObject; chain: Buffer[] }): ChannelCredentials {
+  return credentials.createSsl(rootPem, Buffer.from(exportPrivateKey(id.key, 'pem') as string),
+    Buffer.from(id.chain.map((d) => pemEncode('CERTIFICATE', d)).join('')));
+}
+
+/** A client over TLS (no client certificate: the token path) or over mTLS with `creds`. */
+export function caClient(target: string, rootPem: Buffer, creds?: ChannelCredentials): CertificateAuthorityClient {
+  return new CertificateAuthorityClient(target, creds ?? credentials.createSsl(rootPem), CLIENT_OPTIONS);
 }
 
 /** One Sign call. */

@@ -6,10 +6,11 @@
  * type's renew-before hint) fan each bundle out to their group — the one shortcut against real
  * sidecars, which each watch on their own stream; the hint and the version are the same for all.
  */
+import type { ChannelCredentials } from '@grpc/grpc-js';
 import { X509Certificate, type KeyObject } from 'node:crypto';
 import { buildCsr, generateKeyPair, spiffeId } from '@trustmesh/pki';
 import type { CertificateAuthorityClient, TrustBundle } from '@trustmesh/proto';
-import { caClient, Counters, report, sign, withRetry } from './calls';
+import { caClient, Counters, mtlsCredentials, report, sign, withRetry } from './calls';
 import { renewalTime } from './schedule';
 import { TRUST_DOMAIN, TYPE, type RotationSigner } from './signer';
 
@@ -27,6 +28,8 @@ export interface SimIdentity {
   serialHex: string;
   notBefore: Date;
   notAfter: Date;
+  /** mTLS credentials of the first certificate (built when it arrived, as a sidecar does). */
+  creds: ChannelCredentials;
   /** Key and CSR of the next renewal, made before the measured phase (not signer load). */
   next: { key: KeyObject; csr: Buffer };
   /** The hint in force and the serial it applies to (the sidecar renews once per identity held). */
@@ -80,7 +83,8 @@ export async function obtainFleet(signer: RotationSigner, n: number, counters: C
       const instanceId = `db-${i}`;
       const first = nextKey(instanceId);
       const res = await withRetry(() => sign(client, { csr: first.csr, serviceType: TYPE, instanceId, bootstrapToken: signer.tokens[i] as string }), counters, deadline);
-      fleet[i] = { instanceId, key: first.key, ...adopt(res.chain, res.caId), next: nextKey(instanceId) };
+      const cert = adopt(res.chain, res.caId);
+      fleet[i] = { instanceId, key: first.key, ...cert, creds: mtlsCredentials(signer.rootPem, { key: first.key, chain: cert.chain }), next: nextKey(instanceId) };
     });
   } finally {
     client.close();
@@ -91,7 +95,7 @@ export async function obtainFleet(signer: RotationSigner, n: number, counters: C
 /** Every identity reports `bundleVersion` (ReportStatus over its own mTLS channel). */
 export async function reportFleet(signer: RotationSigner, fleet: SimIdentity[], bundleVersion: number, counters: Counters, deadline: number): Promise<void> {
   await forEachLimit(fleet, SETUP_CONCURRENCY, async (id) => {
-    const client = caClient(signer.target, signer.rootPem, id);
+    const client = caClient(signer.target, signer.rootPem, id.creds);
     try {
       await withRetry(() => report(client, {
         instanceId: id.instanceId, serviceType: TYPE, serialHex: id.serialHex, caId: id.caId,
@@ -110,11 +114,13 @@ export class FleetWatch {
   private readonly waiters: (() => void)[] = [];
   private error: Error | undefined;
 
-  constructor(signer: RotationSigner, private readonly fleet: SimIdentity[], groups: number, private readonly onHint: (members: SimIdentity[], hint: Date) => void) {
+  constructor(signer: RotationSigner, private readonly fleet: SimIdentity[], groupCount: number, private readonly onHint: (members: SimIdentity[], hint: Date) => void) {
+    // Every group needs a member: its certificate is what makes the signer send the type's hint.
+    const groups = Math.max(1, Math.min(groupCount, fleet.length));
     this.versions = new Array<number>(groups).fill(0);
     for (let g = 0; g < groups; g++) {
       const members = fleet.filter((_, i) => i % groups === g);
-      const client = caClient(signer.target, signer.rootPem, members[0]);
+      const client = caClient(signer.target, signer.rootPem, members[0]?.creds);
       this.clients.push(client);
       const stream = client.watchTrustBundle({ serviceTypes: [TYPE] });
       stream.on('data', (b: TrustBundle) => {
@@ -170,7 +176,7 @@ export function applyHint(id: SimIdentity, hint: Date, renew: (id: SimIdentity) 
 /** One identity's renewal over its own mTLS channel, with retries until `deadline`; logged in `log`. */
 export async function renewOne(signer: RotationSigner, id: SimIdentity, expectCaId: string, log: RenewalLog, deadline: number): Promise<void> {
   const start = Date.now();
-  const client = caClient(signer.target, signer.rootPem, id);
+  const client = caClient(signer.target, signer.rootPem, id.creds);
   try {
     const res = await withRetry(() => sign(client, { csr: id.next.csr, serviceType: TYPE, instanceId: id.instanceId, bootstrapToken: '' }), log.counters, deadline);
     const now = Date.now();

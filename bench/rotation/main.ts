@@ -12,6 +12,7 @@
  * Ctrl-C. Environment: BENCH_ROTATION_N (identities, default 1000), BENCH_ROTATION_WINDOW (jitter
  * window, default 20s). Not a test.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fmt, markdownTable } from '../lib/table';
 import { BUCKET_MS } from './sampler';
 import { runRotation, type RunResult } from './run';
@@ -20,6 +21,8 @@ const N = Number(process.env.BENCH_ROTATION_N ?? 1000);
 const WINDOW = process.env.BENCH_ROTATION_WINDOW ?? '20s';
 const RATE = Number(process.env.BENCH_ROTATION_RATE ?? 200);
 const RUN_BUDGET_MS = 75_000;
+// BENCH_ROTATION_STORE_SYNC=normal: the signer without an fsync per commit (to see what the disk costs).
+const STORE_SYNC = process.env.BENCH_ROTATION_STORE_SYNC === 'normal' ? 'normal' : undefined;
 
 function seconds(ms: number): string {
   return Number.isFinite(ms) ? `${fmt(ms / 1000, 1)} s` : 'not all';
@@ -36,25 +39,38 @@ function perSecond(r: RunResult): string {
   return Array.from(out, (v) => v ?? 0).join(' ');
 }
 
+/** 1-minute load average: the 2 cores are shared, and a busy machine shows in every figure. */
+function loadAverage(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ')[0] ?? '?';
+}
+
 async function main(): Promise<void> {
   if (!Number.isInteger(N) || N < 1 || N > 5000) throw new Error('BENCH_ROTATION_N must be an integer in 1..5000');
   if (!(RATE > 0)) throw new Error('BENCH_ROTATION_RATE must be > 0');
   const runs: RunResult[] = [];
+  const loadBefore = loadAverage();
   for (const [label, window] of [[`with jitter (--window ${WINDOW})`, WINDOW], ['without jitter (--window 1s)', '1s']] as const) {
-    const r = await runRotation({ label, window, identities: N, watchGroups: 4, rateOverall: RATE, pollMs: 250, budgetMs: RUN_BUDGET_MS });
+    const r = await runRotation({ label, window, identities: N, watchGroups: 4, rateOverall: RATE, pollMs: 250, budgetMs: RUN_BUDGET_MS, ...(STORE_SYNC ? { storeSync: STORE_SYNC } : {}) });
     runs.push(r);
     process.stderr.write(`  ${label}: ${r.renewed}/${r.identities} renewed in ${seconds(r.timeToAllMs)}, peak ${fmt(r.peakRate)}/s, `
       + `peak CPU ${fmt(r.peakCpuPct)} %, renewal latency p50 ${fmt(r.latencyP50Ms)} ms p99 ${fmt(r.latencyP99Ms)} ms, starts ${fmt(r.firstStartMs)}..${fmt(r.lastStartMs)} ms, ${r.rateLimited} rate-limited retries, ${r.failures} failures`
       + `${r.firstFailure ? ` (first: ${r.firstFailure})` : ''}; setup ${fmt(r.setup.seconds, 1)} s `
       + `(${r.setup.rateLimited} rate-limited, ${r.setup.failures} failed)\n    renewals per second after activate: ${perSecond(r)}\n`);
   }
+  // BENCH_ROTATION_DUMP=<file>: every run's buckets as JSON (ms relative to activate's return), for tuning.
+  if (process.env.BENCH_ROTATION_DUMP) {
+    writeFileSync(process.env.BENCH_ROTATION_DUMP, JSON.stringify(runs.map((r) => ({ label: r.label,
+      buckets: r.buckets.map((b) => ({ ...b, startMs: b.startMs - r.activateAtMs, endMs: b.endMs - r.activateAtMs })) })), null, 1));
+  }
   const table = markdownTable(
-    ['activate', 'renewed', 'peak renewals/s', 'mean renewals/s', 'peak signer CPU %', 'mean signer CPU %', 'time to all renewed', 'rate-limited retries', 'failures'],
+    ['activate', 'renewed', 'peak renewals/s', 'mean renewals/s', 'peak signer CPU %', 'mean signer CPU %', 'time to all renewed',
+      'renewal p50 / p99', 'rate-limited retries', 'failures', 'load-gen CPU %'],
     runs.map((r) => [r.label, `${r.renewed}/${r.identities}`, fmt(r.peakRate), fmt(r.meanRate), fmt(r.peakCpuPct), fmt(r.meanCpuPct),
-      seconds(r.timeToAllMs), r.rateLimited, r.failures]),
+      seconds(r.timeToAllMs), `${fmt(r.latencyP50Ms)} / ${fmt(r.latencyP99Ms)} ms`, r.rateLimited, r.failures, fmt(r.loadGenCpuPct)]),
   );
   process.stdout.write(`\n## Rotation (activate under load) (${new Date().toISOString().slice(0, 10)}, ${N} db identities, `
-    + `signer --rate-overall ${RATE} --poll-ms 250, ${BUCKET_MS} ms buckets)\n\n${table}\n`);
+    + `signer --rate-overall ${RATE} --poll-ms 250${STORE_SYNC ? ' --store-sync normal' : ''}, ${BUCKET_MS} ms buckets, `
+    + `load average ${loadBefore} before / ${loadAverage()} after)\n\n${table}\n`);
   if (runs.some((r) => r.renewed !== r.identities)) process.exitCode = 1;
 }
 

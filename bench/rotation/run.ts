@@ -24,6 +24,7 @@ export interface RunOptions {
   watchGroups: number;
   rateOverall: number;
   pollMs: number;
+  storeSync?: 'full' | 'normal';
   /** Wall-clock budget of the whole run (ms). */
   budgetMs: number;
 }
@@ -40,6 +41,8 @@ export interface RunResult {
   meanRate: number;
   peakCpuPct: number;
   meanCpuPct: number;
+  /** The benchmark process's own CPU % over the same interval (it shares the 2 cores). */
+  loadGenCpuPct: number;
   rateLimited: number;
   failures: number;
   firstFailure?: string;
@@ -74,7 +77,7 @@ export async function runRotation(o: RunOptions): Promise<RunResult> {
   let sampler: LoadSampler | undefined;
   let onInterrupt: (() => void) | undefined;
   try {
-    signer = await startRotationSigner(dir, o.identities, { rateOverall: o.rateOverall, pollMs: o.pollMs });
+    signer = await startRotationSigner(dir, o.identities, { rateOverall: o.rateOverall, pollMs: o.pollMs, ...(o.storeSync ? { storeSync: o.storeSync } : {}) });
     const s = signer;
     // Ctrl-C: stop the signer by its pid before exiting (the finally below would not run).
     onInterrupt = () => { void s.stop().finally(() => { rmSync(dir, { recursive: true, force: true }); process.exit(130); }); };
@@ -127,7 +130,7 @@ export async function runRotation(o: RunOptions): Promise<RunResult> {
     return {
       label: o.label, window: o.window, renewed, identities: fleet.length, timeToAllMs,
       peakRate: sum.peakRate, meanRate: Number.isFinite(timeToAllMs) ? (renewed * 1000) / timeToAllMs : NaN,
-      peakCpuPct: sum.peakCpuPct, meanCpuPct: sum.meanCpuPct,
+      peakCpuPct: sum.peakCpuPct, meanCpuPct: sum.meanCpuPct, loadGenCpuPct: sum.loadGenCpuPct,
       rateLimited: log.counters.rateLimited, failures: log.counters.failures + log.wrongCa + log.gaveUp,
       ...(log.counters.firstFailure ? { firstFailure: log.counters.firstFailure } : {}),
       wrongCa: log.wrongCa, gaveUp: log.gaveUp,

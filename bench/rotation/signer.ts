@@ -42,6 +42,8 @@ export interface SignerOptions {
   rateOverall: number;
   /** How often the signer polls the store for CA and bundle changes (ms). */
   pollMs: number;
+  /** The signer's `--store-sync` (default: the signer's own, `full`). */
+  storeSync?: 'full' | 'normal';
 }
 
 /** init + tokens + signer; throws (after stopping what it started) if any step fails. */
@@ -89,7 +91,7 @@ export async function startRotationSigner(dir: string, tokenCount: number, o: Si
   const server = await startServer({
     cmd: process.execPath,
     args: [BIN, 'signer', '--dir', state, '--listen', `127.0.0.1:${port}`,
-      '--rate-overall', String(o.rateOverall), '--poll-ms', String(o.pollMs)],
+      '--rate-overall', String(o.rateOverall), '--poll-ms', String(o.pollMs), ...(o.storeSync ? ['--store-sync', o.storeSync] : [])],
     port,
     cwd: ROOT,
     logFile: join(dir, 'signer.log'),
