@@ -19,7 +19,11 @@ const SETUP_CONCURRENCY = 32;
 /** Renewal points later than this are the ordinary 2/3-lifetime ones: outside the benchmark. */
 const MAX_PLAN_MS = 10 * 60_000;
 
-/** One simulated sidecar identity. */
+/**
+ * One simulated sidecar identity. `key`, `chain` and `caId` are the certificate held now; serial
+ * and validity are those of the first certificate (the one the hint applies to: the benchmark
+ * renews each identity once).
+ */
 export interface SimIdentity {
   instanceId: string;
   key: KeyObject;
