@@ -20,6 +20,9 @@ import { signatureProfileFor } from './signing';
 import { checkKeyPolicy, describeSpki } from './spki';
 import { randomSerial, toSeconds } from './tbs';
 
+/** Default clock-skew backdating of a leaf's notBefore (capped at a tenth of the lifetime). */
+const DEFAULT_BACKDATE_SECONDS = 60;
+
 /** What to issue. `now` is the caller's clock; libs/pki never reads one. */
 export interface LeafRequest {
   /** The subject key: from a parsed CSR (cheapest) or a KeyObject. */
@@ -30,7 +33,10 @@ export interface LeafRequest {
   now: Date;
   /** Lifetime from `now`, in whole seconds (> 0). */
   ttlSeconds: number;
-  /** How far notBefore lies before `now`, for clock skew (default 60 s). */
+  /**
+   * How far notBefore lies before `now`, for clock skew. Default: 60 s, but at most a tenth of
+   * the lifetime (whole seconds), so a short-lived leaf's validity stays close to what was asked.
+   */
   backdateSeconds?: number;
 }
 
@@ -128,7 +134,7 @@ export function createLeafIssuer(o: LeafIssuerOptions): LeafIssuer {
     issue(r: LeafRequest): IssuedLeaf {
       const now = toSeconds(r.now, 'now').getTime();
       const ttl = seconds(r.ttlSeconds, 0, 'ttlSeconds', 1);
-      const backdate = seconds(r.backdateSeconds, 60, 'backdateSeconds', 0);
+      const backdate = seconds(r.backdateSeconds, Math.min(DEFAULT_BACKDATE_SECONDS, Math.floor(ttl / 10)), 'backdateSeconds', 0);
       if (now >= caNotAfter) throw new PkiError('VALIDITY_INVALID', 'the CA certificate has expired');
       const notBefore = new Date(now - backdate * 1000);
       const notAfter = new Date(Math.min(now + ttl * 1000, caNotAfter));

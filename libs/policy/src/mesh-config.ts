@@ -18,8 +18,12 @@ export const DEFAULT_LEAF_TTL_SECONDS = 86_400;
 /** Default cap on any requested leaf lifetime: 7 days. */
 export const DEFAULT_MAX_TTL_SECONDS = 7 * 86_400;
 
-/** Shortest leafTtl/maxTtl (and requested TTL) accepted: 60 s, the order of clock-skew backdating. */
-export const MIN_TTL_SECONDS = 60;
+/**
+ * Shortest leafTtl/maxTtl (and requested TTL) accepted: 10 s. Production lifetimes are hours;
+ * seconds-long ones exist for tests and demos of renewal (the signer backdates a leaf by at most a
+ * tenth of its lifetime, so a 10 s leaf is valid for about 11 s and renews after about 7).
+ */
+export const MIN_TTL_SECONDS = 10;
 
 /** Longest leafTtl/maxTtl a config may set: 365 days (leaves are meant to be short-lived). */
 export const MAX_TTL_LIMIT_SECONDS = 365 * 86_400;

@@ -103,7 +103,7 @@ types:
     ['fail/unknown type referenced', 'trustDomain: a.test\ntypes:\n  a: { dials: [ghost] }\n', [{ path: 'types.a.dials[0]', message: /unknown type 'ghost'/ }]],
     ['fail/asymmetric dials', 'trustDomain: a.test\ntypes:\n  a: { dials: [b] }\n  b: {}\n', [{ path: 'types.a.dials[0]', message: /a dials b but b does not accept a/, line: 3 }]],
     ['fail/asymmetric accepts', 'trustDomain: a.test\ntypes:\n  a: {}\n  b: { accepts: [a] }\n', [{ path: 'types.b.accepts[0]', message: /b accepts a but a does not dial b/, line: 4 }]],
-    ['fail/bad durations', 'trustDomain: a.test\ntypes:\n  a: { leafTtl: 1.5h, maxTtl: 0s }\n  b: { leafTtl: 10s }\n  c: { maxTtl: 400d }\n', [
+    ['fail/bad durations', 'trustDomain: a.test\ntypes:\n  a: { leafTtl: 1.5h, maxTtl: 0s }\n  b: { leafTtl: 9s }\n  c: { maxTtl: 400d }\n', [
       { path: 'types.a.maxTtl', message: /bad duration/ },
       { path: 'types.a.leafTtl', message: /bad duration/ },
       { path: 'types.b.leafTtl', message: /between/ },

@@ -35,6 +35,9 @@ describe('evaluateSignRequest', () => {
       serviceType: 'api', instanceId: 'a1', requestedTtlSeconds: 86400 * 30,
       csr: csr({ publicKey: { algorithm: 'rsa', bits: 2048 }, ips: ['10.0.0.1', '::1', '10.0.0.1'], extensions: [{ ...SAN, critical: true }] }),
     }, { spiffeId: 'spiffe://example.test/api/a1', sans: { dns: [], uris: ['spiffe://example.test/api/a1'], ips: ['10.0.0.1', '::1'] }, ttlSeconds: 43200 }],
+    ['ok/the shortest lifetime, 10 s, is honoured', { serviceType: 'api', instanceId: 'a1', requestedTtlSeconds: 10, csr: csr() }, {
+      spiffeId: 'spiffe://example.test/api/a1', sans: { dns: [], uris: ['spiffe://example.test/api/a1'], ips: [] }, ttlSeconds: 10,
+    }],
     ['ok/default ttl is leafTtl; a shorter request is honoured', { serviceType: 'api', instanceId: 'a1', requestedTtlSeconds: 600, csr: csr() }, {
       spiffeId: 'spiffe://example.test/api/a1', sans: { dns: [], uris: ['spiffe://example.test/api/a1'], ips: [] }, ttlSeconds: 600,
     }],
@@ -78,7 +81,7 @@ describe('evaluateSignRequest', () => {
     ['fail/ttl zero', { serviceType: 'api', instanceId: 'a1', requestedTtlSeconds: 0, csr: csr() }, 'TTL_INVALID'],
     ['fail/ttl negative', { serviceType: 'api', instanceId: 'a1', requestedTtlSeconds: -5, csr: csr() }, 'TTL_INVALID'],
     ['fail/ttl fractional', { serviceType: 'api', instanceId: 'a1', requestedTtlSeconds: 90.5, csr: csr() }, 'TTL_INVALID'],
-    ['fail/ttl below a minute', { serviceType: 'api', instanceId: 'a1', requestedTtlSeconds: 59, csr: csr() }, 'TTL_INVALID'],
+    ['fail/ttl below ten seconds', { serviceType: 'api', instanceId: 'a1', requestedTtlSeconds: 9, csr: csr() }, 'TTL_INVALID'],
     ['fail/ttl NaN', { serviceType: 'api', instanceId: 'a1', requestedTtlSeconds: Number.NaN, csr: csr() }, 'TTL_INVALID'],
   ];
   it.each(fails)('%s', (_n, req, code) => {

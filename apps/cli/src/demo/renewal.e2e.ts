@@ -1,17 +1,10 @@
 /**
  * Renewals under continuous traffic, then the signer killed during traffic — real processes.
  *
- * Lifetime: issue 5 asks for 10 s, but the policy's minimum leafTtl is 60 s (MIN_TTL_SECONDS in
- * libs/policy). With the signer's 60 s clock-skew backdating the certificate spans 120 s, so the
- * 2/3 renewal point falls 12–28 s after issuance: each sidecar renews about every 20 s, and three
- * sidecars give at least 3 renewals well inside the test's bound.
+ * Lifetime 10 s (issue 5): the signer backdates a leaf by at most a tenth of its lifetime, so each
+ * certificate spans about 11 s and its sidecar renews at 2/3 of that (±10 %): about every 7 s.
  */
-import { MIN_TTL_SECONDS } from '@trustmesh/policy';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runCli, shortLivedMesh } from './demo-state';
-import { childEnv, httpStatus, REPO_ROOT, TRUSTMESH_BIN } from './mesh';
+import { httpStatus } from './mesh';
 import { SidecarWatch } from './sidecar-watch';
 import { sleep, withMesh } from './testing/mesh-fixture';
 import { TrafficLoop } from './traffic';
@@ -25,28 +18,16 @@ function watchOf(ports: { web: { admin: number }; api: { admin: number }; db: { 
 }
 
 describe('renewals and signer outage under traffic (child processes)', () => {
-  it('fail/leafTtl 10s is below the policy minimum: init refuses it (CONFIG_INVALID), so the tests use 1m', async () => {
-    expect(MIN_TTL_SECONDS).toBe(60);
-    const dir = mkdtempSync(join(tmpdir(), 'tm-demo-ttl-'));
-    try {
-      writeFileSync(join(dir, 'mesh.yaml'), shortLivedMesh(join(REPO_ROOT, 'trustmesh.yaml'), '10s'));
-      const r = await runCli(TRUSTMESH_BIN, ['init', '--dir', join(dir, 'state'), '--config', join(dir, 'mesh.yaml'), '--insecure-plaintext-keys'], REPO_ROOT, childEnv());
-      expect(r.code).not.toBe(0);
-      expect(r.stderr).toMatch(/CONFIG_INVALID.*leafTtl/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it('ok/lifetime 1m under 100 req/s: at least 3 renewals, zero failed requests', async () => {
-    await withMesh({ leafTtl: '1m' }, async (mesh, died) => {
+  it('ok/lifetime 10 s under 100 req/s: every sidecar renews at least 3 times, zero failed requests', async () => {
+    await withMesh({ leafTtl: '10s' }, async (mesh, died) => {
       const traffic = new TrafficLoop({ webPort: mesh.ports.web.svc, rate: RATE, probeEveryMs: 0 });
       const watch = watchOf(mesh.ports);
       await watch.poll();
       traffic.start();
       const deadline = Date.now() + 50_000;
       try {
-        while (watch.renewals < 3 && Date.now() < deadline) {
+        const fewest = (): number => Math.min(...watch.views.map((v) => v.renewals));
+        while (fewest() < 3 && Date.now() < deadline) {
           await sleep(500);
           await watch.poll();
         }
@@ -54,7 +35,7 @@ describe('renewals and signer outage under traffic (child processes)', () => {
       } finally {
         await traffic.stop();
       }
-      expect(watch.renewals).toBeGreaterThanOrEqual(3);
+      for (const v of watch.views) expect({ sidecar: v.name, renewals: v.renewals >= 3 }).toEqual({ sidecar: v.name, renewals: true });
       expect(traffic.stats.failed).toBe(0);
       expect(traffic.stats.lastError).toBeUndefined();
       expect(traffic.stats.ok).toBeGreaterThan(RATE * 10);
