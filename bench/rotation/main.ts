@@ -68,9 +68,9 @@ async function main(): Promise<void> {
       buckets: r.buckets.map((b) => ({ ...b, startMs: b.startMs - r.activateAtMs, endMs: b.endMs - r.activateAtMs })) })), null, 1));
   }
   const table = markdownTable(
-    ['activate', 'renewed', 'peak renewals/s', 'mean renewals/s', 'peak signer CPU %', 'mean signer CPU %', 'time to all renewed',
+    ['activate', 'renewed', 'peak renewals/s', 'mean renewals/s', 'peak signer CPU %', 'mean signer CPU %', 'signer CPU ms/renewal', 'time to all renewed',
       'renewal p50 / p99', 'rate-limited retries', 'failures', 'load-gen CPU %'],
-    runs.map((r) => [r.label, `${r.renewed}/${r.identities}`, fmt(r.peakRate), fmt(r.meanRate), fmt(r.peakCpuPct), fmt(r.meanCpuPct),
+    runs.map((r) => [r.label, `${r.renewed}/${r.identities}`, fmt(r.peakRate), fmt(r.meanRate), fmt(r.peakCpuPct), fmt(r.meanCpuPct), fmt(r.signerCpuMsPerRenewal, 1),
       seconds(r.timeToAllMs), `${fmt(r.latencyP50Ms)} / ${fmt(r.latencyP99Ms)} ms`, r.rateLimited, r.failures, fmt(r.loadGenCpuPct)]),
   );
   process.stdout.write(`\n## Rotation (activate under load) (${new Date().toISOString().slice(0, 10)}, ${N} db identities, `

@@ -41,6 +41,8 @@ export interface RunResult {
   meanRate: number;
   peakCpuPct: number;
   meanCpuPct: number;
+  /** Signer CPU (ms) per renewal over the measured interval (moves less than rates on a busy machine). */
+  signerCpuMsPerRenewal: number;
   /** The benchmark process's own CPU % over the same interval (it shares the 2 cores). */
   loadGenCpuPct: number;
   rateLimited: number;
@@ -130,7 +132,7 @@ export async function runRotation(o: RunOptions): Promise<RunResult> {
     return {
       label: o.label, window: o.window, renewed, identities: fleet.length, timeToAllMs,
       peakRate: sum.peakRate, meanRate: Number.isFinite(timeToAllMs) ? (renewed * 1000) / timeToAllMs : NaN,
-      peakCpuPct: sum.peakCpuPct, meanCpuPct: sum.meanCpuPct, loadGenCpuPct: sum.loadGenCpuPct,
+      peakCpuPct: sum.peakCpuPct, meanCpuPct: sum.meanCpuPct, loadGenCpuPct: sum.loadGenCpuPct, signerCpuMsPerRenewal: sum.signerCpuMicros / 1000 / Math.max(1, log.doneAtMs.length),
       rateLimited: log.counters.rateLimited, failures: log.counters.failures + log.wrongCa + log.gaveUp,
       ...(log.counters.firstFailure ? { firstFailure: log.counters.firstFailure } : {}),
       wrongCa: log.wrongCa, gaveUp: log.gaveUp,

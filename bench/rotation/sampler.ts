@@ -45,8 +45,8 @@ export class LoadSampler {
   }
 }
 
-/** Peak and mean of renewals/s and signer CPU %, and the load generator's mean CPU %, over `buckets` from `fromMs` to `toMs`. */
-export function summarize(buckets: Bucket[], fromMs: number, toMs: number): { peakRate: number; peakCpuPct: number; meanCpuPct: number; loadGenCpuPct: number } {
+/** Peak and mean of renewals/s and signer CPU %, the signer's total CPU (µs) and the load generator's mean CPU %, over `buckets` from `fromMs` to `toMs`. */
+export function summarize(buckets: Bucket[], fromMs: number, toMs: number): { peakRate: number; peakCpuPct: number; meanCpuPct: number; loadGenCpuPct: number; signerCpuMicros: number } {
   const inside = buckets.filter((b) => b.endMs > fromMs && b.startMs < toMs);
   let peakRate = 0;
   let peakCpuPct = 0;
@@ -61,5 +61,5 @@ export function summarize(buckets: Bucket[], fromMs: number, toMs: number): { pe
     self += b.selfMicros;
     ms += width;
   }
-  return { peakRate, peakCpuPct, meanCpuPct: ms > 0 ? (cpu / 1000 / ms) * 100 : 0, loadGenCpuPct: ms > 0 ? (self / 1000 / ms) * 100 : 0 };
+  return { peakRate, peakCpuPct, meanCpuPct: ms > 0 ? (cpu / 1000 / ms) * 100 : 0, loadGenCpuPct: ms > 0 ? (self / 1000 / ms) * 100 : 0, signerCpuMicros: cpu };
 }
