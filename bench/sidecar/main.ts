@@ -13,7 +13,7 @@
  * (128), BENCH_ROUNDS (3), BENCH_SYSTEMS (trustmesh,stunnel,haproxy,node-naive), BENCH_SECONDS (2 for 32
  * connections; new connections use 3/4 of it), BENCH_SIDECAR_PROFILE_DIR (V8 CPU profiles of
  * the TrustMesh sidecars), BENCH_SIDECAR_NODE_FLAGS (extra node flags for the sidecars only),
- * BENCH_KEEP_DIR (keep configs and logs). Not a test.
+ * BENCH_KEEP_DIR (keep configs and logs), BENCH_BUDGET_SECONDS (285: the whole run's limit). Not a test.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -34,6 +34,7 @@ const PAR_MS = Number(process.env.BENCH_SECONDS ?? 2) * 1000;
 const NEW_MS = Math.round((PAR_MS * 3) / 4);
 /** Every row runs this many interleaved rounds over all systems; the table shows the median. */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const BUDGET_MS = Number(process.env.BENCH_BUDGET_SECONDS ?? 285) * 1000;
 const LAT_WARMUP = 500;
 const LAT_COUNT = 5000;
 // BENCH_SYSTEMS=trustmesh narrows a tuning run (raw TCP always runs); the documented table uses all.
@@ -130,9 +131,24 @@ async function measureAll(s: Systems): Promise<Metric[]> {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tm-bench-sidecar-'));
   const procs = new Processes();
-  const stopOnSignal = () => { void procs.stopAll().finally(() => process.exit(130)); };
-  process.once('SIGINT', stopOnSignal);
-  process.once('SIGTERM', stopOnSignal);
+  // Any way out (signal, budget, a stray error) stops every child by pid before exiting.
+  let stopping = false;
+  const abort = (why: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log(`bench:sidecar: ${why}; stopping every process`);
+    void procs.stopAll().finally(() => {
+      if (!process.env.BENCH_KEEP_DIR) rmSync(dir, { recursive: true, force: true });
+      process.exit(code);
+    });
+  };
+  process.once('SIGINT', () => abort('SIGINT', 130));
+  process.once('SIGTERM', () => abort('SIGTERM', 143));
+  process.on('unhandledRejection', (e) => abort(`unexpected error: ${e instanceof Error ? e.message : String(e)}`, 1));
+  process.on('uncaughtException', (e) => abort(`unexpected error: ${e.message}`, 1));
+  // The whole run stays under 5 minutes: past the budget, stop every process and fail.
+  const watchdog = setTimeout(() => abort(`over its ${BUDGET_MS / 1000} s budget`, 1), BUDGET_MS);
+  watchdog.unref();
   try {
     log(`work dir ${dir}`);
     const certs = makeCerts(dir);
@@ -162,6 +178,7 @@ async function main(): Promise<void> {
     const context = `Median of ${ROUNDS} interleaved rounds per row, measured in ${((Date.now() - t0) / 1000).toFixed(0)} s; 1-minute load average ${load0.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end.`;
     process.stdout.write(renderReport(metrics, new Date(), context));
   } finally {
+    clearTimeout(watchdog);
     await procs.stopAll();
     if (!process.env.BENCH_KEEP_DIR) rmSync(dir, { recursive: true, force: true });
   }

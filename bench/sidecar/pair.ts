@@ -22,22 +22,28 @@ export interface Pair {
 /** Every child process of the run, stopped by pid (SIGTERM, then SIGKILL) in reverse start order. */
 export class Processes {
   private readonly all: ServerProcess[] = [];
+  private stopping: Promise<void> | undefined;
 
   async start(o: Parameters<typeof startServer>[0]): Promise<ServerProcess> {
     const p = await startServer(o);
     this.all.push(p);
+    // Started while the run is being torn down: stop it too.
+    if (this.stopping) await p.stop();
     return p;
   }
 
-  async stopAll(): Promise<void> {
-    for (const p of this.all.reverse()) {
-      try {
-        await p.stop();
-      } catch {
-        // Already gone: nothing left to stop.
+  /** Idempotent: every caller (signal, budget, the run's own `finally`) waits for the same stop. */
+  stopAll(): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const p of [...this.all].reverse()) {
+        try {
+          await p.stop();
+        } catch {
+          // Already gone: nothing left to stop.
+        }
       }
-    }
-    this.all.length = 0;
+    })();
+    return this.stopping;
   }
 }
 

@@ -47,11 +47,13 @@ export function renderReport(metrics: Metric[], when: Date, context: string): st
     metrics.map((m) => [m.label, ...['raw', ...PROXIES].map((s) => cellText(m, s))]),
   );
   const goalRows = metrics.filter((m) => m.better !== 'none').map((m) => {
-    const st = advantage(m, 'stunnel');
-    const hp = advantage(m, 'haproxy');
-    const needHp = HAPROXY_GOAL.test(m.label);
-    return [m.label, `${fmt(st, 2)}x ${st >= 1 ? 'ok' : '**MISSED**'}`,
-      `${fmt(hp, 2)}x${needHp ? (hp >= 1 ? ' ok' : ' **MISSED**') : ' (no goal)'}`];
+    const verdict = (x: number, goal: boolean): string => {
+      if (!Number.isFinite(x)) return '– (not run)';
+      // Rounded down, so that a miss never prints as "1.00x".
+      const shown = `${fmt(Math.floor(x * 100) / 100, 2)}x`;
+      return goal ? `${shown} ${x >= 1 ? 'ok' : '**MISSED**'}` : `${shown} (no goal)`;
+    };
+    return [m.label, verdict(advantage(m, 'stunnel'), true), verdict(advantage(m, 'haproxy'), HAPROXY_GOAL.test(m.label))];
   });
   const goals = markdownTable(['row', 'TrustMesh vs stunnel (≥ 1 = as good or better)', 'TrustMesh vs haproxy'], goalRows);
   const sessions = metrics

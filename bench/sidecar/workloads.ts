@@ -43,6 +43,15 @@ export function roundTrip(s: Socket, payload: Buffer = PAYLOAD): Promise<void> {
   });
 }
 
+/** Resolves on the socket's next 'drain' or 'close', whichever comes first. */
+function drainOrClose(s: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => { s.off('drain', done); s.off('close', done); resolve(); };
+    s.on('drain', done);
+    s.on('close', done);
+  });
+}
+
 export interface BulkResult { mbPerSec: number; cpuMsPerMb: number }
 
 /** Uploads `bytes` on one connection; timed until the sink acknowledges the last byte. */
@@ -56,13 +65,16 @@ export async function bulk(port: number, pids: readonly number[], bytes: number)
     s.once('data', () => { clearTimeout(timer); resolve(); });
     s.once('close', () => { clearTimeout(timer); reject(new Error('bulk: closed before the ack')); });
   });
+  // Awaited after the upload; a close during it must not surface as an unhandled rejection.
+  acked.catch(() => undefined);
   const chunk = Buffer.alloc(256 * 1024, 1);
   const cpu0 = cpuOf(pids);
   const t0 = performance.now();
   s.write(header);
   for (let sent = 0; sent < bytes; sent += chunk.length) {
     const part = bytes - sent >= chunk.length ? chunk : chunk.subarray(0, bytes - sent);
-    if (!s.write(part)) await new Promise((r) => s.once('drain', r));
+    if (s.destroyed) break; // the ack promise reports why
+    if (!s.write(part)) await drainOrClose(s);
   }
   await acked;
   const secs = (performance.now() - t0) / 1000;
