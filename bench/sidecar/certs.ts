@@ -12,13 +12,16 @@ import {
   createLeafIssuer, createRootCertificate, exportPrivateKey, generateKeyPair, importPrivateKey, pemEncode, spiffeId,
 } from '@trustmesh/pki';
 
+/** The repository root (commands run from here). */
 export const ROOT = join(__dirname, '..', '..');
+/** Trust domain of the benchmark mesh. */
 export const TRUST_DOMAIN = 'bench.test';
 const CLI = join(ROOT, 'apps/cli/bin/trustmesh.js');
 
 /** PEM files of one leaf: `chain` (leaf + intermediate), `key`, and `combined` (chain + key, haproxy's format). */
 export interface LeafFiles { chain: string; key: string; combined: string; chainPem: string; keyPem: string }
 
+/** Everything {@link makeCerts} wrote: the state directory, roots, and the leaf files. */
 export interface BenchCerts {
   state: string;
   platformRoot: string;

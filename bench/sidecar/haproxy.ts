@@ -22,6 +22,10 @@ function config(dir: string, name: string, resume: boolean, body: string[]): str
   return file;
 }
 
+/**
+ * Starts B then A (each waited for until it listens) and returns the pair. Configs and logs go
+ * to `dir`; throws if either process exits or does not listen within 20 s.
+ */
 export async function startHaproxyPair(procs: Processes, dir: string, certs: BenchCerts, echoPort: number, resume: boolean): Promise<Pair> {
   const name = resume ? 'haproxy-resume' : 'haproxy';
   const [entryPort, tlsPort] = [await freePort(), await freePort()];

@@ -3,17 +3,22 @@
  * (P-256 certificates from one `trustmesh init`, TLS 1.3) with TrustMesh sidecars, stunnel and
  * haproxy, against raw TCP (client → echo), with the minimal Node pair of perf-anchors.md
  * ("node-naive") as a reference column: what Node and OpenSSL cost before TrustMesh adds
- * anything. Each pair's mTLS enforcement is checked before it is measured. Rows run one metric at a time across all systems, so a busy moment on this shared
- * machine hits every column alike. Prints a Markdown table (with ratios to raw TCP) and the
- * goal check (TrustMesh at least stunnel on every row, at least haproxy on bulk and 32-conn req/s).
+ * anything. Each pair's mTLS enforcement is checked before it is measured. Every row runs
+ * BENCH_ROUNDS interleaved rounds over all systems (so a busy moment on this shared machine hits
+ * every column alike) and reports the median. Prints a Markdown table (with ratios to raw TCP)
+ * and the goal check (TrustMesh at least stunnel on every row, at least haproxy on bulk and
+ * 32-connection requests/s).
  *
- * Every row runs BENCH_ROUNDS interleaved rounds (A B C, A B C, ...) and reports the median.
- * Bounded: about 3 minutes. Loopback only; every process is stopped by pid at the end, even
- * on error. Knobs (for tuning runs; the documented table uses the defaults): BENCH_BULK_MIB
- * (128), BENCH_ROUNDS (3), BENCH_SYSTEMS (trustmesh,stunnel,haproxy,node-naive), BENCH_SECONDS (2 for 32
- * connections; new connections use 3/4 of it), BENCH_SIDECAR_PROFILE_DIR (V8 CPU profiles of
- * the TrustMesh sidecars), BENCH_SIDECAR_NODE_FLAGS (extra node flags for the sidecars only),
- * BENCH_KEEP_DIR (keep configs and logs), BENCH_BUDGET_SECONDS (285: the whole run's limit). Not a test.
+ * Bounded: about 3 minutes, and never past BENCH_BUDGET_SECONDS (285). Loopback only; every
+ * process is stopped by pid at the end, on a signal, on the budget and on any error.
+ * Knobs (tuning runs; the documented table uses the defaults):
+ * - BENCH_ROUNDS (3), BENCH_SECONDS (2 s for 32 connections; new connections use 3/4 of it),
+ *   BENCH_BULK_MIB (128)
+ * - BENCH_SYSTEMS (trustmesh,stunnel,haproxy,node-naive; raw TCP always runs)
+ * - BENCH_SIDECAR_PROFILE_DIR (V8 CPU profiles of the TrustMesh sidecars),
+ *   BENCH_SIDECAR_NODE_FLAGS (extra node flags for the sidecars only), BENCH_KEEP_DIR (keep
+ *   configs and logs)
+ * Not a test.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -175,7 +180,9 @@ async function main(): Promise<void> {
     const load0 = loadavg()[0]!;
     const t0 = Date.now();
     const metrics = await measureAll({ raw, longLived, resumed: on, full: off });
-    const context = `Median of ${ROUNDS} interleaved rounds per row, measured in ${((Date.now() - t0) / 1000).toFixed(0)} s; 1-minute load average ${load0.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end.`;
+    const seconds = ((Date.now() - t0) / 1000).toFixed(0);
+    const context = `Median of ${ROUNDS} interleaved rounds per row, measured in ${seconds} s; ` +
+      `1-minute load average ${load0.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end.`;
     process.stdout.write(renderReport(metrics, new Date(), context));
   } finally {
     clearTimeout(watchdog);

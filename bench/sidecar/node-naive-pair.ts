@@ -7,6 +7,7 @@ import { freePort } from '../lib/server-process';
 import { ROOT, type BenchCerts } from './certs';
 import type { Pair, Processes } from './pair';
 
+/** Starts B then A; throws if either exits or does not listen within 20 s. */
 export async function startNodeNaivePair(procs: Processes, dir: string, certs: BenchCerts, echoPort: number, resume: boolean): Promise<Pair> {
   const name = resume ? 'node-naive-resume' : 'node-naive';
   const [entryPort, tlsPort] = [await freePort(), await freePort()];

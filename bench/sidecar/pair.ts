@@ -6,6 +6,7 @@
 import { connect } from 'node:net';
 import { startServer, type ServerProcess } from '../lib/server-process';
 
+/** A running chain as the workloads see it. */
 export interface Pair {
   /** Column name in the table. */
   readonly name: string;

@@ -6,8 +6,10 @@
  */
 import { fmt, markdownTable } from '../lib/table';
 
+/** One system's figure for a row; `extra` carries a second figure of the same measurement. */
 export interface Cell { value: number; extra?: number; note?: string }
 
+/** One row of the table. */
 export interface Metric {
   label: string;
   /** Which way is better; 'none' rows carry only notes. */

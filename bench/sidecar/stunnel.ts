@@ -21,6 +21,10 @@ function config(dir: string, name: string, service: string[]): string {
   return file;
 }
 
+/**
+ * Starts B then A (each waited for until it listens) and returns the pair. Configs and logs go
+ * to `dir`; throws if either process exits or does not listen within 20 s.
+ */
 export async function startStunnelPair(procs: Processes, dir: string, certs: BenchCerts, echoPort: number, resume: boolean): Promise<Pair> {
   const name = resume ? 'stunnel-resume' : 'stunnel';
   const [entryPort, tlsPort] = [await freePort(), await freePort()];

@@ -24,8 +24,10 @@ const PROFILE = process.env.BENCH_SIDECAR_PROFILE_DIR;
 const NO_RESUME_CNF = ['nodejs_conf = nodejs_init', '[nodejs_init]', 'ssl_conf = ssl_sect', '[ssl_sect]',
   'system_default = sysdef', '[sysdef]', 'NumTickets = 0', ''].join('\n');
 
+/** The running signer (stopped with the other processes). */
 export interface Signer { port: number }
 
+/** Starts `trustmesh signer` on the state directory; throws if it does not listen within 20 s. */
 export async function startSigner(procs: Processes, dir: string, certs: BenchCerts): Promise<Signer> {
   const port = await freePort();
   await procs.start({

@@ -15,6 +15,7 @@ export function cpuOf(pids: readonly number[]): number {
   return pids.reduce((sum, pid) => sum + treeCpuMicros(pid), 0);
 }
 
+/** A plaintext connection to 127.0.0.1:port with TCP_NODELAY; rejects on error or after `timeoutMs`. */
 export function open(port: number, timeoutMs = 10_000): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const s = connect({ host: '127.0.0.1', port, noDelay: true });
@@ -52,6 +53,7 @@ function drainOrClose(s: Socket): Promise<void> {
   });
 }
 
+/** Throughput of one bulk upload and the proxies' CPU per MB (10^6 bytes). */
 export interface BulkResult { mbPerSec: number; cpuMsPerMb: number }
 
 /** Uploads `bytes` on one connection; timed until the sink acknowledges the last byte. */
@@ -84,6 +86,7 @@ export async function bulk(port: number, pids: readonly number[], bytes: number)
   return { mbPerSec: mb / secs, cpuMsPerMb: cpu / 1000 / mb };
 }
 
+/** Round-trip percentiles (µs) and the rate of the sequential loop. */
 export interface LatencyResult { p50Us: number; p99Us: number; perSec: number }
 
 /** `warmup` then `count` sequential 64-byte round trips on one connection. */
