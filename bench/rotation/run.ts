@@ -77,14 +77,17 @@ export async function runRotation(o: RunOptions): Promise<RunResult> {
   let signer: Awaited<ReturnType<typeof startRotationSigner>> | undefined;
   let watch: FleetWatch | undefined;
   let sampler: LoadSampler | undefined;
-  let onInterrupt: (() => void) | undefined;
+  const starting = startRotationSigner(dir, o.identities, { rateOverall: o.rateOverall, pollMs: o.pollMs, ...(o.storeSync ? { storeSync: o.storeSync } : {}) });
+  // Ctrl-C / SIGTERM: the finally below would not run, so stop the signer by its pid (once it is
+  // up, if it is still starting) and exit.
+  const onInterrupt = (): void => {
+    void starting.then((x) => x.stop(), () => undefined).finally(() => { rmSync(dir, { recursive: true, force: true }); process.exit(130); });
+  };
+  process.once('SIGINT', onInterrupt);
+  process.once('SIGTERM', onInterrupt);
   try {
-    signer = await startRotationSigner(dir, o.identities, { rateOverall: o.rateOverall, pollMs: o.pollMs, ...(o.storeSync ? { storeSync: o.storeSync } : {}) });
+    signer = await starting;
     const s = signer;
-    // Ctrl-C: stop the signer by its pid before exiting (the finally below would not run).
-    onInterrupt = () => { void s.stop().finally(() => { rmSync(dir, { recursive: true, force: true }); process.exit(130); }); };
-    process.once('SIGINT', onInterrupt);
-    process.once('SIGTERM', onInterrupt);
     const setup = new Counters();
     const fleet = await obtainFleet(s, o.identities, setup, deadline);
     progress(`${o.label}: ${fleet.length} identities issued (${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -142,7 +145,8 @@ export async function runRotation(o: RunOptions): Promise<RunResult> {
       buckets, activateAtMs,
     };
   } finally {
-    if (onInterrupt) { process.off('SIGINT', onInterrupt); process.off('SIGTERM', onInterrupt); }
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
     sampler?.stop();
     watch?.close();
     await signer?.stop();
