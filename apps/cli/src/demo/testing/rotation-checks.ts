@@ -82,6 +82,7 @@ export interface SidecarIdentity {
   readonly serial: string;
   readonly issuer: string;
   readonly notAfter: string;
+  readonly secondsToExpiry: number;
   readonly bundleVersion: number;
 }
 
