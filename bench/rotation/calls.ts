@@ -8,7 +8,7 @@ import { credentials, Metadata, status, type ChannelCredentials, type ServiceErr
 import type { KeyObject } from 'node:crypto';
 import { exportPrivateKey, pemEncode } from '@trustmesh/pki';
 import { CertificateAuthorityClient, type SignRequest, type SignResponse, type StatusReport } from '@trustmesh/proto';
-import { backoffDelayMs } from './schedule';
+import { backoffDelayMs, DEFAULT_BACKOFF } from '@trustmesh/policy';
 
 /** channelz bookkeeping costs the load generator CPU per call; nothing reads it here. */
 export const CLIENT_OPTIONS = { 'grpc.enable_channelz': 0 };
@@ -64,7 +64,7 @@ export async function withRetry<T>(op: () => Promise<T>, counters: Counters, dea
       const retryAfter = rateLimitRetryAfter(e);
       if (retryAfter === undefined) counters.fail(e);
       else counters.rateLimited++;
-      const delay = backoffDelayMs(attempt, Math.random(), retryAfter);
+      const delay = backoffDelayMs(attempt, Math.random(), DEFAULT_BACKOFF, retryAfter);
       if (Date.now() + delay > deadline) throw e;
       await new Promise((r) => setTimeout(r, delay));
     }

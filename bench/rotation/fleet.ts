@@ -11,7 +11,7 @@ import { X509Certificate, type KeyObject } from 'node:crypto';
 import { buildCsr, generateKeyPair, spiffeId } from '@trustmesh/pki';
 import type { CertificateAuthorityClient, TrustBundle } from '@trustmesh/proto';
 import { caClient, Counters, mtlsCredentials, report, sign, withRetry } from './calls';
-import { renewalTime } from './schedule';
+import { renewalTime } from '@trustmesh/policy';
 import { TRUST_DOMAIN, TYPE, type RotationSigner } from './signer';
 
 /** How many identities obtain or report at once during setup (not measured). */

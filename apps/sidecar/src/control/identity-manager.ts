@@ -24,7 +24,7 @@ import type { Logger } from '../observe/logger';
 import { systemClock, type Clock, type TimerHandle, type UniformRandom } from './clock';
 import { ControlError, describeError } from './errors';
 import { memoryKeySource, type KeyPair, type KeySource } from './key-source';
-import { backoffDelayMs, DEFAULT_BACKOFF, renewalTime, type BackoffPolicy } from './schedule';
+import { backoffDelayMs, DEFAULT_BACKOFF, renewalTime, type BackoffPolicy } from '@trustmesh/policy';
 import type { SignerClient } from './signer-client';
 
 /** Options of {@link IdentityManager}. */

@@ -5,7 +5,7 @@
  */
 export { ControlError, describeError, type ControlErrorCode, type ControlErrorFacts } from './errors';
 export { systemClock, type Clock, type TimerHandle, type UniformRandom } from './clock';
-export { backoffDelayMs, renewalTime, DEFAULT_BACKOFF, RENEW_FRACTION, RENEW_JITTER, type BackoffPolicy } from './schedule';
+export { backoffDelayMs, renewalTime, DEFAULT_BACKOFF, RENEW_FRACTION, RENEW_JITTER, type BackoffPolicy } from '@trustmesh/policy';
 export { SignerClient, toControlError, REASON_KEY, RETRY_AFTER_KEY, type SignCall, type SignerClientOptions, type WatchCallbacks, type WatchHandle } from './signer-client';
 export { fileKeySource, memoryKeySource, type KeyPair, type KeySource } from './key-source';
 export { IdentityManager, type IdentityManagerOptions } from './identity-manager';

@@ -13,7 +13,7 @@ import { systemClock, type Clock, type UniformRandom } from './clock';
 import { ControlError } from './errors';
 import { IdentityManager } from './identity-manager';
 import { fileKeySource, memoryKeySource } from './key-source';
-import type { BackoffPolicy } from './schedule';
+import type { BackoffPolicy } from '@trustmesh/policy';
 import { SignerClient } from './signer-client';
 import { StatusReporter } from './status-reporter';
 import { TrustManager } from './trust-manager';

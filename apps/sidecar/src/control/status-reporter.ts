@@ -14,7 +14,7 @@ import type { MetricsRegistry } from '../observe/metrics';
 import type { TrustSource } from '../trust/trust-source';
 import { systemClock, type Clock, type TimerHandle, type UniformRandom } from './clock';
 import { describeError, type ControlError } from './errors';
-import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './schedule';
+import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '@trustmesh/policy';
 import type { SignerClient } from './signer-client';
 
 /** Options of {@link StatusReporter}. */

@@ -12,7 +12,7 @@ import { TrustStore } from '../trust/trust-source';
 import { renewBeforeOf, toTrustBundle } from './bundle-convert';
 import { systemClock, type Clock, type TimerHandle, type UniformRandom } from './clock';
 import { describeError, type ControlError } from './errors';
-import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './schedule';
+import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '@trustmesh/policy';
 import type { SignerClient, WatchHandle } from './signer-client';
 
 /** Options of {@link TrustManager}. */

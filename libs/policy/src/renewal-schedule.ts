@@ -1,6 +1,7 @@
 /**
- * Pure timing rules of the control plane: when to renew a certificate and how long to wait after
- * a failure. No clock, no timers: callers pass `now` and a uniform random number.
+ * Renewal timing rules of the mesh: when a sidecar renews its certificate and how long it waits
+ * after a failure. Pure — no clock, no timers: callers pass `now` and a uniform random number.
+ * Used by the sidecar's identity manager and by the rotation benchmark's simulated fleet.
  */
 
 /** Renewal point as a fraction of the certificate's lifetime (issue 5: about 2/3). */

@@ -1,4 +1,4 @@
-import { backoffDelayMs, renewalTime } from './schedule';
+import { backoffDelayMs, renewalTime } from './renewal-schedule';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const at = (s: number) => new Date(T0 + s * 1000);
