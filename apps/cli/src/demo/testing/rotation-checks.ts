@@ -7,9 +7,8 @@
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { join } from 'node:path';
 import { CertificateAuthorityClient, type TrustBundle } from '@trustmesh/proto';
-import { openSqliteStore, type Store } from '@trustmesh/store';
+import { withStore } from '../../e2e/rotation-fixture';
 import { runCli, type CliRun } from '../demo-state';
 import { childEnv, REPO_ROOT, TRUSTMESH_BIN } from '../mesh';
 
@@ -116,15 +115,8 @@ export function bundleAnchors(bundle: TrustBundle): Record<string, string[]> {
   return Object.fromEntries(bundle.types.map((t) => [t.serviceType, t.anchors.map((a) => a.caId).sort()]));
 }
 
-/** Runs `fn` on the state's store (opened read/write, never created), closing it afterwards. */
-export async function withStore<T>(state: string, fn: (s: Store) => Promise<T>): Promise<T> {
-  const store = await openSqliteStore(join(state, 'trustmesh.db'), { create: false });
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
+/** Runs `fn` on the state's store, closing it afterwards (the CLI rotation tests' helper). */
+export { withStore };
 
 /** Issuing CA id of the leaf with `serialHex` as the signer recorded it, or undefined. */
 export function issuingCaOf(state: string, serialHex: string): Promise<string | undefined> {
