@@ -12,7 +12,7 @@ import type { Metrics } from '../observe/metrics';
 import { authorizePeer, uriSans } from '../tls/spiffe';
 import { acceptKey, type TlsMaterial, type TlsSnapshot } from '../tls/tls-material';
 import type { ConnectionTracker } from './connection-tracker';
-import { listen } from './listen';
+import { listenRoute, type RunningListener } from './listen';
 import { splice } from './splice';
 
 /** Shared services every listener takes. */
@@ -24,14 +24,7 @@ export interface ListenerDeps {
   logger: Logger;
 }
 
-/** A running listener. */
-export interface RunningListener {
-  readonly name: string;
-  /** The bound address (the real port when the config said 0). */
-  readonly address: { host: string; port: number };
-  /** Stops accepting; open connections are left to the tracker's drain. */
-  close(): Promise<void>;
-}
+export type { RunningListener };
 
 /**
  * Starts the inbound listener. Requires TLS material (call only once `material.snapshot()` is set):
@@ -148,15 +141,7 @@ export async function startInbound(route: InboundRoute, deps: ListenerDeps): Pro
     tls.destroy();
   }
 
-  const address = await listen(server, route.listen, logger, route.name);
-  return {
-    name: route.name,
-    address,
-    close: () => new Promise<void>((resolve) => {
-      unsubscribe();
-      server.close(() => resolve());
-    }),
-  };
+  return listenRoute(server, route, logger, unsubscribe);
 }
 
 function ignore(): void {

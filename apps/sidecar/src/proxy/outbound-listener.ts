@@ -6,8 +6,8 @@
 import { createServer, type Socket } from 'node:net';
 import { formatHostPort, type OutboundRoute } from '../config/types';
 import type { TrustSource } from '../trust/trust-source';
-import type { ListenerDeps, RunningListener } from './inbound-listener';
-import { listen } from './listen';
+import type { ListenerDeps } from './inbound-listener';
+import { listenRoute, type RunningListener } from './listen';
 import { dialWithFallback, type CachedSession } from './outbound-dialer';
 import { splice } from './splice';
 
@@ -80,13 +80,5 @@ export async function startOutbound(route: OutboundRoute, deps: OutboundDeps): P
     logger.log('warn', 'peer_refused', { ...labels, reason, remote: formatHostPort(route.connect), ...(error ? { error } : {}) });
   }
 
-  const address = await listen(server, route.listen, logger, route.name);
-  return {
-    name: route.name,
-    address,
-    close: () => new Promise<void>((resolve) => {
-      unsubscribe();
-      server.close(() => resolve());
-    }),
-  };
+  return listenRoute(server, route, logger, unsubscribe);
 }
