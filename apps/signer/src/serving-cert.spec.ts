@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readKeyFile } from '@trustmesh/keystore';
 import { createSigner, type Signer } from './index';
 import { renewDelayMs } from './serving-cert';
-import { createTestState, TEST_PASSPHRASE, type TestState } from './testing/state';
+import { baseSignerDeps, createTestState, type TestState } from './testing/state';
 
 /** The serial of the certificate a fresh TLS connection to the signer is served. */
 function servedSerial(port: number, rootPem: string): Promise<string> {
@@ -28,12 +28,8 @@ describe('serving certificate', () => {
   it('ok/issued from the platform CA, verified by the platform root, renewed at 2/3 of its life', async () => {
     state = await createTestState({ now: new Date() });
     signer = await createSigner({
-      store: state.store,
-      mesh: state.mesh,
-      loadKey: (ref) => readKeyFile(join(state.dir, ref), TEST_PASSPHRASE),
-      now: () => new Date(),
-      listen: { host: '127.0.0.1', port: 0 },
-      // 2 s of life + 60 s backdating: the 2/3 mark is already past, so the 1 s floor applies.
+      ...baseSignerDeps(state),
+      // 2 s of life (too short for any backdating): renewed at its 2/3 mark, about 1.3 s in.
       options: { servingCertTtlSeconds: 2 },
     });
     const first = signer.serving().serialHex;
@@ -51,13 +47,7 @@ describe('serving certificate', () => {
     state = await createTestState({ now: new Date() });
     await state.store.setCaState(state.cas.platform!.intermediate.id, 'standby');
     await expect(
-      createSigner({
-        store: state.store,
-        mesh: state.mesh,
-        loadKey: (ref) => readKeyFile(join(state.dir, ref), TEST_PASSPHRASE),
-        now: () => new Date(),
-        listen: { host: '127.0.0.1', port: 0 },
-      }),
+      createSigner(baseSignerDeps(state)),
     ).rejects.toMatchObject({ code: 'NO_ACTIVE_CA' });
     signer = undefined;
   });

@@ -1,10 +1,8 @@
-import { join } from 'node:path';
 import { status, type ClientReadableStream } from '@grpc/grpc-js';
-import { readKeyFile } from '@trustmesh/keystore';
 import { HealthCheckResponse_ServingStatus as Serving, type HealthCheckResponse, type TrustBundle } from '@trustmesh/proto';
 import { createSigner, type Signer } from './index';
 import { connect, getBundle, isFailure } from './testing/client';
-import { createTestState, TEST_PASSPHRASE, type TestState } from './testing/state';
+import { baseSignerDeps, createTestState, type TestState } from './testing/state';
 
 /** Collects a stream's messages and how it ended. */
 function collect<T>(stream: ClientReadableStream<T>): { items: T[]; ended: Promise<{ code: number }> } {
@@ -29,11 +27,7 @@ describe('streams: keepalive, health watch, shutdown', () => {
   beforeAll(async () => {
     state = await createTestState({ now: new Date() });
     signer = await createSigner({
-      store: state.store,
-      mesh: state.mesh,
-      loadKey: (ref) => readKeyFile(join(state.dir, ref), TEST_PASSPHRASE),
-      now: () => new Date(),
-      listen: { host: '127.0.0.1', port: 0 },
+      ...baseSignerDeps(state),
       options: { keepaliveMs: 150, pollIntervalMs: 100 },
     });
   });

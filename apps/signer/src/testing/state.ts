@@ -8,7 +8,7 @@ import { createHash, randomBytes, type KeyObject } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FAST_KDF, writeKeyFile } from '@trustmesh/keystore';
+import { FAST_KDF, readKeyFile, writeKeyFile } from '@trustmesh/keystore';
 import { createIntermediateCertificate, createLeafIssuer, createRootCertificate, generateKeyPair, pemEncode } from '@trustmesh/pki';
 import { parseMeshConfig, type MeshConfig } from '@trustmesh/policy';
 import { openSqliteStore, type CaState, type Store } from '@trustmesh/store';
@@ -149,4 +149,18 @@ export async function createToken(
     revokedAt: null,
   });
   return { id, secret };
+}
+
+/**
+ * The createSigner dependencies every test over `state` shares: its store and mesh, keys loaded
+ * with the test passphrase, the real clock, a listener on 127.0.0.1:0.
+ */
+export function baseSignerDeps(state: TestState) {
+  return {
+    store: state.store,
+    mesh: state.mesh,
+    loadKey: (ref: string) => readKeyFile(join(state.dir, ref), TEST_PASSPHRASE),
+    now: () => new Date(),
+    listen: { host: '127.0.0.1', port: 0 },
+  };
 }
