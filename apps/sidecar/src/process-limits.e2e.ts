@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import type { Socket } from 'node:net';
 import { dial, readBytes, startTcpServer, waitFor } from './testing/net-helpers';
-import { spawnSidecar } from './testing/spawn-sidecar';
+import { apiInboundYaml, spawnSidecar } from './testing/spawn-sidecar';
 import { createTestCa, issueTestIdentity } from './testing/test-mesh';
 import { tlsDial } from './testing/tls-client';
 
@@ -31,14 +31,7 @@ it('ok/5,000 idle connections: up to the limit held, the rest refused, memory bo
   const now = new Date();
   const [web, api] = ['web', 'api'].map((t) => createTestCa(t, now));
   const echo = await startTcpServer();
-  const yaml = [
-    'serviceType: api',
-    'signer: { address: 127.0.0.1:7443, caFile: ca.pem, tokenFile: token }',
-    'admin: { listen: 127.0.0.1:0 }',
-    'inbound:',
-    `  - { name: http, listen: 127.0.0.1:0, forward: 127.0.0.1:${echo.port}, accept: [web] }`,
-    `limits: { maxConnections: ${LIMIT}, handshakeTimeout: 60s, drainTimeout: 100ms }`,
-  ].join('\n');
+  const yaml = apiInboundYaml(echo.port, `{ maxConnections: ${LIMIT}, handshakeTimeout: 60s, drainTimeout: 100ms }`);
   const side = await spawnSidecar(yaml, issueTestIdentity(api, { now }), [web, api], true);
   const sockets: Socket[] = [];
   try {

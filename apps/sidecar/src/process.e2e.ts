@@ -3,7 +3,7 @@
  * stopping to accept, draining an open connection and exiting 0.
  */
 import { collect, dial, readBytes, startTcpServer } from './testing/net-helpers';
-import { spawnSidecar } from './testing/spawn-sidecar';
+import { apiInboundYaml, spawnSidecar } from './testing/spawn-sidecar';
 import { createTestCa, issueTestIdentity } from './testing/test-mesh';
 import { tlsDial } from './testing/tls-client';
 
@@ -11,14 +11,7 @@ it('ok/SIGTERM: stop accepting, drain the open connection, exit 0', async () => 
   const now = new Date();
   const [web, api] = ['web', 'api'].map((t) => createTestCa(t, now));
   const echo = await startTcpServer();
-  const yaml = [
-    'serviceType: api',
-    'signer: { address: 127.0.0.1:7443, caFile: ca.pem, tokenFile: token }',
-    'admin: { listen: 127.0.0.1:0 }',
-    'inbound:',
-    `  - { name: http, listen: 127.0.0.1:0, forward: 127.0.0.1:${echo.port}, accept: [web] }`,
-    'limits: { drainTimeout: 2s }',
-  ].join('\n');
+  const yaml = apiInboundYaml(echo.port, '{ drainTimeout: 2s }');
   const side = await spawnSidecar(yaml, issueTestIdentity(api, { now }), [web, api]);
   try {
     const s = await tlsDial(side.ports.http, { identity: issueTestIdentity(web, { now }), roots: [api.root] });

@@ -58,3 +58,19 @@ export function spawnSidecar(yaml: string, identity: Identity, cas: readonly Tes
     });
   });
 }
+
+/**
+ * Config of an `api` sidecar child with one inbound route `http` accepting `web` and forwarding to
+ * 127.0.0.1:`forwardPort`; `limits` is the YAML flow mapping of its limits. The signer fields are
+ * placeholders: spawnSidecar hands the identity and trust in directly.
+ */
+export function apiInboundYaml(forwardPort: number, limits: string): string {
+  return [
+    'serviceType: api',
+    'signer: { address: 127.0.0.1:7443, caFile: ca.pem, tokenFile: token }',
+    'admin: { listen: 127.0.0.1:0 }',
+    'inbound:',
+    `  - { name: http, listen: 127.0.0.1:0, forward: 127.0.0.1:${forwardPort}, accept: [web] }`,
+    `limits: ${limits}`,
+  ].join('\n');
+}
