@@ -1,40 +1,22 @@
 #!/usr/bin/env node
 /**
  * `npm start [-- --duration N] [-- --rotate TYPE]`: the demo mesh (signer, web -> api -> db
- * behind sidecars, traffic, live view). Builds what it needs first: TypeScript runs through swc
- * (no build), but the gRPC code of libs/proto is generated (gitignored), so on a fresh clone, or
- * when a .proto file is newer than it, `nx run @trustmesh/proto:generate` runs once. Then runs
+ * behind sidecars, traffic, live view). TypeScript runs through swc (no build); the gRPC code of
+ * libs/proto is generated on `npm ci` and regenerated here when a .proto file is newer
+ * (tools/scripts/generate.js). Then runs
  * `trustmesh demo ...argv` with stdio inherited; SIGINT/SIGTERM are forwarded to it (it stops its
  * children in order) and its exit code is ours.
  */
 'use strict';
-const { spawn, spawnSync } = require('node:child_process');
-const fs = require('node:fs');
+const { spawn } = require('node:child_process');
 const path = require('node:path');
+const { ensureGenerated } = require('./generate.js');
 
 const root = path.join(__dirname, '../..');
 
-/** Newest mtime (ms) of the .proto files under `dir`. */
-function newestProto(dir) {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestProto(p));
-    else if (e.name.endsWith('.proto')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-const generated = path.join(root, 'libs/proto/src/gen/trustmesh/v1/ca.ts');
-if (!fs.existsSync(generated) || fs.statSync(generated).mtimeMs < newestProto(path.join(root, 'proto'))) {
-  process.stdout.write('generating libs/proto (gRPC code) ...\n');
-  const r = spawnSync(path.join(root, 'node_modules/.bin/nx'), ['run', '@trustmesh/proto:generate', '--output-style=static'], {
-    cwd: root, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_INTERACTIVE: 'false' },
-  });
-  if (r.status !== 0) {
-    process.stderr.write('trustmesh: SETUP_FAILED: generating libs/proto failed (see above)\n');
-    process.exit(1);
-  }
+if (ensureGenerated() !== 0) {
+  process.stderr.write('trustmesh: SETUP_FAILED: generating libs/proto failed (see above)\n');
+  process.exit(1);
 }
 
 const bin = path.join(root, 'apps/cli/bin/trustmesh.js');

@@ -1,11 +1,17 @@
 #!/usr/bin/env node
 /**
- * `npm test`: type-check and lint every project through Nx, then run every project's Jest
- * tests in one Jest run (projects listed by Nx), so the output ends with Jest's summary.
- * The very last line is `tests: N passed, N failed[, N skipped]`; exit code 3 when no test ran.
+ * The test entry points (package.json scripts):
  *
- * Extra arguments go to Jest (`npm test -- libs/pki`). `TM_SKIP_CHECKS=1` skips typecheck+lint
- * for quick local loops (never set in CI).
+ *   npm test            static checks (typecheck, lint, formatting) then every Jest test
+ *   npm run test:unit   the `*.spec.ts` files only: no child processes, no PostgreSQL (fast loop)
+ *   npm run test:e2e    the `*.e2e.ts` files only: real processes, servers and databases
+ *
+ * Usage: `node tools/scripts/test.js [--unit | --e2e] [jest args...]`. Every Jest project listed by
+ * Nx runs in one Jest run, so the output ends with Jest's summary. The very last line is
+ * `tests: N passed, N failed[, N skipped]`; exit code 3 when no test ran.
+ *
+ * Which files a kind selects is decided once, in jest.preset.cjs (from TM_TEST_KIND, set here).
+ * `TM_SKIP_CHECKS=1` skips the static checks of `npm test` for quick local loops (never in CI).
  */
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -15,8 +21,14 @@ const path = require('node:path');
 
 const root = path.join(__dirname, '..', '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+
+const args = process.argv.slice(2);
+const kind = args[0] === '--unit' ? 'unit' : args[0] === '--e2e' ? 'e2e' : 'all';
+const jestArgs = kind === 'all' ? args : args.slice(1);
+
 const env = {
   ...process.env,
+  TM_TEST_KIND: kind,
   NX_DAEMON: 'false',
   NX_NO_CLOUD: 'true',
   NX_TUI: 'false',
@@ -26,34 +38,41 @@ const env = {
   OTEL_LOGS_EXPORTER: process.env.OTEL_LOGS_EXPORTER ?? 'none',
 };
 
-function run(cmd, args) {
-  const r = spawnSync(cmd, args, { cwd: root, env, stdio: 'inherit' });
+function run(cmd, argv) {
+  const r = spawnSync(cmd, argv, { cwd: root, env, stdio: 'inherit' });
   if (r.error) throw r.error;
   return r.status ?? 1;
 }
 
-if (process.env.TM_SKIP_CHECKS !== '1') {
-  const rc = run(bin('nx'), ['run-many', '-t', 'typecheck', 'lint', '--output-style=static', '--outputStyle=static']);
-  if (rc !== 0) {
-    process.stdout.write('typecheck or lint failed\n0 passed, 1 failed\n');
-    process.exit(rc);
-  }
+/** Ends the run with the closing line CI reads. */
+function finish(line, passed, failed, code) {
+  process.stdout.write(`${line}\n${passed} passed, ${failed} failed\n`);
+  process.exit(code);
+}
+
+if (kind === 'all' && process.env.TM_SKIP_CHECKS !== '1') {
+  const rc = run(bin('nx'), ['run-many', '-t', 'typecheck', 'lint', '--output-style=static']);
+  if (rc !== 0) finish('typecheck or lint failed', 0, 1, rc);
+  const fmt = run(bin('prettier'), ['--check', '--log-level=warn', '.']);
+  if (fmt !== 0) finish('formatting check failed: run `npx prettier --write .`', 0, 1, fmt);
+}
+
+// The generated gRPC code must exist before any test imports libs/proto (unit runs skip Nx).
+if (kind === 'unit') {
+  const rc = run(process.execPath, [path.join(__dirname, 'generate.js')]);
+  if (rc !== 0) finish('generating libs/proto failed', 0, 1, rc);
 }
 
 const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tm-jest-')), 'results.json');
-const rc = run(bin('jest'), ['--ci', '--json', `--outputFile=${out}`, ...process.argv.slice(2)]);
+const rc = run(bin('jest'), ['--ci', '--json', `--outputFile=${out}`, ...jestArgs]);
 let results;
 try {
   results = JSON.parse(fs.readFileSync(out, 'utf8'));
 } catch {
-  process.stdout.write('jest wrote no results\n0 passed, 1 failed\n');
-  process.exit(rc || 1);
+  finish('jest wrote no results', 0, 1, rc || 1);
 }
 const { numPassedTests: passed, numFailedTests: failed, numPendingTests: skipped, numTotalTests: total } = results;
-if (total === 0) {
-  process.stdout.write('no tests ran\n0 passed, 0 failed\n');
-  process.exit(3);
-}
+if (total === 0) finish('no tests ran', 0, 0, 3);
 const failedSuites = results.numFailedTestSuites + (results.numRuntimeErrorTestSuites ?? 0);
 const failedCount = failed + (failed === 0 && failedSuites > 0 ? failedSuites : 0);
 process.stdout.write(`tests: ${passed} passed, ${failedCount} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
