@@ -1,11 +1,12 @@
 /**
- * Test fixtures (spec files only): CA sets made in memory with fixed instants, and a crafter
- * for CSRs that our own builder refuses to make (bad SANs, wrong algorithms, odd extensions).
+ * Test fixtures (spec and e2e files): CA sets made in memory with fixed instants, a crafter
+ * for CSRs that our own builder refuses to make (bad SANs, wrong algorithms, odd extensions),
+ * and the inputs a spec and its openssl e2e sibling both check (one builder, two judges).
  */
 import { sign, type KeyObject } from 'node:crypto';
 import {
-  createIntermediateCertificate, createLeafIssuer, createRootCertificate, generateKeyPair, pemEncode,
-  type KeyAlgorithm, type LeafIssuer,
+  buildCsr, createIntermediateCertificate, createLeafIssuer, createRootCertificate, generateKeyPair, parseCsr, pemEncode,
+  PkiError, type IssuedLeaf, type KeyAlgorithm, type LeafIssuer, type ParsedCsr,
 } from '../index';
 import { OID } from '../der/oids';
 import { bitString, explicit, octetString, oid, seq, set, smallInt, tlv, TRUE } from '../der/writer';
@@ -76,4 +77,47 @@ export function rawDnsSan(bytes: Buffer): Buffer {
 /** An arbitrary extension. */
 export function rawExtension(dotted: string, critical: boolean, value: Buffer): Buffer {
   return critical ? seq(oid(dotted), TRUE, octetString(value)) : seq(oid(dotted), octetString(value));
+}
+
+/** The PkiError code `fn` throws: 'no error' when it returns, a marker when it throws something else. */
+export function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    return err instanceof PkiError ? err.code : `not a PkiError: ${String(err)}`;
+  }
+  return 'no error';
+}
+
+/** A CSR we build for `db.internal`: DNS, URI and two IP SANs (v4 and v6). */
+export function buildDbCsr(alg: KeyAlgorithm): Buffer {
+  const { privateKey, publicKey } = generateKeyPair(alg);
+  return buildCsr({
+    privateKey, publicKey, subject: { commonName: 'db.internal', organizationalUnit: 'db' },
+    sans: { dns: ['db.internal'], uris: ['spiffe://example.test/db/d-1'], ips: ['127.0.0.1', 'fd00::1'] },
+  });
+}
+
+/** A CSR we build with an empty subject and one URI SAN. */
+export function buildEmptySubjectCsr(): Buffer {
+  const { privateKey } = generateKeyPair();
+  return buildCsr({ privateKey, sans: { uris: ['spiffe://example.test/api/i-2'] } });
+}
+
+/** The SANs of {@link makeIssuance}'s leaf. */
+export const ISSUANCE_SANS = { dns: ['api.internal'], uris: ['spiffe://example.test/api/i-1'], ips: ['127.0.0.1', '::1'] };
+
+/** A CA set for `api` and a leaf it issued at T0 (ttl one day) for a CSR with {@link ISSUANCE_SANS}. */
+export function makeIssuance(rootAlg: KeyAlgorithm, interAlg: KeyAlgorithm): { ca: CaSet; csr: ParsedCsr; leaf: IssuedLeaf } {
+  const ca = makeCaSet('api', rootAlg, interAlg);
+  const leafKey = generateKeyPair();
+  const csr = parseCsr(buildCsr({ privateKey: leafKey.privateKey, sans: ISSUANCE_SANS }));
+  const leaf = ca.issuer.issue({ publicKey: csr.publicKey, sans: csr.sans, now: T0, ttlSeconds: 86400 });
+  return { ca, csr, leaf };
+}
+
+/** A self-signed certificate valid 2049-06-01 to 2051-01-01 (times past 2049 are GeneralizedTime). */
+export function createFarLeaf(): Buffer {
+  const k = generateKeyPair();
+  return createRootCertificate({ ...k, subject: { commonName: 'far' }, notBefore: new Date('2049-06-01T00:00:00Z'), notAfter: new Date('2051-01-01T00:00:00Z') });
 }

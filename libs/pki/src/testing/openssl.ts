@@ -1,6 +1,6 @@
 /**
- * Test helpers (spec files only): the real `openssl` CLI as an independent judge, on temp files,
- * and a small in-memory CA set. Not exported from the library.
+ * Test helpers for e2e files (openssl is a process, so no spec may use them): the real `openssl`
+ * CLI as an independent judge, and temp files for it. Not exported from the library.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
