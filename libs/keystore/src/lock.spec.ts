@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +12,13 @@ function codeOf(fn: () => unknown): string {
   return 'NO_ERROR';
 }
 
-/** A pid that surely is not running: a child that already exited. */
+/**
+ * A pid that surely is not running, without starting a process: Linux never hands out a pid at
+ * or above /proc/sys/kernel/pid_max (proc(5): it is one greater than the largest pid), so a pid
+ * above it names no process and `kill(pid, 0)` fails with ESRCH.
+ */
 function deadPid(): number {
-  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
-  return Number(r.stdout.toString());
+  return Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8').trim()) + 1;
 }
 
 describe('acquireLock', () => {
