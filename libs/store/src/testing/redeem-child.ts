@@ -1,5 +1,5 @@
 /**
- * Child process for the cross-process redemption race (sqlite-concurrency.spec.ts):
+ * Child process for the cross-process redemption race (sqlite-concurrency.child.e2e.ts):
  * `node -r @swc-node/register redeem-child.ts <db> <hash>` opens the store, prints `ready`,
  * waits for a line on stdin, redeems once and prints `ok` or the StoreError code.
  */
