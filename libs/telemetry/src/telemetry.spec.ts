@@ -1,21 +1,9 @@
-import { execFile } from 'node:child_process';
-import http from 'node:http';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import type { AddressInfo } from 'node:net';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { createNoopTelemetry, createTelemetry, parseOtlpConfig, startTimer, TelemetryError, withSpan } from './index';
+import { serve } from './testing/serve';
 
-const execFileP = promisify(execFile);
-
-async function serve(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
-}
-
+// OTLP export, checked in a child process: telemetry.child.e2e.ts.
 describe('createTelemetry', () => {
   it('ok/prometheus scrape over 127.0.0.1 shows counters and histograms', async () => {
     const t = createTelemetry({ serviceName: 'test' });
@@ -52,39 +40,6 @@ describe('createTelemetry', () => {
     expect(byName.sign?.attributes['error.code']).toBe('KEY_TOO_WEAK');
     await t.shutdown();
   });
-
-  it('ok/otlp traces and metrics are posted as protobuf when OTEL_EXPORTER_OTLP_ENDPOINT is set', async () => {
-    const seen: { path?: string; type?: string; bytes: number }[] = [];
-    const srv = await serve((req, res) => {
-      let bytes = 0;
-      req.on('data', (c: Buffer) => (bytes += c.length));
-      req.on('end', () => {
-        seen.push({ path: req.url, type: req.headers['content-type'], bytes });
-        res.writeHead(200, { 'content-type': 'application/x-protobuf' });
-        res.end();
-      });
-    });
-    try {
-      // A real child process: the exporters' dynamic import() of `http` cannot run inside Jest.
-      const root = path.resolve(__dirname, '../../..');
-      const env = JSON.stringify({ OTEL_EXPORTER_OTLP_ENDPOINT: srv.url });
-      const { stdout } = await execFileP(process.execPath, ['tools/scripts/run-ts.js', 'libs/telemetry/src/testing/otlp-probe.ts', env], {
-        cwd: root,
-        timeout: 20_000,
-        env: { PATH: process.env.PATH ?? '' },
-      });
-      expect(stdout.trim()).toBe('ok');
-      // forceFlush and shutdown each export the metrics once.
-      const paths = [...new Set(seen.map((s) => s.path))].sort();
-      expect(paths).toEqual(['/v1/metrics', '/v1/traces']);
-      for (const s of seen) {
-        expect(s.type).toBe('application/x-protobuf');
-        expect(s.bytes).toBeGreaterThan(10);
-      }
-    } finally {
-      await srv.close();
-    }
-  }, 30_000);
 
   it('ok/noop telemetry records nothing and serves an empty scrape', async () => {
     const t = createNoopTelemetry();
