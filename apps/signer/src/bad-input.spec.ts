@@ -1,10 +1,12 @@
 import { status } from '@grpc/grpc-js';
 import { createLeafIssuer, generateKeyPair } from '@trustmesh/pki';
-import { connect, isFailure, makeCsr, sign, type ClientIdentity } from './testing/client';
-import { expectOk, opensslCsr, startTestSigner, type TestSigner } from './testing/fixture';
+import { deniedSigns, expectRefused, type BadInputCase } from './testing/bad-input';
+import { connect, makeCsr, sign } from './testing/client';
+import { expectOk, startTestSigner, type TestSigner } from './testing/fixture';
 import { addCaSet, createToken } from './testing/state';
 
 // Both ways of running the CPU-bound part (main thread, worker thread) must behave the same.
+// CSRs only the openssl CLI makes (CA:true, extra extension, RSA, secp256k1): bad-input.openssl.e2e.ts.
 describe.each([['main thread', 0], ['1 CPU worker', 1]])('signer: bad input (%s)', (_mode, cpuWorkers) => {
   let t: TestSigner;
   beforeAll(async () => {
@@ -13,12 +15,11 @@ describe.each([['main thread', 0], ['1 CPU worker', 1]])('signer: bad input (%s)
   afterAll(() => t?.close());
 
   const C = status;
-  type Case = [string, () => Promise<{ req: Parameters<typeof sign>[1]; identity?: ClientIdentity }>, number, string | undefined];
   const tokenFor = async (serviceType: string, instanceId: string | null, extra: { now?: Date } = {}): Promise<string> =>
     (await createToken(t.state.store, { serviceType, instanceId, now: extra.now ?? t.clock.now })).secret;
   const csr = (): Buffer => makeCsr().csr;
 
-  const cases: Case[] = [
+  const cases: BadInputCase[] = [
     ['fail/garbage bytes as CSR', async () => ({ req: { csr: Buffer.from('this is not a CSR at all'), serviceType: 'api', instanceId: 'b-1' } }), C.INVALID_ARGUMENT, 'DER_MALFORMED'],
     ['fail/CSR with a bad signature', async () => {
       const bad = Buffer.from(csr());
@@ -34,11 +35,6 @@ describe.each([['main thread', 0], ['1 CPU worker', 1]])('signer: bad input (%s)
     ['fail/URI SAN of another trust domain', async () => ({
       req: { csr: makeCsr({ sans: { uris: ['spiffe://other.test/api/b-5'] } }).csr, serviceType: 'api', instanceId: 'b-5', bootstrapToken: await tokenFor('api', 'b-5') },
     }), C.PERMISSION_DENIED, 'URI_SAN_MISMATCH'],
-    ['fail/CSR asking for CA:true', async () => ({ req: { csr: opensslCsr(t.tmp, ['-addext', 'basicConstraints=CA:TRUE']), serviceType: 'api', instanceId: 'b-6' } }), C.PERMISSION_DENIED, 'CA_REQUESTED'],
-    ['fail/CSR with an extra extension', async () => ({ req: { csr: opensslCsr(t.tmp, ['-addext', 'nsComment=hello']), serviceType: 'api', instanceId: 'b-7' } }), C.PERMISSION_DENIED, 'EXTENSION_NOT_ALLOWED'],
-    ['fail/weak RSA key', async () => ({ req: { csr: opensslCsr(t.tmp, [], 'rsa:1024'), serviceType: 'api', instanceId: 'b-8' } }), C.INVALID_ARGUMENT, 'KEY_TOO_WEAK'],
-    ['fail/RSA key not allowed by the type', async () => ({ req: { csr: opensslCsr(t.tmp, [], 'rsa:2048'), serviceType: 'api', instanceId: 'b-9' } }), C.PERMISSION_DENIED, 'KEY_TYPE_NOT_ALLOWED'],
-    ['fail/unsupported key (secp256k1)', async () => ({ req: { csr: opensslCsr(t.tmp, [], 'ec:secp256k1'), serviceType: 'api', instanceId: 'b-10' } }), C.INVALID_ARGUMENT, 'KEY_TYPE_UNSUPPORTED'],
     ['fail/token reused', async () => {
       const secret = await tokenFor('api', 'b-11');
       const c = connect(t.signer.port, t.state.platformRootPem);
@@ -88,19 +84,11 @@ describe.each([['main thread', 0], ['1 CPU worker', 1]])('signer: bad input (%s)
   ];
 
   it.each(cases)('%s', async (_name, build, code, reason) => {
-    const { req, identity } = await build();
-    const c = connect(t.signer.port, t.state.platformRootPem, identity);
-    try {
-      const r = await sign(c.ca, req);
-      expect(isFailure(r) ? { code: r.code, reason: r.reason } : 'success').toEqual({ code, reason });
-    } finally {
-      c.close();
-    }
+    await expectRefused(t, build, code, reason);
   }, 15_000);
 
   it('ok/every bad input was audited as denied; caller strings are clipped in the audit log', async () => {
-    expect(await t.state.store.verifyAudit()).toMatchObject({ ok: true });
-    const denied = (await t.state.store.listAudit({ limit: 10_000 })).filter((r) => r.action === 'sign' && r.outcome === 'denied');
+    const denied = await deniedSigns(t);
     const reasons = new Set(denied.map((r) => r.reason));
     for (const [, , , reason] of cases) if (reason) expect(reasons).toContain(reason);
     const long = denied.find((r) => String(r.details?.instanceId).startsWith('xxxx'));

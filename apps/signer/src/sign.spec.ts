@@ -1,9 +1,10 @@
 import { X509Certificate } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { connect, isFailure, makeCsr, sign, type CallFailure } from './testing/client';
-import { expectOk, opensslVerify, startTestSigner, type TestSigner } from './testing/fixture';
+import { renew, startTestSigner, type TestSigner } from './testing/fixture';
 
 // Both ways of running the CPU-bound part (main thread, worker thread) must behave the same.
+// openssl verifying the issued chains: sign.openssl.e2e.ts.
 describe.each([['main thread', 0], ['1 CPU worker', 1]])('signer: issuance (%s)', (_mode, cpuWorkers) => {
   let t: TestSigner;
   beforeAll(async () => {
@@ -11,10 +12,9 @@ describe.each([['main thread', 0], ['1 CPU worker', 1]])('signer: issuance (%s)'
   }, 30_000);
   afterAll(() => t?.close());
 
-  it('ok/obtain with a bootstrap token: chain verifies with openssl, SPIFFE ID and DNS from policy', async () => {
+  it('ok/obtain with a bootstrap token: SPIFFE ID and DNS from policy', async () => {
     const { res } = await t.obtain('api', 'a-1');
     expect(res.chain).toHaveLength(2);
-    expect(opensslVerify(t.tmp, res.chain, t.state.cas.api!.root.der)).toMatch(/: OK$/);
     const leaf = new X509Certificate(res.chain[0] as Buffer);
     expect(leaf.subjectAltName).toContain('URI:spiffe://example.test/api/a-1');
     expect(leaf.subjectAltName).toContain('DNS:a-1.api.svc');
@@ -27,14 +27,8 @@ describe.each([['main thread', 0], ['1 CPU worker', 1]])('signer: issuance (%s)'
 
   it('ok/renew over mTLS with the current certificate, same type and instance', async () => {
     const first = await t.obtain('db', 'd-1');
-    const c = connect(t.signer.port, t.state.platformRootPem, first.identity);
-    try {
-      const res = expectOk(await sign(c.ca, { csr: makeCsr().csr, serviceType: 'db', instanceId: 'd-1' }));
-      expect(opensslVerify(t.tmp, res.chain, t.state.cas.db!.root.der)).toMatch(/: OK$/);
-      expect(new X509Certificate(res.chain[0] as Buffer).serialNumber).not.toBe(new X509Certificate(first.res.chain[0] as Buffer).serialNumber);
-    } finally {
-      c.close();
-    }
+    const res = await renew(t, first.identity, 'db', 'd-1');
+    expect(new X509Certificate(res.chain[0] as Buffer).serialNumber).not.toBe(new X509Certificate(first.res.chain[0] as Buffer).serialNumber);
   });
 
   it('ok/spans: one per RPC with policy, authenticate, sign and store children', () => {

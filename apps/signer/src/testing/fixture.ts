@@ -80,6 +80,16 @@ export function expectOk(r: SignResponse | CallFailure): SignResponse {
   return r;
 }
 
+/** A renewal over mTLS as `identity` with a fresh key; the response, or a thrown error naming the failure. */
+export async function renew(t: TestSigner, identity: ClientIdentity, serviceType: string, instanceId: string): Promise<SignResponse> {
+  const c = connect(t.signer.port, t.state.platformRootPem, identity);
+  try {
+    return expectOk(await sign(c.ca, { csr: makeCsr().csr, serviceType, instanceId }));
+  } finally {
+    c.close();
+  }
+}
+
 /** `openssl verify -purpose sslclient` of a chain (leaf first) against one root; its output line. */
 export function opensslVerify(tmp: string, chain: Buffer[], rootDer: Buffer): string {
   const root = join(tmp, 'root.pem');
