@@ -76,7 +76,7 @@ module.exports = [
   },
   {
     files: ['libs/pki/src/**/*.ts', 'libs/policy/src/**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/testing/**'],
+    ignores: ['**/*.spec.ts', '**/*.e2e.ts', '**/testing/**'],
     rules: {
       'no-restricted-imports': [
         'error',
