@@ -6,9 +6,9 @@
  * `trustmesh` commands the benchmark runs (synchronous, bounded by a timeout).
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LAYOUT, newToken, statePath } from '@trustmesh/ca';
 import { openSqliteStore } from '@trustmesh/store';
 import { freePort, startServer, type ServerProcess } from '../lib/server-process';
 
@@ -69,18 +69,14 @@ export async function startRotationSigner(dir: string, tokenCount: number, o: Si
 
   // The CLI makes one token per process; 1,000 are written in one transaction instead.
   const tokens: string[] = [];
-  const store = await openSqliteStore(join(state, 'trustmesh.db'));
+  const store = await openSqliteStore(statePath(state, LAYOUT.db));
   const now = new Date();
   try {
     await store.transaction(async (s) => {
       for (let i = 0; i < tokenCount; i++) {
-        const secret = randomBytes(32).toString('base64url');
-        tokens.push(secret);
-        await s.putToken({
-          id: randomBytes(8).toString('hex'), hash: createHash('sha256').update(secret, 'utf8').digest('hex'),
-          serviceType: TYPE, instanceId: null, createdAt: now, expiresAt: new Date(now.getTime() + 3600_000),
-          usedAt: null, revokedAt: null,
-        });
+        const t = newToken({ serviceType: TYPE, instanceId: null, ttlSeconds: 3600, now });
+        tokens.push(t.secret);
+        await s.putToken(t.record);
       }
     });
   } finally {
@@ -100,7 +96,7 @@ export async function startRotationSigner(dir: string, tokenCount: number, o: Si
   });
   return {
     server, state, target: `127.0.0.1:${port}`, tokens, cli, cliAsync,
-    rootPem: readFileSync(join(state, 'platform-root.pem')),
+    rootPem: readFileSync(statePath(state, LAYOUT.platformRoot)),
     stop: () => server.stop(),
   };
 }

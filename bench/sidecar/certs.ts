@@ -8,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LAYOUT, statePath } from '@trustmesh/ca';
 import {
   createLeafIssuer, createRootCertificate, exportPrivateKey, generateKeyPair, importPrivateKey, pemEncode, spiffeId,
 } from '@trustmesh/pki';
@@ -57,7 +58,7 @@ function writeLeaf(dir: string, name: string, issuer: ReturnType<typeof createLe
 /** `trustmesh init` for a mesh where api dials db, then the leaves and roots as files in `dir`. */
 export function makeCerts(dir: string): BenchCerts {
   const state = join(dir, 'state');
-  const mesh = join(dir, 'mesh.yaml');
+  const mesh = join(dir, 'trustmesh.yaml');
   writeFileSync(mesh, `trustDomain: ${TRUST_DOMAIN}\ntypes:\n  api: { dials: [db] }\n  db: { accepts: [api] }\n`);
   cli(['init', '--dir', state, '--config', mesh, '--insecure-plaintext-keys']);
   const cas = JSON.parse(cli(['ca', 'list', '--dir', state, '--json'])) as CaRow[];
@@ -76,8 +77,8 @@ export function makeCerts(dir: string): BenchCerts {
   };
   const api = files('api');
   const db = files('db');
-  const platformRoot = join(dir, 'platform-root.pem');
-  writeFileSync(platformRoot, cli(['ca', 'export', 'platform', '--root', '--dir', state]));
+  // init wrote the platform root (what `ca export platform --root` prints) into the state directory.
+  const platformRoot = statePath(state, LAYOUT.platformRoot);
 
   const rogueKp = generateKeyPair();
   const rogueCa = createRootCertificate({

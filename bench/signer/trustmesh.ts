@@ -6,9 +6,9 @@
  */
 import { credentials, Metadata, type ChannelCredentials } from '@grpc/grpc-js';
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LAYOUT, newToken, statePath } from '@trustmesh/ca';
 import { buildCsr, exportPrivateKey, generateKeyPair, pemEncode, spiffeId } from '@trustmesh/pki';
 import { CertificateAuthorityClient, type SignRequest, type SignResponse } from '@trustmesh/proto';
 import { openSqliteStore } from '@trustmesh/store';
@@ -43,17 +43,13 @@ export async function startTrustMeshSigner(dir: string, tokenCount: number): Pro
   // Tokens: the CLI makes one per process; the benchmark needs tens of thousands, so it writes
   // them straight into the store (same hashing as `trustmesh token create`).
   const secrets: string[] = [];
-  const store = await openSqliteStore(join(state, 'trustmesh.db'));
+  const store = await openSqliteStore(statePath(state, LAYOUT.db));
   const now = new Date();
   await store.transaction(async (s) => {
     for (let i = 0; i < tokenCount; i++) {
-      const secret = randomBytes(32).toString('base64url');
-      secrets.push(secret);
-      await s.putToken({
-        id: randomBytes(8).toString('hex'), hash: createHash('sha256').update(secret, 'utf8').digest('hex'),
-        serviceType: TYPE, instanceId: null, createdAt: now, expiresAt: new Date(now.getTime() + 3600_000),
-        usedAt: null, revokedAt: null,
-      });
+      const t = newToken({ serviceType: TYPE, instanceId: null, ttlSeconds: 3600, now });
+      secrets.push(t.secret);
+      await s.putToken(t.record);
     }
   });
   await store.close();
@@ -74,7 +70,7 @@ export async function startTrustMeshSigner(dir: string, tokenCount: number): Pro
     logFile: join(dir, 'signer.log'),
     env: { ...process.env, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' },
   });
-  const rootPem = readFileSync(join(state, 'platform-root.pem'));
+  const rootPem = readFileSync(statePath(state, LAYOUT.platformRoot));
   const target = `127.0.0.1:${port}`;
   const tokenClient = new CertificateAuthorityClient(target, credentials.createSsl(rootPem), CLIENT_OPTIONS);
 

@@ -2,48 +2,28 @@
  * The CLI's own errors and the single mapping from any error to an exit code and one stderr
  * line: `trustmesh: <REASON_CODE>: <message>`.
  */
+import { CaError } from '@trustmesh/ca';
 
 /** Exit codes: 0 ok, 1 failure, 2 usage error (bad flags, arguments or environment). */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
-/** Reason codes raised by the CLI itself (libraries bring their own codes). */
+/**
+ * Reason codes raised by the CLI itself. The CA lifecycle brings its own (CaError of
+ * @trustmesh/ca: NOT_INITIALIZED, TYPE_UNKNOWN, ROTATION_NOT_SAFE, ...), as do the other libraries.
+ */
 export type CliErrorCode =
   | 'USAGE'
   | 'CONFIG_INVALID'
-  | 'NOT_INITIALIZED'
-  | 'ALREADY_INITIALIZED'
-  | 'DIR_NOT_EMPTY'
-  | 'TYPE_UNKNOWN'
   | 'CA_EXISTS'
-  | 'CA_NOT_FOUND'
-  | 'TRUST_DOMAIN_MISMATCH'
-  | 'FILE_NOT_FOUND'
-  | 'FILE_TOO_LARGE'
-  | 'AUDIT_TAMPERED'
-  | 'CA_CERT_INVALID'
-  | 'ROTATION_NOT_SAFE'
-  | 'ROTATION_PHASE_INVALID'
-  | 'ROTATION_STATE_INVALID';
+  | 'AUDIT_TAMPERED';
 
 const MESSAGES: Readonly<Record<CliErrorCode, string>> = {
   USAGE: 'invalid command line',
   CONFIG_INVALID: 'invalid configuration',
-  NOT_INITIALIZED: 'the state directory is not initialized (run `trustmesh init --dir D` first)',
-  ALREADY_INITIALIZED: 'the state directory already holds a CA; refusing to touch it (`--force` does not exist: keys are never deleted or overwritten by trustmesh)',
-  DIR_NOT_EMPTY: 'the state directory is not empty and holds files trustmesh did not make; choose an empty or new directory',
-  TYPE_UNKNOWN: 'unknown service type',
   CA_EXISTS: 'this service type already has a CA set',
-  CA_NOT_FOUND: 'no CA of that kind for this service type',
-  TRUST_DOMAIN_MISMATCH: 'the new mesh config names a different trust domain than the state directory',
-  FILE_NOT_FOUND: 'file not found',
-  FILE_TOO_LARGE: 'file is too large',
   AUDIT_TAMPERED: 'the audit log was tampered with',
-  CA_CERT_INVALID: 'a CA certificate lacks its subject key identifier or validity',
-  ROTATION_NOT_SAFE: 'the rotation step is not safe yet (re-run when the fleet has caught up, or --force)',
-  ROTATION_PHASE_INVALID: 'this rotation phase cannot run now (phases go prepare, activate, retire)',
-  ROTATION_STATE_INVALID: 'the stored rotation state of this type is unreadable or contradicts its CA records',
 };
 
 /** An error of the CLI. `detail` is appended to the fixed message after a colon. */
@@ -68,7 +48,8 @@ export function usageError(detail: string): CliError {
 
 /**
  * Renders any thrown value as one stderr line and an exit code. Errors with a string `code`
- * (ours, keystore, store, pki, policy) keep their code; the message is flattened to one line.
+ * (ours, ca, keystore, store, pki, policy) keep their code; the message is flattened to one line.
+ * CliError and CaError messages already carry their detail; a CaError always exits 1.
  * Anything else is INTERNAL with the JS message (fail loudly, never silently).
  */
 export function describeError(err: unknown): { line: string; exitCode: number } {
@@ -76,7 +57,7 @@ export function describeError(err: unknown): { line: string; exitCode: number } 
   const known = typeof e?.code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(e.code);
   const code = known ? (e.code as string) : 'INTERNAL';
   let message = typeof e?.message === 'string' ? e.message : String(err);
-  if (!(err instanceof CliError)) {
+  if (!(err instanceof CliError) && !(err instanceof CaError)) {
     const issues = Array.isArray(e.issues) ? (e.issues as { path: string; message: string }[]) : [];
     if (issues.length > 0 && !message.includes(issues[0].message)) {
       message += ': ' + issues.map((i) => `${i.path}: ${i.message}`).join('; ');
@@ -84,6 +65,6 @@ export function describeError(err: unknown): { line: string; exitCode: number } 
       message += ` (${e.detail})`;
     }
   }
-  const exitCode = typeof e?.exitCode === 'number' ? e.exitCode : EXIT_FAILURE;
+  const exitCode = err instanceof CaError ? EXIT_FAILURE : typeof e?.exitCode === 'number' ? e.exitCode : EXIT_FAILURE;
   return { line: `trustmesh: ${code}: ${message.replace(/\s*\n\s*/g, ' ')}`, exitCode };
 }

@@ -15,12 +15,6 @@ export interface CliEnv {
   TRUSTMESH_PASSPHRASE?: string;
   /** `fast`: scrypt N=2^10 for new key files — tests only, the CLI warns. Default: N=2^16. */
   TRUSTMESH_KDF?: string;
-  /**
-   * Tests only: `keys` makes rotation commands kill their own process right after writing new
-   * key files and before the store transaction; `store` (retire) right after the transaction and
-   * before the key files move to the archive. Proves a re-run recovers.
-   */
-  TRUSTMESH_TEST_CRASH_AFTER?: string;
 }
 
 /** Settings shared by the commands; a command's own settings live in `CliConfig.options`. */
@@ -39,8 +33,6 @@ export interface CommonConfig {
   readonly insecurePlaintextKeys: boolean;
   /** Warnings to print on stderr before the command runs. */
   readonly warnings: readonly string[];
-  /** Tests only (TRUSTMESH_TEST_CRASH_AFTER): the point after which a rotation kills itself. */
-  readonly crashAfter?: 'keys' | 'store';
   /** A fresh clock reading, for the few commands that run over time (`status --watch`). */
   readonly clock: () => Date;
 }
@@ -82,16 +74,12 @@ export function buildConfig<T>(spec: ArgsSpec, args: ParsedArgs, env: CliEnv, no
   if (insecurePlaintextKeys) {
     warnings.push('--insecure-plaintext-keys: CA keys are written UNENCRYPTED; development only, never in production');
   }
-  const crash = env.TRUSTMESH_TEST_CRASH_AFTER;
-  if (crash !== undefined && crash !== '' && crash !== 'keys' && crash !== 'store') {
-    issues.push({ where: 'TRUSTMESH_TEST_CRASH_AFTER', message: `must be 'keys' or 'store', got '${crash}'` });
-  }
   const options = configure(args, issues, { passphrase, insecurePlaintextKeys });
   if (issues.length > 0) {
     throw new CliError('CONFIG_INVALID', issues.map((i) => `${i.where}: ${i.message}`).join('; '));
   }
   return deepFreeze({ dir: resolve(dirText), json: v.json === true, now, passphrase, kdf,
-    insecurePlaintextKeys, warnings, options, clock, ...(crash === 'keys' || crash === 'store' ? { crashAfter: crash } : {}) });
+    insecurePlaintextKeys, warnings, options, clock });
 }
 
 function readPassphrase(spec: ArgsSpec, file: unknown, env: CliEnv, issues: ConfigIssue[]): string | undefined {

@@ -3,7 +3,5 @@
  * and embedding; bin/trustmesh.js is the process entry.
  */
 export { runCli } from './run';
-export { hashToken } from './state/tokens';
-export { LAYOUT, META, PLATFORM_TYPE } from './state/layout';
 export type { CliIo } from './command';
 export type { CliEnv } from './config';

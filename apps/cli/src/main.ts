@@ -9,8 +9,7 @@ const argv = process.argv.slice(2);
 const service = findService(argv);
 const done = service
   ? runService(service, argv.slice(1))
-  : runCli(argv, { TRUSTMESH_PASSPHRASE: process.env.TRUSTMESH_PASSPHRASE, TRUSTMESH_KDF: process.env.TRUSTMESH_KDF,
-      TRUSTMESH_TEST_CRASH_AFTER: process.env.TRUSTMESH_TEST_CRASH_AFTER }, new Date(), {
+  : runCli(argv, { TRUSTMESH_PASSPHRASE: process.env.TRUSTMESH_PASSPHRASE, TRUSTMESH_KDF: process.env.TRUSTMESH_KDF }, new Date(), {
       out: (text) => process.stdout.write(text + '\n'),
       err: (text) => process.stderr.write(text + '\n'),
     }, undefined, () => new Date());

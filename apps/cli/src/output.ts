@@ -47,3 +47,8 @@ export function tokenJson(t: TokenRecord, now: Date): Record<string, unknown> {
     expiresAt: t.expiresAt.toISOString(), state: tokenState(t, now),
     usedAt: t.usedAt ? t.usedAt.toISOString() : null, revokedAt: t.revokedAt ? t.revokedAt.toISOString() : null };
 }
+
+/** The CLI's warning sink: one stderr line `trustmesh: warning: <text>` per warning. */
+export function warnTo(io: CliIo): (text: string) => void {
+  return (text) => io.err(`trustmesh: warning: ${text}`);
+}

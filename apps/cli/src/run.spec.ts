@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CaError } from '@trustmesh/ca';
 import { describeError, CliError } from './cli-error';
 import { COMMANDS } from './commands';
 import { COMMON_OPTIONS, buildConfig } from './config';
@@ -96,6 +97,10 @@ describe('--help', () => {
 describe('describeError', () => {
   it.each([
     { name: 'cli error keeps its exit code', err: new CliError('USAGE', 'x'), line: 'trustmesh: USAGE: invalid command line: x', exit: 2 },
+    { name: 'a CA lifecycle error keeps its code and detail, exit 1', err: new CaError('TYPE_UNKNOWN', "'x' is not in the mesh config (known: api)"),
+      line: "trustmesh: TYPE_UNKNOWN: unknown service type: 'x' is not in the mesh config (known: api)", exit: 1 },
+    { name: 'CONFIG_INVALID from the CA lifecycle is a failure (exit 1), not a usage error', err: new CaError('CONFIG_INVALID', 'drops db'),
+      line: 'trustmesh: CONFIG_INVALID: invalid configuration: drops db', exit: 1 },
     { name: 'library error with a code and detail', err: Object.assign(new Error('key file not found'), { code: 'KEY_NOT_FOUND', detail: '/k' }),
       line: 'trustmesh: KEY_NOT_FOUND: key file not found (/k)', exit: 1 },
     { name: 'issues are appended once', err: Object.assign(new Error('bad config'), { code: 'CONFIG_INVALID', issues: [{ path: 'a.b', message: 'no' }] }),

@@ -8,6 +8,7 @@ import type { CliIo, Command } from './command';
 import { COMMANDS } from './commands';
 import { buildConfig, type CliEnv } from './config';
 import { commandHelp, groupHelp } from './help';
+import { warnTo } from './output';
 
 /**
  * Runs the CLI for `argv` (without node and script) with `env` and `now` read once by the
@@ -38,7 +39,7 @@ export async function runCli(argv: readonly string[], env: CliEnv, now: Date, io
     const args = parseCommandArgs(cmd.args, rest);
     if (args.values.help === true) { io.out(commandHelp(cmd)); return EXIT_OK; }
     const cfg = buildConfig(cmd.args, args, env, now, (a, issues, ctx) => cmd.configure(a, issues, ctx), clock);
-    for (const w of cfg.warnings) io.err(`trustmesh: warning: ${w}`);
+    for (const w of cfg.warnings) warnTo(io)(w);
     return await cmd.run(cfg, io);
   } catch (err) {
     const { line, exitCode } = describeError(err);

@@ -4,9 +4,10 @@
  * `renew_before_unix:T`; another type's certificate, or no certificate, gets 0.
  */
 import type { ClientReadableStream } from '@grpc/grpc-js';
+import { META, renewBeforeMetaKey } from '@trustmesh/ca';
 import type { TrustBundle } from '@trustmesh/proto';
 import { callerTypeOf } from './bundle-service';
-import { bundleFor, readSnapshot, renewBeforeMetaKey } from './ca-snapshot';
+import { bundleFor, readSnapshot } from './ca-snapshot';
 import { connect, type ClientIdentity } from './testing/client';
 import { startTestSigner, type TestSigner } from './testing/fixture';
 
@@ -20,7 +21,7 @@ beforeAll(async () => {
   api = (await t.obtain('api', 'api-1')).identity;
   db = (await t.obtain('db', 'db-1')).identity;
   await t.state.store.setMeta(renewBeforeMetaKey('api'), String(HINT));
-  await t.state.store.setMeta('bundle_version', '2');
+  await t.state.store.setMeta(META.bundleVersion, '2');
 }, 30_000);
 afterAll(() => t?.close());
 

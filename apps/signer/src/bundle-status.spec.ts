@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { status, type ClientReadableStream } from '@grpc/grpc-js';
+import { META, renewBeforeMetaKey } from '@trustmesh/ca';
 import { AnchorState, HealthCheckResponse_ServingStatus, type TrustBundle } from '@trustmesh/proto';
 import { connect, getBundle, isFailure, makeCsr, report, sign, type CallFailure } from './testing/client';
 import { startTestSigner, type TestSigner } from './testing/fixture';
@@ -50,8 +51,8 @@ describe('signer: trust bundle, status, health, admin', () => {
       expect(received[0]!.version).toBe(1);
       expect(t.signer.watchStreams).toBe(1);
       const next = await addCaSet({ dir: t.state.dir, store: t.state.store }, 'web', { now: t.clock.now, rootState: 'incoming', intermediateState: 'standby' });
-      await t.state.store.setMeta('bundle_version', '2');
-      await t.state.store.setMeta('renew_before_unix:web', String(Math.floor(t.clock.now.getTime() / 1000) + 600));
+      await t.state.store.setMeta(META.bundleVersion, '2');
+      await t.state.store.setMeta(renewBeforeMetaKey('web'), String(Math.floor(t.clock.now.getTime() / 1000) + 600));
       await waitFor(2); // the signer's own 100 ms poll picks it up
       const latest = received[received.length - 1]!;
       expect(latest.version).toBe(2);

@@ -1,4 +1,5 @@
 import { X509Certificate, type KeyObject } from 'node:crypto';
+import { META, renewBeforeMetaKey } from '@trustmesh/ca';
 import { AnchorState, type TrustBundle } from '@trustmesh/proto';
 import type { CaRecord, Store } from '@trustmesh/store';
 
@@ -23,14 +24,9 @@ const ANCHOR_STATES: Partial<Record<CaRecord['state'], AnchorState>> = {
   retiring: AnchorState.RETIRING,
 };
 
-/** Store meta key of a type's renew-before hint (written by `trustmesh ca rotate --root --phase activate`). */
-export function renewBeforeMetaKey(serviceType: string): string {
-  return `renew_before_unix:${serviceType}`;
-}
-
 /** Reads the CA records and bundle meta. Store errors propagate (the caller keeps its last snapshot). */
 export async function readSnapshot(store: Store): Promise<CaSnapshot> {
-  const [cas, version] = await Promise.all([store.listCas(), store.getMeta('bundle_version')]);
+  const [cas, version] = await Promise.all([store.listCas(), store.getMeta(META.bundleVersion)]);
   const sorted = [...cas].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const types = [...new Set(sorted.map((c) => c.serviceType))].sort();
   // One meta read per type with CAs: the store has no "list meta" and types are few.

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { status } from '@grpc/grpc-js';
+import { LAYOUT, META } from '@trustmesh/ca';
 import { openSqliteStore } from '@trustmesh/store';
 import { runSignerCommand } from './index';
 import { connect, getBundle, isFailure, makeCsr, sign, type CallFailure } from './testing/client';
@@ -53,7 +54,7 @@ describe('runSignerCommand on a state directory made by `trustmesh init`', () =>
     clearTimeout(startTimer);
     expect(out.join('')).toMatch(/^signer listening on 127\.0\.0\.1:\d+, admin on 127\.0\.0\.1:\d+/);
 
-    const rootPem = readFileSync(join(dir, 'platform-root.pem'), 'utf8');
+    const rootPem = readFileSync(join(dir, LAYOUT.platformRoot), 'utf8');
     const c = connect(ports!.port, rootPem);
     try {
       const secret = (await trustmesh(['token', 'create', '--dir', dir, '--type', 'api', '--instance', 'i-1'])).trim();
@@ -65,8 +66,8 @@ describe('runSignerCommand on a state directory made by `trustmesh init`', () =>
       expect({ code: again.code, reason: again.reason }).toEqual({ code: status.UNAUTHENTICATED, reason: 'TOKEN_USED' });
 
       const before = (await getBundle(c.ca, { serviceTypes: [] })) as TrustBundle;
-      const other = await openSqliteStore(join(dir, 'trustmesh.db'));
-      await other.setMeta('bundle_version', String(before.version + 1));
+      const other = await openSqliteStore(join(dir, LAYOUT.db));
+      await other.setMeta(META.bundleVersion, String(before.version + 1));
       await other.close();
       let after = before;
       for (let i = 0; i < 50 && after.version === before.version; i++) {

@@ -1,8 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { CaError, openStateReader } from '@trustmesh/ca';
 import { readKeyFile } from '@trustmesh/keystore';
-import { parseMeshConfig } from '@trustmesh/policy';
-import { openSqliteStore, type Store } from '@trustmesh/store';
+import type { Store } from '@trustmesh/store';
 import { createTelemetry } from '@trustmesh/telemetry';
 import { parseSignerArgs, SIGNER_USAGE, type SignerCommandConfig } from './config';
 import { SignerError } from './errors';
@@ -23,9 +22,6 @@ export interface RunSignerOptions {
   onListening?: (info: { port: number; adminPort?: number }) => void;
 }
 
-/** State directory files the signer reads (same layout as `trustmesh init`). */
-const DB_FILE = 'trustmesh.db';
-const MESH_FILE = 'mesh.yaml';
 const MAX_PASSPHRASE_FILE_BYTES = 4096;
 
 /**
@@ -52,15 +48,16 @@ export async function runSignerCommand(argv: readonly string[], env: Readonly<Re
   const telemetry = createTelemetryOrNull(env, io);
   if (!telemetry) return 2;
   try {
-    const dbFile = join(cfg.dir, DB_FILE);
-    if (!existsSync(dbFile)) throw new SignerError('STATE_INVALID', `${dbFile} not found: run trustmesh init --dir ${cfg.dir} first`);
-    const mesh = parseMeshConfig(readFileSync(join(cfg.dir, MESH_FILE), 'utf8'));
-    store = await openSqliteStore(dbFile, { create: false, synchronous: cfg.storeSync });
+    const state = await openStateReader(cfg.dir, { synchronous: cfg.storeSync }).catch((err: unknown) => {
+      // The state directory's own failures are the signer's STATE_INVALID (same text as their detail).
+      throw err instanceof CaError ? new SignerError('STATE_INVALID', err.detail, { cause: err }) : err;
+    });
+    store = state.store;
     const passphrase = cfg.passphrase;
     const signer = await createSigner({
       store,
-      mesh,
-      loadKey: (keyRef) => readKeyFile(join(cfg.dir, keyRef), passphrase),
+      mesh: state.mesh,
+      loadKey: (keyRef) => readKeyFile(state.keyPath(keyRef), passphrase),
       now: () => new Date(),
       listen: cfg.listen,
       ...(cfg.adminListen ? { adminListen: cfg.adminListen } : {}),

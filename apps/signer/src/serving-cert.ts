@@ -1,12 +1,10 @@
 import type { SecureContextOptions } from 'node:tls';
 import { ServerCredentials } from '@grpc/grpc-js';
+import { PLATFORM_TYPE } from '@trustmesh/ca';
 import { exportPrivateKey, generateKeyPair, pemEncode, spiffeId, spkiPin } from '@trustmesh/pki';
 import type { MeshConfig } from '@trustmesh/policy';
 import type { Store } from '@trustmesh/store';
 import type { IssuerPool } from './issuer-pool';
-
-/** The service type whose CA set issues the signer's own TLS certificate. */
-export const PLATFORM_TYPE = 'platform';
 
 /** The signer's current TLS identity. */
 export interface ServingIdentity {

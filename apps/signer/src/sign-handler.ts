@@ -1,4 +1,5 @@
-import { createHash, createPublicKey } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
+import { hashToken } from '@trustmesh/ca';
 import type { IssuedLeaf } from '@trustmesh/pki';
 import type { MeshConfig } from '@trustmesh/policy';
 import type { SignRequest, SignResponse } from '@trustmesh/proto';
@@ -76,7 +77,7 @@ export async function handleSign(d: SignDeps, req: SignRequest, caller: CallerIn
       // Token callers: the hash now, the redemption below in the same transaction as the record,
       // so a request costs one commit and a token is spent only together with its certificate.
       const tokenHash = await withSpan(d.tracer, 'authenticate', { parent: ctx }, () => {
-        if (req.bootstrapToken) return createHash('sha256').update(req.bootstrapToken, 'utf8').digest('hex');
+        if (req.bootstrapToken) return hashToken(req.bootstrapToken);
         if (!caller.peerLeaf) throw new SignerError('AUTH_REQUIRED');
         const peer = verifyPeer(caller.peerLeaf, d.snapshot(), d.mesh, now, d.x509);
         audit.actor = peer.spiffeId;

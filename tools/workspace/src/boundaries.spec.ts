@@ -25,6 +25,7 @@ describe('module boundaries', () => {
     { name: 'fail/pki reads process.env', file: 'libs/pki/src/probe.ts', code: 'export const v = process.env.HOME;\n', rule: 'no-restricted-globals' },
     { name: 'fail/signer imports the sidecar app', file: 'apps/signer/src/probe.ts', code: "import * as s from '@trustmesh/sidecar';\nexport const x = s;\n", rule: 'no-restricted-imports' },
     { name: 'fail/store imports an app', file: 'libs/store/src/probe.ts', code: "import * as c from '@trustmesh/cli';\nexport const x = c;\n", rule: '@nx/enforce-module-boundaries' },
+    { name: 'fail/ca imports the CLI', file: 'libs/ca/src/probe.ts', code: "import * as c from '@trustmesh/cli';\nexport const x = c;\n", rule: '@nx/enforce-module-boundaries' },
   ])('$name', async ({ file, code, rule }) => {
     expect(await ruleIds(code, file)).toContain(rule);
   });
@@ -34,6 +35,7 @@ describe('module boundaries', () => {
     { name: 'ok/pki takes the time as a parameter', file: 'libs/pki/src/probe.ts', code: 'export const later = (now: Date): Date => new Date(now.getTime() + 1000);\n' },
     { name: 'ok/the CLI starts the signer app', file: 'apps/cli/src/probe.ts', code: "import * as s from '@trustmesh/signer';\nexport const x = s;\n" },
     { name: 'ok/store may use fs', file: 'libs/store/src/probe.ts', code: "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n" },
+    { name: 'ok/the signer reads a state directory through libs/ca', file: 'apps/signer/src/probe.ts', code: "import { LAYOUT } from '@trustmesh/ca';\nexport const x = LAYOUT;\n" },
   ])('$name', async ({ file, code }) => {
     expect(await ruleIds(code, file)).toEqual([]);
   });

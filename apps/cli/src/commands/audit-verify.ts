@@ -2,7 +2,7 @@
 import { defineCommand } from '../command';
 import { CliError } from '../cli-error';
 import { COMMON_OPTIONS } from '../config';
-import { withState } from '../state/session';
+import { withState } from '@trustmesh/ca';
 
 export const auditVerifyCommand = defineCommand<Record<string, never>>({
   path: ['audit', 'verify'],

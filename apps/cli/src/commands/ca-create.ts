@@ -3,28 +3,27 @@ import type { Store } from '@trustmesh/store';
 import { defineCommand } from '../command';
 import { CliError } from '../cli-error';
 import { COMMON_OPTIONS } from '../config';
-import { caJson, printCaTable } from '../output';
-import { createCaSet, removeFiles, type NewCaSet } from '../state/ca-factory';
-import { loadMeshFile, requireType } from '../state/mesh-file';
-import { checkNewMesh, replaceMesh } from '../state/mesh-update';
-import { provenProtection } from '../state/protection';
-import { auditCli, withState } from '../state/session';
+import { caJson, printCaTable, warnTo } from '../output';
+import {
+  auditCli, checkNewMesh, createCaSet, LAYOUT, loadMeshFile, provenProtection, removeFiles, replaceMesh, requireType, withState,
+  type NewCaSet,
+} from '@trustmesh/ca';
 
 export const caCreateCommand = defineCommand<{ type: string; config?: string }>({
   path: ['ca', 'create'],
-  summary: 'create the CA set (root + intermediate) of a service type added to D/mesh.yaml',
+  summary: `create the CA set (root + intermediate) of a service type added to D/${LAYOUT.mesh}`,
   help: [
-    'The type must be in D/mesh.yaml and have no CA set yet (CA_EXISTS). The passphrase must unlock',
+    `The type must be in D/${LAYOUT.mesh} and have no CA set yet (CA_EXISTS). The passphrase must unlock`,
     'the existing keys first (KEY_PASSPHRASE_WRONG otherwise), so every key shares one passphrase.',
     'Holds D/.lock while it writes; on failure the new key files are removed and nothing is recorded.',
     'With --config FILE, the new mesh config (same trust domain, every type that has a CA set still',
-    'present) replaces D/mesh.yaml in the same step; on failure the old mesh.yaml is restored.',
+    `present) replaces D/${LAYOUT.mesh} in the same step; on failure the old ${LAYOUT.mesh} is restored.`,
   ].join('\n'),
   args: {
     positionals: [{ name: 'type', describe: 'service type' }],
     options: {
       dir: COMMON_OPTIONS.dir,
-      config: { type: 'string', valueName: 'FILE', describe: 'new mesh config that adds the type; replaces D/mesh.yaml' },
+      config: { type: 'string', valueName: 'FILE', describe: `new mesh config that adds the type; replaces D/${LAYOUT.mesh}` },
       'passphrase-file': COMMON_OPTIONS['passphrase-file'],
       json: COMMON_OPTIONS.json,
     },
@@ -41,7 +40,7 @@ export const caCreateCommand = defineCommand<{ type: string; config?: string }>(
         const mesh = next ? await checkNewMesh(store, current, next.mesh) : current;
         requireType(mesh, type, false);
         if ((await store.listCas({ serviceType: type })).length > 0) throw new CliError('CA_EXISTS', type);
-        const protection = await provenProtection({ dir, store, passphrase: cfg.passphrase, kdf: cfg.kdf, io });
+        const protection = await provenProtection({ dir, store, passphrase: cfg.passphrase, kdf: cfg.kdf, warn: warnTo(io) });
         if (next) restoreMesh = replaceMesh(dir, next);
         set = await createCaSet({ dir, type, trustDomain: mesh.trustDomain, now: cfg.now, protection });
         const made = set;

@@ -2,9 +2,7 @@
 import { pemEncode } from '@trustmesh/pki';
 import { defineCommand } from '../command';
 import { COMMON_OPTIONS } from '../config';
-import { activeCaSet } from '../state/ca-query';
-import { requireType } from '../state/mesh-file';
-import { withState } from '../state/session';
+import { activeCaSet, requireType, withState } from '@trustmesh/ca';
 
 type What = 'intermediate' | 'root' | 'chain';
 

@@ -2,7 +2,7 @@
 import { defineCommand } from '../command';
 import { COMMON_OPTIONS } from '../config';
 import { caJson, printCaTable, sortCas } from '../output';
-import { withState } from '../state/session';
+import { withState } from '@trustmesh/ca';
 
 export const caListCommand = defineCommand<Record<string, never>>({
   path: ['ca', 'list'],

@@ -1,8 +1,8 @@
 /** `trustmesh ca renew <type> --keep-key`: re-issue a root certificate from the same key. */
 import { defineCommand } from '../command';
 import { COMMON_OPTIONS } from '../config';
-import { renewRootKeepKey } from '../state/rotate-ca';
-import { runRotationStep } from '../state/run-step';
+import { renewRootKeepKey } from '@trustmesh/ca';
+import { runRotationCommand } from '../rotation-command';
 
 export const caRenewCommand = defineCommand<{ type: string; force: boolean }>({
   path: ['ca', 'renew'],
@@ -28,5 +28,5 @@ export const caRenewCommand = defineCommand<{ type: string; force: boolean }>({
     if (args.values['keep-key'] !== true) issues.push({ where: '--keep-key', message: 'required (a new key is `ca rotate <type> --root`)' });
     return { type: args.positionals[0], force: false };
   },
-  run: (cfg, io) => runRotationStep(cfg, io, 'ca.renew', renewRootKeepKey),
+  run: (cfg, io) => runRotationCommand(cfg, io, 'ca.renew', renewRootKeepKey),
 });

@@ -2,9 +2,8 @@
 import { parseDuration } from '@trustmesh/policy';
 import { defineCommand } from '../command';
 import { COMMON_OPTIONS, type ConfigIssue } from '../config';
-import { rotateIntermediate } from '../state/rotate-ca';
-import { activatePhase, preparePhase, retirePhase } from '../state/rotate-root';
-import { runRotationStep } from '../state/run-step';
+import { activatePhase, LAYOUT, preparePhase, retirePhase, rotateIntermediate } from '@trustmesh/ca';
+import { runRotationCommand } from '../rotation-command';
 
 type Phase = 'prepare' | 'activate' | 'retire';
 interface RotateOptions {
@@ -32,10 +31,10 @@ export const caRotateCommand = defineCommand<RotateOptions>({
     '--root --phase retire [--since 10m]: refused while a leaf under the old root is unexpired, a sidecar',
     '  of the type still uses an old-CA certificate, or a fallback involving the type was reported in the',
     '  last --since; then the old root and its intermediates are retired (dropped from the bundle), the',
-    '  hint cleared, the version bumped and the old keys moved to offline/archive/ (never deleted).',
+    `  hint cleared, the version bumped and the old keys moved to ${LAYOUT.archive}/ (never deleted).`,
     '--force runs a refused step anyway (printed and audited). Phases out of order: ROTATION_PHASE_INVALID.',
     'Every phase is idempotent: re-running a completed phase says so and changes nothing; a run that',
-    'crashed midway is re-run as is (keys it wrote but never recorded are moved to offline/archive/).',
+    `crashed midway is re-run as is (keys it wrote but never recorded are moved to ${LAYOUT.archive}/).`,
   ].join('\n'),
   args: {
     positionals: [{ name: 'type', describe: 'service type' }],
@@ -75,7 +74,7 @@ export const caRotateCommand = defineCommand<RotateOptions>({
   run(cfg, io) {
     const o = cfg.options;
     const action = o.kind === 'intermediate' ? 'ca.rotate.intermediate' : `ca.rotate.${o.kind}`;
-    return runRotationStep(cfg, io, action, (ctx) => {
+    return runRotationCommand(cfg, io, action, (ctx) => {
       switch (o.kind) {
         case 'intermediate': return rotateIntermediate(ctx);
         case 'prepare': return preparePhase(ctx);

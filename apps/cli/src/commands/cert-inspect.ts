@@ -2,7 +2,7 @@
 import { inspect, type CertSummary } from '@trustmesh/pki';
 import { defineCommand, type CliIo } from '../command';
 import { COMMON_OPTIONS } from '../config';
-import { readBytesFile } from '../state/mesh-file';
+import { readBytesFile } from '@trustmesh/ca';
 
 const MAX_INPUT_BYTES = 1024 * 1024;
 

@@ -2,9 +2,7 @@
 import { meshConfigFromTypes, type MeshConfig } from '@trustmesh/policy';
 import { defineCommand } from '../command';
 import { COMMON_OPTIONS, type ConfigIssue } from '../config';
-import { initState } from '../state/init-state';
-import { loadMeshFile, renderMeshYaml } from '../state/mesh-file';
-import type { Protection } from '../state/ca-factory';
+import { initState, LAYOUT, loadMeshFile, renderMeshYaml, type Protection } from '@trustmesh/ca';
 import { printCaTable, caJson } from '../output';
 
 /** Same floor as the keystore's KEY_PASSPHRASE_WEAK, checked here so init fails before any work. */
@@ -21,7 +19,7 @@ export const initCommand = defineCommand<InitOptions>({
   help: [
     'Creates, per service type, a self-signed root (10 years; key in D/offline/) and an issuing',
     'intermediate (1 year; key in D/keys/), the platform CA set for the signer, an admin identity',
-    '(D/admin/, spiffe://<trust-domain>/admin/cli, 30 days), D/mesh.yaml and the store D/trustmesh.db.',
+    `(D/admin/, spiffe://<trust-domain>/admin/cli, 30 days), D/${LAYOUT.mesh} and the store D/${LAYOUT.db}.`,
     'Refuses a directory that already holds a CA (ALREADY_INITIALIZED): keys are never overwritten',
     'or deleted, and there is no --force. Key files are encrypted with the passphrase from',
     '--passphrase-file or TRUSTMESH_PASSPHRASE (scrypt + AES-256-GCM).',

@@ -4,8 +4,7 @@ import { parseDuration } from '@trustmesh/policy';
 import type { CliIo } from '../command';
 import { defineCommand } from '../command';
 import { COMMON_OPTIONS } from '../config';
-import { fleetStatus, type FleetStatus } from '../state/fleet-status';
-import { withState } from '../state/session';
+import { fleetStatus, withState, type FleetStatus } from '@trustmesh/ca';
 
 /** Redraw interval of --watch. */
 const WATCH_INTERVAL_MS = 2000;

@@ -2,9 +2,7 @@
 import { parseDuration, validateInstanceId } from '@trustmesh/policy';
 import { defineCommand } from '../command';
 import { COMMON_OPTIONS, type ConfigIssue } from '../config';
-import { requireType } from '../state/mesh-file';
-import { auditCli, withState } from '../state/session';
-import { newToken } from '../state/tokens';
+import { auditCli, newToken, requireType, withState } from '@trustmesh/ca';
 
 /** Token lifetime bounds: long enough to deploy, short enough that a leaked token soon dies. */
 const MIN_TTL_S = 60;

@@ -2,7 +2,7 @@
 import { defineCommand } from '../command';
 import { COMMON_OPTIONS } from '../config';
 import { printTable, tokenJson, tokenState } from '../output';
-import { withState } from '../state/session';
+import { withState } from '@trustmesh/ca';
 
 export const tokenListCommand = defineCommand<Record<string, never>>({
   path: ['token', 'list'],

@@ -1,7 +1,7 @@
 /** `trustmesh token revoke ID`: a revoked token can never be redeemed. */
 import { defineCommand } from '../command';
 import { COMMON_OPTIONS } from '../config';
-import { auditCli, withState } from '../state/session';
+import { auditCli, withState } from '@trustmesh/ca';
 
 export const tokenRevokeCommand = defineCommand<{ id: string }>({
   path: ['token', 'revoke'],

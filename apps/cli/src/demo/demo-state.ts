@@ -7,6 +7,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LAYOUT, statePath } from '@trustmesh/ca';
 import { parseMeshConfig, type MeshConfig } from '@trustmesh/policy';
 import { DemoError } from './demo-error';
 
@@ -19,14 +20,16 @@ export interface DemoPaths {
   /** `trustmesh init` state (signer's --dir). */
   readonly state: string;
   readonly logs: string;
+  /** The short-lived mesh copy that `init --config` reads (named like the state directory's mesh file). */
   readonly meshFile: string;
+  /** The platform root inside the state directory (the sidecars' signer CA). */
   readonly platformRoot: string;
 }
 
 /** Paths of a demo directory rooted at `dir`. */
 export function demoPaths(dir: string): DemoPaths {
   const state = join(dir, 'state');
-  return { dir, state, logs: join(dir, 'logs'), meshFile: join(dir, 'mesh.yaml'), platformRoot: join(state, 'platform-root.pem') };
+  return { dir, state, logs: join(dir, 'logs'), meshFile: join(dir, LAYOUT.mesh), platformRoot: statePath(state, LAYOUT.platformRoot) };
 }
 
 /**

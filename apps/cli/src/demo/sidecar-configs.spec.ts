@@ -2,6 +2,7 @@
  * The demo's generated configs are judged by their real parsers: every sidecar.yaml by the
  * sidecar's parseConfig, the short-lived mesh copy by @trustmesh/policy.
  */
+import { LAYOUT } from '@trustmesh/ca';
 import { parseMeshConfig } from '@trustmesh/policy';
 import { parseConfig } from '@trustmesh/sidecar';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { REPO_ROOT } from './mesh';
 import { assignPorts, PORT_COUNT, serviceArgs, sidecarYaml } from './sidecar-configs';
 
 const ports = assignPorts(Array.from({ length: PORT_COUNT }, (_, i) => 20000 + i));
-const signer = { port: ports.signer, caFile: '/s/platform-root.pem', tokenFile: (s: string) => `/d/${s}.token` };
+const signer = { port: ports.signer, caFile: `/s/${LAYOUT.platformRoot}`, tokenFile: (s: string) => `/d/${s}.token` };
 
 describe('demo sidecar configs', () => {
   it('ok/ports are distinct and all used', () => {
@@ -30,7 +31,7 @@ describe('demo sidecar configs', () => {
     expect(api.inbound.map((r) => [r.accept, r.forward.port])).toEqual([[['web'], ports.api.svc]]);
     expect(api.outbound.map((r) => [r.peerType, r.connect.port])).toEqual([['db', ports.db.inbound]]);
     expect(db.inbound.map((r) => [r.accept, r.forward.port])).toEqual([[['api'], ports.db.svc]]);
-    expect(db).toMatchObject({ serviceType: 'db', instanceId: 'db-1', signer: { tokenFile: '/d/db.token', caFile: '/s/platform-root.pem' } });
+    expect(db).toMatchObject({ serviceType: 'db', instanceId: 'db-1', signer: { tokenFile: '/d/db.token', caFile: `/s/${LAYOUT.platformRoot}` } });
     expect(db.limits.drainTimeoutMs).toBe(3000);
   });
 
@@ -63,7 +64,7 @@ describe('shortLivedMesh', () => {
   ])('$name → SETUP_FAILED', ({ text }) => {
     const dir = mkdtempSync(join(tmpdir(), 'tm-demo-mesh-'));
     try {
-      const file = join(dir, 'mesh.yaml');
+      const file = join(dir, 'trustmesh.yaml');
       if (text !== undefined) writeFileSync(file, text);
       expect(() => shortLivedMesh(file, '1m')).toThrow(DemoError);
       expect(() => shortLivedMesh(file, '1m')).toThrow(expect.objectContaining({ code: 'SETUP_FAILED' }));

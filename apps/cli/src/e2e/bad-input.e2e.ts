@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { LAYOUT } from '@trustmesh/ca';
 import { baseEnv, cli, errorCode, snapshot, tempDir } from './harness';
 
 let tmp: { dir: string; cleanup: () => void };
@@ -108,12 +109,12 @@ describe('state directory errors', () => {
     const d = join(tmp.dir, 'corrupt');
     const init = cli(['init', '--dir', d, '--trust-domain', 'example.test', '--types', 'api', '--insecure-plaintext-keys']);
     expect(init.code).toBe(0);
-    writeFileSync(join(d, 'trustmesh.db'), Buffer.alloc(8192, 0x5a));
+    writeFileSync(join(d, LAYOUT.db), Buffer.alloc(8192, 0x5a));
     const r = cli(['ca', 'list', '--dir', d]);
     expect([r.code, errorCode(r.stderr)]).toEqual([1, 'DB_CORRUPT']);
 
-    rmSync(join(d, 'trustmesh.db'));
-    const db = new Database(join(d, 'trustmesh.db'));
+    rmSync(join(d, LAYOUT.db));
+    const db = new Database(join(d, LAYOUT.db));
     db.exec('CREATE TABLE recipes (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO recipes (name) VALUES (\'soup\');');
     db.close();
     const f = cli(['ca', 'list', '--dir', d]);

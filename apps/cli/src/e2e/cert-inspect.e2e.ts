@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LAYOUT } from '@trustmesh/ca';
 import { cli, errorCode, pemBlocks, tempDir } from './harness';
 
 let tmp: { dir: string; cleanup: () => void };
@@ -17,7 +18,7 @@ beforeAll(() => {
     '-out', join(tmp.dir, 'req.pem')], { encoding: 'utf8', timeout: 10_000 });
   expect(csr.status).toBe(0);
   spawnSync('openssl', ['req', '-in', join(tmp.dir, 'req.pem'), '-outform', 'DER', '-out', join(tmp.dir, 'req.der')]);
-  const leaf = pemBlocks(readFileSync(join(state, 'admin/admin.crt'), 'utf8'))[0];
+  const leaf = pemBlocks(readFileSync(join(state, LAYOUT.adminCert), 'utf8'))[0];
   writeFileSync(join(tmp.dir, 'leaf.pem'), leaf);
   spawnSync('openssl', ['x509', '-in', join(tmp.dir, 'leaf.pem'), '-outform', 'DER', '-out', join(tmp.dir, 'leaf.der')]);
 });

@@ -4,6 +4,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LAYOUT, STAGING_PREFIX } from '@trustmesh/ca';
 import { cli, cliAsync, errorCode, finished, snapshot, tempDir } from './harness';
 
 let tmp: { dir: string; cleanup: () => void };
@@ -17,14 +18,14 @@ describe('lock', () => {
   it('fail/LOCKED while a live process holds D/.lock (init and ca create)', () => {
     const d = join(tmp.dir, 'locked');
     mkdirSync(d);
-    writeFileSync(join(d, '.lock'), `${process.pid} test-holds-it\n`);
+    writeFileSync(join(d, LAYOUT.lock), `${process.pid} test-holds-it\n`);
     const r = cli(initArgs(d, '--insecure-plaintext-keys'));
     expect([r.code, errorCode(r.stderr)]).toEqual([1, 'LOCKED']);
-    expect(readdirSync(d)).toEqual(['.lock']);
-    rmSync(join(d, '.lock'));
+    expect(readdirSync(d)).toEqual([LAYOUT.lock]);
+    rmSync(join(d, LAYOUT.lock));
     expect(cli(initArgs(d, '--insecure-plaintext-keys')).code).toBe(0);
-    writeFileSync(join(d, '.lock'), `${process.pid} test-holds-it\n`);
-    appendFileSync(join(d, 'mesh.yaml'), '  web: {}\n');
+    writeFileSync(join(d, LAYOUT.lock), `${process.pid} test-holds-it\n`);
+    appendFileSync(join(d, LAYOUT.mesh), '  web: {}\n');
     const c = cli(['ca', 'create', 'web', '--dir', d]);
     expect([c.code, errorCode(c.stderr)]).toEqual([1, 'LOCKED']);
   });
@@ -40,7 +41,7 @@ describe('lock', () => {
     expect(JSON.parse(list.stdout)).toHaveLength(6);
     expect(readdirSync(join(d, 'keys'))).toHaveLength(3);
     expect(readdirSync(join(d, 'offline'))).toHaveLength(3);
-    expect(existsSync(join(d, '.lock'))).toBe(false);
+    expect(existsSync(join(d, LAYOUT.lock))).toBe(false);
   });
 });
 
@@ -55,8 +56,8 @@ describe('failure midway', () => {
     const r = await done;
     expect(r.signal).toBe('SIGKILL');
     const left = readdirSync(d).sort();
-    expect(left.filter((e) => e !== '.lock' && !e.startsWith('.init-staging-'))).toEqual([]);
-    expect(left.some((e) => e.startsWith('.init-staging-'))).toBe(true);
+    expect(left.filter((e) => e !== LAYOUT.lock && !e.startsWith(STAGING_PREFIX))).toEqual([]);
+    expect(left.some((e) => e.startsWith(STAGING_PREFIX))).toBe(true);
     const list = cli(['ca', 'list', '--dir', d]);
     expect([list.code, errorCode(list.stderr)]).toEqual([1, 'NOT_INITIALIZED']);
     // The dead process's lock is stale and its staging dir is cleared by the next init.
@@ -68,7 +69,7 @@ describe('failure midway', () => {
   it('fail/ca create whose key write fails midway (keys/ is not a directory): KEY_WRITE_FAILED, root key removed, nothing recorded', () => {
     const d = join(tmp.dir, 'midway');
     expect(cli(initArgs(d, '--insecure-plaintext-keys')).code).toBe(0);
-    appendFileSync(join(d, 'mesh.yaml'), '  web: {}\n');
+    appendFileSync(join(d, LAYOUT.mesh), '  web: {}\n');
     renameSync(join(d, 'keys'), join(d, 'keys.moved'));
     writeFileSync(join(d, 'keys'), 'not a directory');
     const offlineBefore = readdirSync(join(d, 'offline')).sort();
@@ -77,7 +78,7 @@ describe('failure midway', () => {
     expect([r.code, errorCode(r.stderr)]).toEqual([1, 'KEY_WRITE_FAILED']);
     expect(readdirSync(join(d, 'offline')).sort()).toEqual(offlineBefore);
     expect(cli(['ca', 'list', '--dir', d, '--json']).stdout).toBe(listBefore);
-    expect(existsSync(join(d, '.lock'))).toBe(false);
+    expect(existsSync(join(d, LAYOUT.lock))).toBe(false);
     rmSync(join(d, 'keys'));
     renameSync(join(d, 'keys.moved'), join(d, 'keys'));
     const before = snapshot(join(d, 'offline'));

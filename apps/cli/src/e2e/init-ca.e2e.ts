@@ -5,6 +5,7 @@
 import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readKeyFile } from '@trustmesh/keystore';
+import { isStoreFile, LAYOUT, STAGING_PREFIX } from '@trustmesh/ca';
 import { PASS, baseEnv, cli, errorCode, opensslVerify, pemBlocks, snapshot, tempDir } from './harness';
 
 let tmp: { dir: string; cleanup: () => void };
@@ -31,12 +32,12 @@ function exportPem(type: string, flag?: string): string {
 }
 
 describe('init and ca', () => {
-  it('ok/layout: store, mesh.yaml, platform root, admin identity, roots under offline/', () => {
-    for (const f of ['trustmesh.db', 'mesh.yaml', 'platform-root.pem', 'admin/admin.crt', 'admin/admin.key']) {
+  it('ok/layout: store, mesh config, platform root, admin identity, roots under offline/', () => {
+    for (const f of [LAYOUT.db, LAYOUT.mesh, LAYOUT.platformRoot, LAYOUT.adminCert, LAYOUT.adminKey]) {
       expect(existsSync(join(state, f))).toBe(true);
     }
-    expect(existsSync(join(state, '.lock'))).toBe(false);
-    expect(readdirSync(state).filter((e) => e.startsWith('.init-staging-'))).toEqual([]);
+    expect(existsSync(join(state, LAYOUT.lock))).toBe(false);
+    expect(readdirSync(state).filter((e) => e.startsWith(STAGING_PREFIX))).toEqual([]);
     const cas = caList();
     expect(cas.map((c) => `${c.serviceType}/${c.role}`).sort()).toEqual(
       ['api/intermediate', 'api/root', 'db/intermediate', 'db/root', 'platform/intermediate', 'platform/root']);
@@ -67,12 +68,12 @@ describe('init and ca', () => {
   });
 
   it('ok/the admin leaf verifies against the platform root, with its SPIFFE ID', () => {
-    const [leaf, inter] = pemBlocks(readFileSync(join(state, 'admin/admin.crt'), 'utf8'));
-    const root = readFileSync(join(state, 'platform-root.pem'), 'utf8');
+    const [leaf, inter] = pemBlocks(readFileSync(join(state, LAYOUT.adminCert), 'utf8'));
+    const root = readFileSync(join(state, LAYOUT.platformRoot), 'utf8');
     expect(root).toBe(exportPem('platform', '--root'));
     const v = opensslVerify(tmp.dir, root, leaf, inter);
     expect(v.ok).toBe(true);
-    const r = cli(['cert', 'inspect', join(state, 'admin/admin.crt'), '--json']);
+    const r = cli(['cert', 'inspect', join(state, LAYOUT.adminCert), '--json']);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout) as { spiffeId: string; isCa: boolean; notAfter: string };
     expect(s.spiffeId).toBe('spiffe://example.test/admin/cli');
@@ -88,7 +89,7 @@ describe('init and ca', () => {
   });
 
   it('ok/every key file is encrypted; the wrong passphrase cannot read it', async () => {
-    const files = [...caList().map((c) => join(state, c.keyRef)), join(state, 'admin/admin.key')];
+    const files = [...caList().map((c) => join(state, c.keyRef)), join(state, LAYOUT.adminKey)];
     for (const f of files) {
       const text = readFileSync(f, 'utf8');
       expect(text.startsWith('-----BEGIN TRUSTMESH ENCRYPTED PRIVATE KEY-----\n')).toBe(true);
@@ -99,13 +100,13 @@ describe('init and ca', () => {
   });
 
   it('fail/ca create with the wrong passphrase: KEY_PASSPHRASE_WRONG, nothing written', () => {
-    appendFileSync(join(state, 'mesh.yaml'), '  billing: {}\n');
+    appendFileSync(join(state, LAYOUT.mesh), '  billing: {}\n');
     const before = snapshot(state);
     const r = cli(['ca', 'create', 'billing', '--dir', state], baseEnv({ TRUSTMESH_PASSPHRASE: 'wrong passphrase!' }));
     expect(r.code).toBe(1);
     expect(errorCode(r.stderr)).toBe('KEY_PASSPHRASE_WRONG');
     const after = snapshot(state);
-    for (const k of Object.keys(before).filter((k) => !k.startsWith('trustmesh.db'))) expect(after[k]).toBe(before[k]);
+    for (const k of Object.keys(before).filter((k) => !isStoreFile(k))) expect(after[k]).toBe(before[k]);
     expect(Object.keys(after).filter((k) => k.endsWith('.key')).sort()).toEqual(Object.keys(before).filter((k) => k.endsWith('.key')).sort());
     expect(caList().some((c) => c.serviceType === 'billing')).toBe(false);
     const none = cli(['ca', 'create', 'billing', '--dir', state], baseEnv());
@@ -113,7 +114,7 @@ describe('init and ca', () => {
     expect(Object.keys(snapshot(state)).filter((k) => k.endsWith('.key')).sort()).toEqual(Object.keys(before).filter((k) => k.endsWith('.key')).sort());
   });
 
-  it('ok/ca create for a type added to mesh.yaml later; openssl verifies it; CA_EXISTS the second time', () => {
+  it('ok/ca create for a type added to the mesh config later; openssl verifies it; CA_EXISTS the second time', () => {
     const r = cli(['ca', 'create', 'billing', '--dir', state, '--json']);
     expect(r.stderr).toBe('trustmesh: warning: TRUSTMESH_KDF=fast: key files get a weak KDF (scrypt N=2^10); tests only\n');
     expect(r.code).toBe(0);
@@ -136,8 +137,8 @@ describe('init and ca', () => {
     expect(snapshot(state)).toEqual(before);
   });
 
-  it('ok/ca create --config adds a type and replaces mesh.yaml; bad replacements leave it untouched', () => {
-    const meshPath = join(state, 'mesh.yaml');
+  it('ok/ca create --config adds a type and replaces the mesh config; bad replacements leave it untouched', () => {
+    const meshPath = join(state, LAYOUT.mesh);
     const cases: [string, string, string][] = [
       ['other.test', 'api: {}\n  db: {}\n  billing: {}\n  web: {}', 'TRUST_DOMAIN_MISMATCH'],
       ['example.test', 'api: {}\n  web: {}', 'CONFIG_INVALID'],

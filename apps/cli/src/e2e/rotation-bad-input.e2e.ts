@@ -5,8 +5,9 @@
  */
 import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { baseEnv, cli, errorCode, opensslVerify, PASS, snapshot, tempDir } from './harness';
-import { auditTrail, initMesh, issueLeaf, only, pemOf, typeState, withStore } from './rotation-fixture';
+import { isStoreFile, LAYOUT, META, rotationMetaKey } from '@trustmesh/ca';
+import { baseEnv, cli, errorCode, opensslVerify, snapshot, tempDir } from './harness';
+import { auditTrail, crashStep, initMesh, issueLeaf, only, pemOf, typeState, withStore } from './rotation-fixture';
 
 jest.setTimeout(120_000);
 
@@ -22,9 +23,9 @@ afterAll(() => tmp.cleanup());
 /** Files and CA records, to prove a refused command changed nothing but the audit log. */
 async function fingerprint(): Promise<unknown> {
   const files = snapshot(state);
-  for (const f of Object.keys(files)) if (f.startsWith('trustmesh.db')) delete files[f];
+  for (const f of Object.keys(files)) if (isStoreFile(f)) delete files[f];
   const cas = await withStore(state, async (s) => (await s.listCas()).map((c) => `${c.id}:${c.state}`));
-  const meta = await withStore(state, async (s) => [await s.getMeta('bundle_version'), await s.getMeta('rotation:api')]);
+  const meta = await withStore(state, async (s) => [await s.getMeta(META.bundleVersion), await s.getMeta(rotationMetaKey('api'))]);
   return { files, cas, meta };
 }
 
@@ -91,13 +92,13 @@ describe('crash between the steps of a phase', () => {
   it.each([
     ['prepare', ['--root', '--phase', 'prepare']],
     ['intermediate', ['--intermediate']],
-  ])('ok/%s killed after writing its keys: nothing recorded; the re-run archives the stray keys and completes', async (_n, flags) => {
+  ] as const)('ok/%s killed after writing its keys: nothing recorded; the re-run archives the stray keys and completes', async (step, flags) => {
     const dir = join(tmp.dir, `crash-${flags.length}`);
     initMesh(tmp.dir, dir);
     const before = await typeState(dir, 'api');
     const keysBefore = [...readdirSync(join(dir, 'keys')), ...readdirSync(join(dir, 'offline'))].sort();
-    const crash = cli(['ca', 'rotate', 'api', ...flags, '--dir', dir], baseEnv({ TRUSTMESH_PASSPHRASE: PASS, TRUSTMESH_TEST_CRASH_AFTER: 'keys' }));
-    expect(crash.code).toBe(-1); // killed by SIGKILL: no exit code
+    const crash = crashStep(tmp.dir, dir, 'api', step, 'keys');
+    expect([crash.signal, crash.stderr]).toEqual(['SIGKILL', '']); // killed at the point: no exit code, nothing said
     const afterCrash = await typeState(dir, 'api');
     expect(afterCrash.states).toEqual(before.states);
     expect(afterCrash.version).toBe(before.version);
@@ -109,7 +110,7 @@ describe('crash between the steps of a phase', () => {
     expect(rerun.stderr).toContain('left by an interrupted run');
     for (const f of stray) {
       if (f === 'archive') continue;
-      expect(existsSync(join(dir, 'offline/archive', `unused-${f}`))).toBe(true);
+      expect(existsSync(join(dir, LAYOUT.archive, `unused-${f}`))).toBe(true);
     }
     // Every key file in keys/ and offline/ belongs to a CA record; every record's key is there.
     const s = await typeState(dir, 'api');
@@ -132,8 +133,8 @@ describe('crash between the steps of a phase', () => {
     const oldInter = only(s0.cas, 'intermediate', 'active');
     expect(cli(['ca', 'rotate', 'db', '--root', '--phase', 'prepare', '--dir', dir]).code).toBe(0);
     expect(cli(['ca', 'rotate', 'db', '--root', '--phase', 'activate', '--dir', dir]).code).toBe(0);
-    const crash = cli(['ca', 'rotate', 'db', '--root', '--phase', 'retire', '--dir', dir], baseEnv({ TRUSTMESH_PASSPHRASE: PASS, TRUSTMESH_TEST_CRASH_AFTER: 'store' }));
-    expect(crash.code).toBe(-1);
+    const crash = crashStep(tmp.dir, dir, 'db', 'retire', 'store');
+    expect([crash.signal, crash.stderr]).toEqual(['SIGKILL', '']);
     const s1 = await typeState(dir, 'db');
     expect([s1.states[oldRoot.id], s1.states[oldInter.id], s1.version, s1.hint]).toEqual(['root:retired', 'intermediate:retired', '4', '0']);
     expect(existsSync(join(dir, oldRoot.keyRef))).toBe(true);
@@ -142,7 +143,7 @@ describe('crash between the steps of a phase', () => {
     expect([rerun.code, errorCode(rerun.stderr)]).toEqual([0, undefined]);
     expect(rerun.stdout).toContain('already done');
     expect(rerun.stdout).toContain('archived 2 key file(s)');
-    expect(readdirSync(join(dir, 'offline/archive')).sort()).toEqual([`${oldInter.id}.key`, `${oldRoot.id}.key`].sort());
+    expect(readdirSync(join(dir, LAYOUT.archive)).sort()).toEqual([`${oldInter.id}.key`, `${oldRoot.id}.key`].sort());
     expect((await typeState(dir, 'db')).version).toBe('4');
   });
 });

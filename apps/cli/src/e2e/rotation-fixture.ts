@@ -1,14 +1,16 @@
 /**
  * Helpers of the rotation tests: a state directory with a web → api → db mesh, direct store
- * access (as the signer would write reports and issued leaves), and leaves issued the way the
- * signer issues them, to judge the new chains with openssl.
+ * access (as the signer would write reports and issued leaves), leaves issued the way the
+ * signer issues them, to judge the new chains with openssl, and a rotation step killed midway.
  */
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readKeyFile } from '@trustmesh/keystore';
 import { createLeafIssuer, generateKeyPair, pemEncode, spiffeId, spkiPin } from '@trustmesh/pki';
 import { openSqliteStore, type CaRecord, type IssuedCertRecord, type Store } from '@trustmesh/store';
-import { cli, PASS } from './harness';
+import { LAYOUT, META, renewBeforeMetaKey } from '@trustmesh/ca';
+import { cli, PASS, ROOT } from './harness';
 
 export const MESH_YAML = `trustDomain: example.test
 types:
@@ -25,9 +27,23 @@ export function initMesh(tmp: string, state: string): void {
   if (r.code !== 0) throw new Error(`init failed: ${r.stderr}`);
 }
 
+/**
+ * Runs one rotation step on `state` in a child process (libs/ca/src/testing/crash-step.ts) that
+ * SIGKILLs itself right after the step's key files are written (`keys`) or its store transaction
+ * committed (`store`). Resolves to how it ended: `signal` is 'SIGKILL' when it died at the point.
+ */
+export function crashStep(tmp: string, state: string, type: string, step: 'prepare' | 'intermediate' | 'retire',
+  point: 'keys' | 'store'): { signal: NodeJS.Signals | null; code: number | null; stderr: string } {
+  const passFile = join(tmp, `pass-${Math.random().toString(36).slice(2)}`);
+  writeFileSync(passFile, `${PASS}\n`, { mode: 0o600 });
+  const r = spawnSync(process.execPath, ['tools/scripts/run-ts.js', 'libs/ca/src/testing/crash-step.ts', '--dir', state, '--type', type,
+    '--step', step, '--crash-after', point, '--passphrase-file', passFile], { cwd: ROOT, env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 60_000 });
+  return { signal: r.signal, code: r.status, stderr: r.stderr };
+}
+
 /** Runs `fn` on the state's store, closing it afterwards (the CLI child must never see it open mid-write). */
 export async function withStore<T>(state: string, fn: (s: Store) => Promise<T>): Promise<T> {
-  const store = await openSqliteStore(join(state, 'trustmesh.db'), { create: false });
+  const store = await openSqliteStore(join(state, LAYOUT.db), { create: false });
   try {
     return await fn(store);
   } finally {
@@ -40,7 +56,7 @@ export async function typeState(state: string, type: string): Promise<{ cas: CaR
   states: Record<string, string> }> {
   return withStore(state, async (s) => {
     const cas = await s.listCas({ serviceType: type });
-    return { cas, version: await s.getMeta('bundle_version'), hint: await s.getMeta(`renew_before_unix:${type}`),
+    return { cas, version: await s.getMeta(META.bundleVersion), hint: await s.getMeta(renewBeforeMetaKey(type)),
       states: Object.fromEntries(cas.map((c) => [c.id, `${c.role}:${c.state}`])) };
   });
 }

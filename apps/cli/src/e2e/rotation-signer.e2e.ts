@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCsr, exportPrivateKey, generateKeyPair, pemEncode, spiffeId } from '@trustmesh/pki';
 import { AnchorState, CertificateAuthorityClient, type SignResponse, type TrustBundle } from '@trustmesh/proto';
+import { LAYOUT } from '@trustmesh/ca';
 import { cli, cliAsync, finished, opensslVerify, tempDir } from './harness';
 import { initMesh, only, pemOf, typeState } from './rotation-fixture';
 
@@ -30,7 +31,7 @@ beforeAll(async () => {
   tmp = tempDir('tm-rot-signer-');
   state = join(tmp.dir, 'state');
   initMesh(tmp.dir, state);
-  rootPem = readFileSync(join(state, 'platform-root.pem'));
+  rootPem = readFileSync(join(state, LAYOUT.platformRoot));
   signer = cliAsync(['signer', '--dir', state, '--listen', '127.0.0.1:0']);
   exited = finished(signer);
   port = await new Promise<string>((resolve, reject) => {

@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { LAYOUT } from '@trustmesh/ca';
 import { cli, errorCode, opensslVerify, tempDir } from './harness';
 import { auditTrail, initMesh, issueLeaf, only, pemOf, typeState } from './rotation-fixture';
 
@@ -90,7 +91,7 @@ describe('ca rotate --root', () => {
     expect([s3.states[newRoot.id], s3.states[oldRoot.id], s3.states[oldInter.id], s3.version, s3.hint])
       .toEqual(['root:active', 'root:retired', 'intermediate:retired', '4', '0']);
     // Keys are never deleted: the old root's and intermediate's keys moved to offline/archive/.
-    expect(readdirSync(join(state, 'offline/archive')).sort()).toEqual([`${oldInter.id}.key`, `${oldRoot.id}.key`].sort());
+    expect(readdirSync(join(state, LAYOUT.archive)).sort()).toEqual([`${oldInter.id}.key`, `${oldRoot.id}.key`].sort());
     expect(existsSync(join(state, oldRoot.keyRef))).toBe(false);
     expect(existsSync(join(state, newRoot.keyRef))).toBe(true);
 

@@ -45,11 +45,11 @@ describe('trustmesh sidecar (child process)', () => {
     const state = join(dir, 'state');
     const children: ReturnType<typeof cliAsync>[] = [];
     try {
-      writeFileSync(join(dir, 'mesh.yaml'), 'trustDomain: example.test\ntypes:\n  api: { dials: [db] }\n  db: { accepts: [api] }\n');
-      expect(cli(['init', '--dir', state, '--config', join(dir, 'mesh.yaml')]).code).toBe(0);
+      writeFileSync(join(dir, 'trustmesh.yaml'), 'trustDomain: example.test\ntypes:\n  api: { dials: [db] }\n  db: { accepts: [api] }\n');
+      expect(cli(['init', '--dir', state, '--config', join(dir, 'trustmesh.yaml')]).code).toBe(0);
       const tok = cli(['token', 'create', '--type', 'db', '--instance', 'db-1', '--json', '--dir', state]);
       writeFileSync(join(dir, 'db.token'), (JSON.parse(tok.stdout) as { secret: string }).secret);
-      writeFileSync(join(dir, 'platform-root.pem'), cli(['ca', 'export', 'platform', '--root', '--dir', state]).stdout);
+      writeFileSync(join(dir, 'signer-ca.pem'), cli(['ca', 'export', 'platform', '--root', '--dir', state]).stdout);
 
       const running = cliAsync(['signer', '--dir', state, '--listen', '127.0.0.1:0']);
       children.push(running);
@@ -58,7 +58,7 @@ describe('trustmesh sidecar (child process)', () => {
       const adminPort = await freePort();
       writeFileSync(join(dir, 'sidecar.yaml'), [
         'serviceType: db', 'instanceId: db-1',
-        `signer: { address: "127.0.0.1:${port}", caFile: ${join(dir, 'platform-root.pem')}, tokenFile: ${join(dir, 'db.token')} }`,
+        `signer: { address: "127.0.0.1:${port}", caFile: ${join(dir, 'signer-ca.pem')}, tokenFile: ${join(dir, 'db.token')} }`,
         'inbound:', '  - { name: pg, listen: "127.0.0.1:0", forward: "127.0.0.1:9", accept: [api] }',
         `admin: { listen: "127.0.0.1:${adminPort}" }`, '',
       ].join('\n'));

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCsr, generateKeyPair, pemEncode, spiffeId } from '@trustmesh/pki';
 import { CertificateAuthorityClient, type SignResponse } from '@trustmesh/proto';
+import { LAYOUT } from '@trustmesh/ca';
 import { cli, cliAsync, finished, opensslVerify, tempDir } from './harness';
 
 function waitForLine(child: ReturnType<typeof cliAsync>, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
@@ -37,7 +38,7 @@ describe('trustmesh signer (child process)', () => {
       const exited = finished(signer);
       const [, port] = await waitForLine(signer, /signer listening on 127\.0\.0\.1:(\d+)/);
 
-      const client = new CertificateAuthorityClient(`127.0.0.1:${port}`, credentials.createSsl(readFileSync(join(state, 'platform-root.pem'))));
+      const client = new CertificateAuthorityClient(`127.0.0.1:${port}`, credentials.createSsl(readFileSync(join(state, LAYOUT.platformRoot))));
       const kp = generateKeyPair();
       const res = await new Promise<SignResponse>((resolve, reject) => client.sign({
         csr: buildCsr({ privateKey: kp.privateKey, publicKey: kp.publicKey, sans: { uris: [spiffeId('example.test', 'api', 'api-1')] } }),

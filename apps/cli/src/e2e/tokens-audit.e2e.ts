@@ -6,7 +6,7 @@ import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openSqliteStore, type Store } from '@trustmesh/store';
-import { hashToken } from '../state/tokens';
+import { hashToken, LAYOUT } from '@trustmesh/ca';
 import { cli, errorCode, tempDir } from './harness';
 
 let tmp: { dir: string; cleanup: () => void };
@@ -30,7 +30,7 @@ function list(): TokenJson[] {
   return JSON.parse(r.stdout) as TokenJson[];
 }
 async function withStore<T>(fn: (s: Store) => Promise<T>): Promise<T> {
-  const s = await openSqliteStore(join(state, 'trustmesh.db'), { create: false });
+  const s = await openSqliteStore(join(state, LAYOUT.db), { create: false });
   try { return await fn(s); } finally { await s.close(); }
 }
 async function redeemCode(secret: string, now: Date, want: { serviceType: string; instanceId: string }): Promise<string> {
@@ -118,7 +118,7 @@ describe('audit verify', () => {
     cpSync(state, copy, { recursive: true });
     const records = await withStore((s) => s.listAudit());
     const victim = records[2].seq;
-    const db = new Database(join(copy, 'trustmesh.db'));
+    const db = new Database(join(copy, LAYOUT.db));
     db.exec(sql(victim));
     db.close();
     const r = cli(['audit', 'verify', '--dir', copy]);

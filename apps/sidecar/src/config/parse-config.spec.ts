@@ -1,6 +1,7 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LAYOUT } from '@trustmesh/ca';
 import { ConfigError, SidecarError } from '../errors';
 import { loadConfig } from './load-config';
 import { parseConfig } from './parse-config';
@@ -8,7 +9,7 @@ import { parseConfig } from './parse-config';
 const ISSUE_EXAMPLE = `
 serviceType: api
 instanceId: api-1                 # default: hostname-based
-signer: { address: 127.0.0.1:7443, caFile: state/platform-root.pem, tokenFile: api.token }
+signer: { address: 127.0.0.1:7443, caFile: state/${LAYOUT.platformRoot}, tokenFile: api.token }
 inbound:                          # mTLS in, plaintext to the local service
   - { name: http, listen: 127.0.0.1:15001, forward: 127.0.0.1:8080, accept: [web] }
 outbound:                         # plaintext from the local service, mTLS out
@@ -33,7 +34,7 @@ describe('parseConfig', () => {
     expect(c).toMatchObject({
       serviceType: 'api',
       instanceId: 'api-1',
-      signer: { address: { host: '127.0.0.1', port: 7443 }, caFile: 'state/platform-root.pem', tokenFile: 'api.token' },
+      signer: { address: { host: '127.0.0.1', port: 7443 }, caFile: `state/${LAYOUT.platformRoot}`, tokenFile: 'api.token' },
       inbound: [{ name: 'http', listen: { host: '127.0.0.1', port: 15001 }, forward: { host: '127.0.0.1', port: 8080 }, accept: ['web'] }],
       outbound: [{ name: 'db', listen: { host: '127.0.0.1', port: 16001 }, connect: { host: '127.0.0.1', port: 15002 }, peerType: 'db' }],
       admin: { listen: { host: '127.0.0.1', port: 15900 } },

@@ -1,13 +1,14 @@
 /**
  * Test helper: a state directory laid out like `trustmesh init` makes it (D/trustmesh.db,
- * D/mesh.yaml, D/keys/<caId>.key, D/offline/<caId>.key, D/platform-root.pem), built directly with
- * libs/pki + libs/store + libs/keystore. Keys are generated per test run (never committed) and
- * encrypted with the fast KDF.
+ * D/mesh.yaml, D/keys/<caId>.key, D/offline/<caId>.key, D/platform-root.pem; every name from
+ * @trustmesh/ca's layout), built directly with libs/pki + libs/store + libs/keystore. Keys are
+ * generated per test run (never committed) and encrypted with the fast KDF.
  */
-import { createHash, randomBytes, type KeyObject } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hashToken, keyRefFor, LAYOUT, META, PLATFORM_TYPE, statePath } from '@trustmesh/ca';
 import { FAST_KDF, readKeyFile, writeKeyFile } from '@trustmesh/keystore';
 import { createIntermediateCertificate, createLeafIssuer, createRootCertificate, generateKeyPair, pemEncode } from '@trustmesh/pki';
 import { parseMeshConfig, type MeshConfig } from '@trustmesh/policy';
@@ -60,19 +61,19 @@ export interface TestState {
  */
 export async function createTestState(o: { now: Date; meshYaml?: string }): Promise<TestState> {
   const dir = mkdtempSync(join(tmpdir(), 'tm-signer-'));
-  mkdirSync(join(dir, 'keys'), { mode: 0o700 });
-  mkdirSync(join(dir, 'offline'), { mode: 0o700 });
+  mkdirSync(statePath(dir, LAYOUT.keys), { mode: 0o700 });
+  mkdirSync(statePath(dir, LAYOUT.offline), { mode: 0o700 });
   const yaml = o.meshYaml ?? TEST_MESH_YAML;
-  writeFileSync(join(dir, 'mesh.yaml'), yaml);
+  writeFileSync(statePath(dir, LAYOUT.mesh), yaml);
   const mesh = parseMeshConfig(yaml);
-  const store = await openSqliteStore(join(dir, 'trustmesh.db'), { create: true });
+  const store = await openSqliteStore(statePath(dir, LAYOUT.db), { create: true });
   const cas: Record<string, TestCaSet> = {};
-  for (const type of ['platform', ...Object.keys(mesh.types)]) {
+  for (const type of [PLATFORM_TYPE, ...Object.keys(mesh.types)]) {
     cas[type] = await addCaSet({ dir, store }, type, { now: o.now });
   }
-  await store.setMeta('bundle_version', '1');
-  const platformRootPem = pemEncode('CERTIFICATE', (cas.platform as TestCaSet).root.der);
-  writeFileSync(join(dir, 'platform-root.pem'), platformRootPem);
+  await store.setMeta(META.bundleVersion, '1');
+  const platformRootPem = pemEncode('CERTIFICATE', (cas[PLATFORM_TYPE] as TestCaSet).root.der);
+  writeFileSync(statePath(dir, LAYOUT.platformRoot), platformRootPem);
   return {
     dir,
     store,
@@ -113,16 +114,16 @@ export async function addCaSet(
   const intermediate: TestCa = { id: createLeafIssuer({ caCertificate: interDer, caPrivateKey: interKeys.privateKey }).caId, der: interDer, key: interKeys.privateKey };
   if (s.store) {
     const kdf = FAST_KDF;
-    await writeKeyFile(join(s.dir, 'offline', `${root.id}.key`), root.key, { passphrase: TEST_PASSPHRASE, kdf });
-    await writeKeyFile(join(s.dir, 'keys', `${intermediate.id}.key`), intermediate.key, { passphrase: TEST_PASSPHRASE, kdf });
+    await writeKeyFile(statePath(s.dir, keyRefFor('root', root.id)), root.key, { passphrase: TEST_PASSPHRASE, kdf });
+    await writeKeyFile(statePath(s.dir, keyRefFor('intermediate', intermediate.id)), intermediate.key, { passphrase: TEST_PASSPHRASE, kdf });
     const createdAt = o.now;
     await s.store.putCa({
       id: root.id, serviceType: type, role: 'root', parentId: null, state: o.rootState ?? 'active', subject: `CN=${type} root`,
-      certificateDer: root.der, keyRef: `offline/${root.id}.key`, notBefore, notAfter, createdAt,
+      certificateDer: root.der, keyRef: keyRefFor('root', root.id), notBefore, notAfter, createdAt,
     });
     await s.store.putCa({
       id: intermediate.id, serviceType: type, role: 'intermediate', parentId: root.id, state: o.intermediateState ?? 'active',
-      subject: `CN=${type} intermediate`, certificateDer: intermediate.der, keyRef: `keys/${intermediate.id}.key`, notBefore, notAfter, createdAt,
+      subject: `CN=${type} intermediate`, certificateDer: intermediate.der, keyRef: keyRefFor('intermediate', intermediate.id), notBefore, notAfter, createdAt,
     });
   }
   return { root, intermediate };
@@ -140,7 +141,7 @@ export async function createToken(
   const id = randomBytes(8).toString('hex');
   await store.putToken({
     id,
-    hash: createHash('sha256').update(secret, 'utf8').digest('hex'),
+    hash: hashToken(secret),
     serviceType: o.serviceType,
     instanceId: o.instanceId ?? null,
     createdAt: o.now,
@@ -159,7 +160,7 @@ export function baseSignerDeps(state: TestState) {
   return {
     store: state.store,
     mesh: state.mesh,
-    loadKey: (ref: string) => readKeyFile(join(state.dir, ref), TEST_PASSPHRASE),
+    loadKey: (ref: string) => readKeyFile(statePath(state.dir, ref), TEST_PASSPHRASE),
     now: () => new Date(),
     listen: { host: '127.0.0.1', port: 0 },
   };

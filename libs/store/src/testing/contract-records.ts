@@ -134,10 +134,11 @@ export function describeRecordsContract(open: () => Promise<Store>): void {
     });
 
     it('ok/meta get, set, overwrite', async () => {
-      expect(await s.getMeta('bundle_version')).toBeNull();
-      await s.setMeta('bundle_version', '1');
-      await s.setMeta('bundle_version', '2');
-      expect(await s.getMeta('bundle_version')).toBe('2');
+      // The store holds any key; the state directory's keys are named by libs/ca (layout.ts).
+      expect(await s.getMeta('example_counter')).toBeNull();
+      await s.setMeta('example_counter', '1');
+      await s.setMeta('example_counter', '2');
+      expect(await s.getMeta('example_counter')).toBe('2');
     });
 
     it('fail/any call after close is STORE_CLOSED; close is idempotent', async () => {

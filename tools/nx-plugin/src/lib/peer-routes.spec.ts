@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { LAYOUT } from '@trustmesh/ca/layout';
 import { removeServiceTypeGenerator } from '../generators/remove-service-type/generator';
 import { serviceTypeGenerator } from '../generators/service-type/generator';
 
@@ -13,7 +14,7 @@ const FILES: Record<string, string> = {
     'instanceId: api-1',
     'signer:',
     '  address: 127.0.0.1:7443',
-    '  caFile: state/platform-root.pem',
+    `  caFile: state/${LAYOUT.platformRoot}`,
     '  tokenFile: state/tokens/api.token',
     'inbound:',
     '  - name: api',
@@ -33,7 +34,7 @@ const FILES: Record<string, string> = {
   ].join('\n'),
   'deploy/web/sidecar.yaml': [
     'serviceType: web',
-    'signer: { address: 127.0.0.1:7443, caFile: state/platform-root.pem, tokenFile: state/tokens/web.token }',
+    `signer: { address: 127.0.0.1:7443, caFile: state/${LAYOUT.platformRoot}, tokenFile: state/tokens/web.token }`,
     '# plaintext from the service, mTLS to each type it dials',
     'outbound:',
     '  - name: api',

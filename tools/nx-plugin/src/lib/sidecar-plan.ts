@@ -5,6 +5,7 @@
  * per type it dials, every listener on a port no other scaffold uses.
  */
 import type { Tree } from '@nx/devkit';
+import { LAYOUT } from '@trustmesh/ca/layout';
 import { parse } from 'yaml';
 import { portAllocator, usedPorts } from './ports';
 
@@ -17,7 +18,7 @@ export interface SignerBlock {
 /** Defaults for the first sidecar of a workspace: `trustmesh signer --listen 127.0.0.1:7443`. */
 export const DEFAULT_SIGNER: SignerBlock = Object.freeze({
   address: '127.0.0.1:7443',
-  caFile: 'state/platform-root.pem',
+  caFile: `state/${LAYOUT.platformRoot}`,
 });
 
 /** One outbound route of the new sidecar. */

@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { LAYOUT, META, statePath } from '@trustmesh/ca';
 import { openSqliteStore } from '@trustmesh/store';
 
 const execFileP = promisify(execFile);
@@ -49,7 +50,7 @@ export async function createSignerState(mesh = TEST_MESH): Promise<SignerState> 
   const meshFile = join(base, 'trustmesh.yaml');
   writeFileSync(meshFile, mesh);
   await trustmesh(['init', '--dir', dir, '--config', meshFile, '--insecure-plaintext-keys']);
-  return { base, dir, rootPemFile: join(dir, 'platform-root.pem'), cleanup: () => rmSync(base, { recursive: true, force: true }) };
+  return { base, dir, rootPemFile: statePath(dir, LAYOUT.platformRoot), cleanup: () => rmSync(base, { recursive: true, force: true }) };
 }
 
 /** A one-time bootstrap token for `type`/`instance`, written to a file (mode 0600); returns the path. */
@@ -60,12 +61,12 @@ export async function createTokenFile(state: SignerState, type: string, instance
   return file;
 }
 
-/** Raises the store's bundle_version by one (what a rotation phase does); returns the new version. */
+/** Raises the store's bundle version by one (what a rotation phase does); returns the new version. */
 export async function bumpBundleVersion(state: SignerState): Promise<number> {
-  const store = await openSqliteStore(join(state.dir, 'trustmesh.db'));
+  const store = await openSqliteStore(statePath(state.dir, LAYOUT.db));
   try {
-    const next = Number((await store.getMeta('bundle_version')) ?? '0') + 1;
-    await store.setMeta('bundle_version', String(next));
+    const next = Number((await store.getMeta(META.bundleVersion)) ?? '0') + 1;
+    await store.setMeta(META.bundleVersion, String(next));
     return next;
   } finally {
     await store.close();
@@ -135,7 +136,7 @@ export function startSigner(state: SignerState, port: number): Promise<SignerPro
 
 /** The status reports the signer stored (read from its store, as `trustmesh status` would). */
 export async function readStatusReports(state: SignerState): Promise<{ serviceType: string; instanceId: string; report: Record<string, unknown> }[]> {
-  const store = await openSqliteStore(join(state.dir, 'trustmesh.db'));
+  const store = await openSqliteStore(statePath(state.dir, LAYOUT.db));
   try {
     return (await store.listStatusReports()).map((r) => ({ serviceType: r.serviceType, instanceId: r.instanceId, report: r.report }));
   } finally {

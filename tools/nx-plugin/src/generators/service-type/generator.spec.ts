@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { LAYOUT } from '@trustmesh/ca/layout';
 import { GeneratorError } from '../../lib/errors';
 import { nextSteps } from '../../lib/next-steps';
 import { peerChangesForAdd } from '../../lib/peer-routes';
@@ -25,7 +26,7 @@ const MESH = [
 const DB_SIDECAR = [
   'serviceType: db',
   'instanceId: db-1',
-  'signer: { address: 127.0.0.1:7443, caFile: state/platform-root.pem, tokenFile: state/tokens/db.token }',
+  `signer: { address: 127.0.0.1:7443, caFile: state/${LAYOUT.platformRoot}, tokenFile: state/tokens/db.token }`,
   'inbound:',
   '  - { name: db, listen: 127.0.0.1:7100, forward: 127.0.0.1:7101, accept: [api] }',
   'admin: { listen: 127.0.0.1:7102 }',
@@ -102,7 +103,7 @@ describe('service-type generator', () => {
         'signer:',
         '  address: 127.0.0.1:7443',
         '  # the platform root: npx trustmesh ca export platform --root --dir ./state',
-        '  caFile: state/platform-root.pem',
+        `  caFile: state/${LAYOUT.platformRoot}`,
         '  # a bootstrap token: npx trustmesh token create --type payments --dir ./state',
         '  tokenFile: state/tokens/payments.token',
         '# mTLS from the types allowed to dial this one, in plaintext to the service',

@@ -1,6 +1,6 @@
 /** Finding a type's CAs in the store. */
 import type { CaRecord, Store } from '@trustmesh/store';
-import { CliError } from '../cli-error';
+import { CaError } from './errors';
 
 /**
  * The active issuing intermediate of `type` (the newest when several are active) and its
@@ -11,9 +11,9 @@ import { CliError } from '../cli-error';
 export async function activeCaSet(store: Store, type: string): Promise<{ root: CaRecord; intermediate: CaRecord }> {
   const inters = await store.listCas({ serviceType: type, role: 'intermediate', state: 'active' });
   const intermediate = [...inters].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
-  if (!intermediate) throw new CliError('CA_NOT_FOUND', `no active intermediate for '${type}'`);
+  if (!intermediate) throw new CaError('CA_NOT_FOUND', `no active intermediate for '${type}'`);
   const parent = intermediate.parentId ? await store.getCa(intermediate.parentId) : null;
-  if (!parent) throw new CliError('CA_NOT_FOUND', `root of intermediate ${intermediate.id} is missing`);
+  if (!parent) throw new CaError('CA_NOT_FOUND', `root of intermediate ${intermediate.id} is missing`);
   const family = (await store.listCas({ serviceType: type, role: 'root' })).filter((r) => r.keyRef === parent.keyRef);
   const current = family.filter((r) => r.state !== 'retired').sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
   return { root: current ?? parent, intermediate };

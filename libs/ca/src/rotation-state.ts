@@ -5,7 +5,7 @@
  * records sharing a keyRef; its intermediates are those whose parent is any record of the family.
  */
 import type { CaRecord, CaState, Store } from '@trustmesh/store';
-import { CliError } from '../cli-error';
+import { CaError } from './errors';
 import { META, rotationMetaKey } from './layout';
 
 /** Phases a root rotation has completed. */
@@ -60,7 +60,7 @@ export function rootsIn(cas: TypeCas, state: CaState): CaRecord[] {
 export function activeRoot(cas: TypeCas, type: string): CaRecord {
   const active = rootsIn(cas, 'active');
   const root = active[active.length - 1];
-  if (!root) throw new CliError('CA_NOT_FOUND', `no active root for '${type}'`);
+  if (!root) throw new CaError('CA_NOT_FOUND', `no active root for '${type}'`);
   return root;
 }
 
@@ -75,7 +75,7 @@ export async function readRotation(store: Store, type: string): Promise<Rotation
       typeof r.newIntermediateId !== 'string' || !Number.isSafeInteger(r.preparedVersion)) throw new Error('shape');
     return r;
   } catch (err) {
-    throw new CliError('ROTATION_STATE_INVALID', `meta ${rotationMetaKey(type)}`, { cause: err });
+    throw new CaError('ROTATION_STATE_INVALID', `meta ${rotationMetaKey(type)}`, { cause: err });
   }
 }
 
@@ -100,6 +100,6 @@ export async function bumpBundleVersion(store: Store): Promise<number> {
 /** The record with `id` among the type's CAs; ROTATION_STATE_INVALID when the record names a missing CA. */
 export function caById(cas: TypeCas, id: string): CaRecord {
   const found = [...cas.roots, ...cas.intermediates].find((c) => c.id === id);
-  if (!found) throw new CliError('ROTATION_STATE_INVALID', `the rotation record names CA ${id}, which does not exist`);
+  if (!found) throw new CaError('ROTATION_STATE_INVALID', `the rotation record names CA ${id}, which does not exist`);
   return found;
 }

@@ -5,11 +5,11 @@
 import { createPublicKey } from 'node:crypto';
 import { createRootCertificate, inspect } from '@trustmesh/pki';
 import type { CaRecord } from '@trustmesh/store';
-import { CliError } from '../cli-error';
+import { CaError } from './errors';
 import { createIntermediate, ROOT_TTL_S } from './ca-factory';
 import { provenProtection } from './protection';
 import { activeRoot, bumpBundleVersion, intermediatesOf, rootFamily, rootsIn, typeCas } from './rotation-state';
-import { crashPoint, type StepContext, type StepResult } from './rotation-step';
+import { type StepContext, type StepResult } from './rotation-step';
 import { auditCli } from './session';
 import { readKeyFileForCa } from './unlock';
 
@@ -26,12 +26,12 @@ export async function rotateIntermediate(ctx: StepContext): Promise<StepResult> 
   const action = 'ca.rotate.intermediate';
   const cas = await typeCas(ctx.store, ctx.type);
   const root = activeRoot(cas, ctx.type);
-  const protection = await provenProtection({ dir: ctx.dir, store: ctx.store, passphrase: ctx.passphrase, kdf: ctx.kdf, io: ctx.io });
+  const protection = await provenProtection({ dir: ctx.dir, store: ctx.store, passphrase: ctx.passphrase, kdf: ctx.kdf, warn: ctx.warn });
   const rootKey = await readKeyFileForCa(ctx.dir, root, protection);
   const files: string[] = [];
   const inter = await createIntermediate({ dir: ctx.dir, type: ctx.type, trustDomain: ctx.mesh.trustDomain, now: ctx.now,
     root: { record: root, privateKey: rootKey }, protection, files });
-  crashPoint(ctx, 'keys');
+  ctx.hooks?.afterKeys?.();
   const previous = intermediatesOf(cas, root).filter((i) => i.state === 'active');
   const details = { serviceType: ctx.type, rootId: root.id, intermediateId: inter.id, standby: previous.map((i) => i.id) };
   await ctx.store.transaction(async (s) => {
@@ -54,10 +54,10 @@ export async function renewRootKeepKey(ctx: StepContext): Promise<StepResult> {
   const action = 'ca.renew';
   const cas = await typeCas(ctx.store, ctx.type);
   if (rootsIn(cas, 'incoming').length > 0 || rootsIn(cas, 'retiring').length > 0) {
-    throw new CliError('ROTATION_PHASE_INVALID', `'${ctx.type}' has a root rotation in progress; finish it (retire) before renewing`);
+    throw new CaError('ROTATION_PHASE_INVALID', `'${ctx.type}' has a root rotation in progress; finish it (retire) before renewing`);
   }
   const old = activeRoot(cas, ctx.type);
-  const protection = await provenProtection({ dir: ctx.dir, store: ctx.store, passphrase: ctx.passphrase, kdf: ctx.kdf, io: ctx.io });
+  const protection = await provenProtection({ dir: ctx.dir, store: ctx.store, passphrase: ctx.passphrase, kdf: ctx.kdf, warn: ctx.warn });
   const key = await readKeyFileForCa(ctx.dir, old, protection);
   const before = inspect(old.certificateDer);
   const der = createRootCertificate({ privateKey: key, publicKey: createPublicKey(key), subject: subjectOf(old), pathLen: 1,
@@ -65,7 +65,7 @@ export async function renewRootKeepKey(ctx: StepContext): Promise<StepResult> {
   const after = inspect(der);
   // Leaves chain by name and key: refuse rather than issue a root they would not chain to.
   if (after.subject !== before.subject || after.subjectKeyId !== before.subjectKeyId || !after.notBefore || !after.notAfter) {
-    throw new CliError('CA_CERT_INVALID', `re-issued root differs from ${old.id} in subject or key id`);
+    throw new CaError('CA_CERT_INVALID', `re-issued root differs from ${old.id} in subject or key id`);
   }
   const family = rootFamily(cas, old);
   const baseId = family[0]?.id ?? old.id;
@@ -92,7 +92,7 @@ function subjectOf(root: CaRecord): { commonName: string; organization?: string 
     if (eq > 0) parts.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
   }
   const cn = parts.get('CN');
-  if (!cn) throw new CliError('CA_CERT_INVALID', `cannot read the subject of ${root.id}`);
+  if (!cn) throw new CaError('CA_CERT_INVALID', `cannot read the subject of ${root.id}`);
   const o = parts.get('O');
   return o ? { commonName: cn, organization: o } : { commonName: cn };
 }

@@ -3,7 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseMeshConfig, type MeshConfig } from '@trustmesh/policy';
-import { CliError } from '../cli-error';
+import { CaError } from './errors';
 import { LAYOUT, PLATFORM_TYPE, statePath } from './layout';
 
 /** A mesh config plus the exact text it came from (copied verbatim into D/mesh.yaml). */
@@ -34,27 +34,27 @@ export function renderMeshYaml(mesh: MeshConfig): string {
 
 /**
  * Checks `type` names a CA-holding type of this mesh: one of its service types, or `platform`
- * when `allowPlatform`. Throws CliError TYPE_UNKNOWN otherwise.
+ * when `allowPlatform`. Throws CaError TYPE_UNKNOWN otherwise.
  */
 export function requireType(mesh: MeshConfig, type: string, allowPlatform: boolean): void {
   if (Object.prototype.hasOwnProperty.call(mesh.types, type)) return;
   if (allowPlatform && type === PLATFORM_TYPE) return;
-  throw new CliError('TYPE_UNKNOWN', `'${type}' is not in the mesh config (known: ${Object.keys(mesh.types).join(', ') || 'none'})`);
+  throw new CaError('TYPE_UNKNOWN', `'${type}' is not in the mesh config (known: ${Object.keys(mesh.types).join(', ') || 'none'})`);
 }
 
-/** Reads a whole file with a size cap. Throws CliError FILE_NOT_FOUND / FILE_TOO_LARGE. */
+/** Reads a whole file with a size cap. Throws CaError FILE_NOT_FOUND / FILE_TOO_LARGE. */
 export function readTextFile(file: string, maxBytes: number): string {
   return readBytesFile(file, maxBytes).toString('utf8');
 }
 
-/** Reads a whole file as bytes with a size cap. Throws CliError FILE_NOT_FOUND / FILE_TOO_LARGE. */
+/** Reads a whole file as bytes with a size cap. Throws CaError FILE_NOT_FOUND / FILE_TOO_LARGE. */
 export function readBytesFile(file: string, maxBytes: number): Buffer {
   let buf: Buffer;
   try {
     buf = readFileSync(file);
   } catch (err) {
-    throw new CliError('FILE_NOT_FOUND', `${file} (${(err as NodeJS.ErrnoException).code ?? 'read error'})`, { cause: err });
+    throw new CaError('FILE_NOT_FOUND', `${file} (${(err as NodeJS.ErrnoException).code ?? 'read error'})`, { cause: err });
   }
-  if (buf.length > maxBytes) throw new CliError('FILE_TOO_LARGE', `${file} is over ${maxBytes} bytes`);
+  if (buf.length > maxBytes) throw new CaError('FILE_TOO_LARGE', `${file} is over ${maxBytes} bytes`);
   return buf;
 }

@@ -8,17 +8,17 @@
  * Each phase checks it is the next one (ROTATION_PHASE_INVALID), that it is safe
  * (ROTATION_NOT_SAFE unless --force), and re-running a completed phase is a no-op.
  */
-import { CliError } from '../cli-error';
+import { CaError } from './errors';
 import { createCaSet } from './ca-factory';
 import { archiveKey } from './key-archive';
-import { renewBeforeMetaKey } from './layout';
+import { LAYOUT, renewBeforeMetaKey } from './layout';
 import { provenProtection } from './protection';
 import { adoption, affectedTypes, describeRetireBlockers, names, retireBlockers, retireIsSafe, sidecarViews } from './rotation-safety';
 import {
   activeRoot, bumpBundleVersion, caById, intermediatesOf, readRotation, rootFamily, rootsIn, typeCas, writeRotation,
 } from './rotation-state';
 import { auditCli } from './session';
-import { crashPoint, noteForced, type StepContext, type StepResult } from './rotation-step';
+import { noteForced, type StepContext, type StepResult } from './rotation-step';
 
 /** prepare: a new root (incoming) and intermediate (standby) next to the active CA set. */
 export async function preparePhase(ctx: StepContext): Promise<StepResult> {
@@ -30,12 +30,12 @@ export async function preparePhase(ctx: StepContext): Promise<StepResult> {
       message: `prepare of '${ctx.type}' was already done (new root ${rot.newRootId}, bundle v${rot.preparedVersion}); nothing to do` };
   }
   if (rootsIn(cas, 'incoming').length > 0 || rootsIn(cas, 'retiring').length > 0) {
-    throw new CliError('ROTATION_PHASE_INVALID', `'${ctx.type}' has a root rotation in progress (run activate or retire)`);
+    throw new CaError('ROTATION_PHASE_INVALID', `'${ctx.type}' has a root rotation in progress (run activate or retire)`);
   }
   const oldRoot = activeRoot(cas, ctx.type);
-  const protection = await provenProtection({ dir: ctx.dir, store: ctx.store, passphrase: ctx.passphrase, kdf: ctx.kdf, io: ctx.io });
+  const protection = await provenProtection({ dir: ctx.dir, store: ctx.store, passphrase: ctx.passphrase, kdf: ctx.kdf, warn: ctx.warn });
   const set = await createCaSet({ dir: ctx.dir, type: ctx.type, trustDomain: ctx.mesh.trustDomain, now: ctx.now, protection });
-  crashPoint(ctx, 'keys');
+  ctx.hooks?.afterKeys?.();
   const root = { ...set.root, state: 'incoming' as const };
   const inter = { ...set.intermediate, state: 'standby' as const };
   const details = await ctx.store.transaction(async (s) => {
@@ -60,7 +60,7 @@ export async function activatePhase(ctx: StepContext, o: { windowSeconds: number
     return { action, noop: true, details: { ...rot, serviceType: ctx.type },
       message: `activate of '${ctx.type}' was already done (root ${rot.newRootId} active); nothing to do` };
   }
-  if (rot?.phase !== 'prepared') throw new CliError('ROTATION_PHASE_INVALID', `activate of '${ctx.type}' needs a prepare first`);
+  if (rot?.phase !== 'prepared') throw new CaError('ROTATION_PHASE_INVALID', `activate of '${ctx.type}' needs a prepare first`);
   const newRoot = caById(cas, rot.newRootId);
   const newInter = caById(cas, rot.newIntermediateId);
   const oldRoot = caById(cas, rot.oldRootId);
@@ -72,7 +72,7 @@ export async function activatePhase(ctx: StepContext, o: { windowSeconds: number
     const why = `${a.laggards.length} of ${a.total} sidecars (${types.join(', ')}) have not loaded bundle v${rot.preparedVersion}: ` +
       names(a.laggards.map((l) => `${l.instanceId} (${l.bundleVersion === null ? 'no version' : `v${l.bundleVersion}`})`)) +
       ` — ${a.required} needed, ${a.upToDate.length} ready`;
-    if (!ctx.force) throw new CliError('ROTATION_NOT_SAFE', why);
+    if (!ctx.force) throw new CaError('ROTATION_NOT_SAFE', why);
     noteForced(ctx, why);
   }
   const renewBeforeUnix = Math.floor(ctx.now.getTime() / 1000) + o.windowSeconds;
@@ -106,7 +106,7 @@ export async function retirePhase(ctx: StepContext, o: { sinceSeconds: number })
       message: `retire of '${ctx.type}' was already done (old root ${rot.oldRootId} retired)${archived.length > 0 ? `; archived ${archived.length} key file(s) left in place` : ''}; nothing else to do` };
   }
   if (rot?.phase !== 'activated') {
-    throw new CliError('ROTATION_PHASE_INVALID', `retire of '${ctx.type}' needs ${rot?.phase === 'prepared' ? 'activate' : 'prepare and activate'} first`);
+    throw new CaError('ROTATION_PHASE_INVALID', `retire of '${ctx.type}' needs ${rot?.phase === 'prepared' ? 'activate' : 'prepare and activate'} first`);
   }
   const oldRoot = caById(cas, rot.oldRootId);
   const family = rootFamily(cas, oldRoot);
@@ -115,7 +115,7 @@ export async function retirePhase(ctx: StepContext, o: { sinceSeconds: number })
     sidecars: sidecarViews(await ctx.store.listStatusReports()), now: ctx.now, since: new Date(ctx.now.getTime() - o.sinceSeconds * 1000) });
   const forced = !retireIsSafe(b);
   if (forced) {
-    if (!ctx.force) throw new CliError('ROTATION_NOT_SAFE', describeRetireBlockers(b));
+    if (!ctx.force) throw new CaError('ROTATION_NOT_SAFE', describeRetireBlockers(b));
     noteForced(ctx, describeRetireBlockers(b));
   }
   const details = await ctx.store.transaction(async (s) => {
@@ -128,10 +128,10 @@ export async function retirePhase(ctx: StepContext, o: { sinceSeconds: number })
     await auditCli(s, ctx.now, action, 'ok', d);
     return d;
   });
-  crashPoint(ctx, 'store');
+  ctx.hooks?.afterStore?.();
   const archived = archiveAll(ctx, [...family, ...oldInters]);
   return { action, noop: false, details: { ...details, archived },
-    message: `retired '${ctx.type}' root ${oldRoot.id} and ${oldInters.length} intermediate(s); ${archived.length} key file(s) moved to offline/archive/; bundle v${details.bundleVersion}` };
+    message: `retired '${ctx.type}' root ${oldRoot.id} and ${oldInters.length} intermediate(s); ${archived.length} key file(s) moved to ${LAYOUT.archive}/; bundle v${details.bundleVersion}` };
 }
 
 function archiveAll(ctx: StepContext, cas: readonly { keyRef: string }[]): string[] {

@@ -7,7 +7,7 @@ import { unlinkSync } from 'node:fs';
 import { createIntermediateCertificate, createRootCertificate, generateKeyPair, inspect, type SubjectName } from '@trustmesh/pki';
 import type { CaRecord } from '@trustmesh/store';
 import { writeKeyFile, type KdfParams } from '@trustmesh/keystore';
-import { CliError } from '../cli-error';
+import { CaError } from './errors';
 import { keyRefFor, statePath } from './layout';
 
 /** How new key files are protected: the passphrase and KDF, or plaintext (dev only). */
@@ -93,7 +93,7 @@ function caSubject(type: string, trustDomain: string, what: string): SubjectName
 function record(der: Buffer, type: string, role: 'root' | 'intermediate', parentId: string | null, now: Date): CaRecord {
   const s = inspect(der);
   // The SKI is the CA id everywhere (records, key file names, LeafIssuer.caId): never guess one.
-  if (!s.subjectKeyId || !s.notBefore || !s.notAfter) throw new CliError('CA_CERT_INVALID', s.subject);
+  if (!s.subjectKeyId || !s.notBefore || !s.notAfter) throw new CaError('CA_CERT_INVALID', s.subject);
   const id = s.subjectKeyId.toLowerCase().replace(/[^0-9a-f]/g, '');
   return { id, serviceType: type, role, parentId, state: 'active', subject: s.subject, certificateDer: der,
     keyRef: keyRefFor(role, id), notBefore: s.notBefore, notAfter: s.notAfter, createdAt: now };

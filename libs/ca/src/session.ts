@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { acquireLock, type LockHandle } from '@trustmesh/keystore';
 import type { MeshConfig } from '@trustmesh/policy';
 import { openSqliteStore, type AuditEntry, type Store } from '@trustmesh/store';
-import { CliError } from '../cli-error';
+import { CaError } from './errors';
 import { LAYOUT, META, statePath } from './layout';
 import { loadStateMesh } from './mesh-file';
 
@@ -25,7 +25,7 @@ export interface StateSession {
  */
 export async function withState<T>(dir: string, o: { lock: boolean }, fn: (s: StateSession) => Promise<T>): Promise<T> {
   const dbPath = statePath(dir, LAYOUT.db);
-  if (!existsSync(dbPath)) throw new CliError('NOT_INITIALIZED', dir);
+  if (!existsSync(dbPath)) throw new CaError('NOT_INITIALIZED', dir);
   let lock: LockHandle | undefined;
   let store: Store | undefined;
   try {
@@ -34,7 +34,7 @@ export async function withState<T>(dir: string, o: { lock: boolean }, fn: (s: St
     const mesh = loadStateMesh(dir);
     const td = await store.getMeta(META.trustDomain);
     if (td !== null && td !== mesh.trustDomain) {
-      throw new CliError('TRUST_DOMAIN_MISMATCH', `store has '${td}', mesh.yaml has '${mesh.trustDomain}'`);
+      throw new CaError('TRUST_DOMAIN_MISMATCH', `store has '${td}', ${LAYOUT.mesh} has '${mesh.trustDomain}'`);
     }
     return await fn({ dir, store, mesh });
   } finally {

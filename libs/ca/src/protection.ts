@@ -5,22 +5,22 @@
 import type { KdfParams } from '@trustmesh/keystore';
 import { KeystoreError } from '@trustmesh/keystore';
 import type { Store } from '@trustmesh/store';
-import type { CliIo } from '../command';
 import type { Protection } from './ca-factory';
 import { activeCaSet } from './ca-query';
 import { META, PLATFORM_TYPE } from './layout';
 import { readKeyFileForCa } from './unlock';
+import type { Warn } from './warnings';
 
 /**
  * The protection recorded in the store. For encrypted directories the passphrase must unlock
  * the platform intermediate key first, so new keys never end up under a mistyped passphrase:
- * throws KEY_PASSPHRASE_REQUIRED / KEY_PASSPHRASE_WRONG. Plaintext directories print a warning.
+ * throws KEY_PASSPHRASE_REQUIRED / KEY_PASSPHRASE_WRONG. Plaintext directories `warn` every time.
  */
 export async function provenProtection(o: { dir: string; store: Store; passphrase?: string; kdf: KdfParams;
-  io: CliIo }): Promise<Protection> {
+  warn: Warn }): Promise<Protection> {
   const mode = await o.store.getMeta(META.keyProtection);
   if (mode === 'plaintext') {
-    o.io.err('trustmesh: warning: this state directory uses UNENCRYPTED key files (--insecure-plaintext-keys); development only');
+    o.warn('this state directory uses UNENCRYPTED key files (--insecure-plaintext-keys); development only');
     return { kind: 'plaintext' };
   }
   if (o.passphrase === undefined) throw new KeystoreError('KEY_PASSPHRASE_REQUIRED');

@@ -10,10 +10,10 @@ import { acquireLock, fsyncDir, writeFileAtomic } from '@trustmesh/keystore';
 import { pemEncode } from '@trustmesh/pki';
 import type { MeshConfig } from '@trustmesh/policy';
 import { openSqliteStore, type CaRecord, type IssuedCertRecord } from '@trustmesh/store';
-import { CliError } from '../cli-error';
+import { CaError } from './errors';
 import { createAdminIdentity } from './admin-identity';
 import { createCaSet, type Protection } from './ca-factory';
-import { LAYOUT, META, PLATFORM_TYPE, STAGING_PREFIX, statePath } from './layout';
+import { isStoreFile, LAYOUT, META, PLATFORM_TYPE, STAGING_PREFIX, statePath } from './layout';
 import { auditCli } from './session';
 import { readKeyFileForCa } from './unlock';
 
@@ -31,7 +31,7 @@ const COMMIT_ORDER = [LAYOUT.offline, LAYOUT.keys, LAYOUT.admin, LAYOUT.mesh, LA
 export async function initState(o: { dir: string; mesh: MeshConfig; meshText: string; now: Date;
   protection: Protection; progress: (line: string) => void }): Promise<InitResult> {
   const created = !existsSync(o.dir);
-  if (!created && !statSync(o.dir).isDirectory()) throw new CliError('DIR_NOT_EMPTY', `${o.dir} is not a directory`);
+  if (!created && !statSync(o.dir).isDirectory()) throw new CaError('DIR_NOT_EMPTY', `${o.dir} is not a directory`);
   if (!created) preflight(o.dir);
   mkdirSync(o.dir, { recursive: true, mode: 0o700 });
   const lock = acquireLock(statePath(o.dir, LAYOUT.lock));
@@ -107,10 +107,10 @@ async function build(staging: string, o: { mesh: MeshConfig; meshText: string; n
 function preflight(dir: string): void {
   const entries = readdirSync(dir);
   const ours: string[] = [LAYOUT.db, LAYOUT.keys, LAYOUT.offline, LAYOUT.admin, LAYOUT.mesh, LAYOUT.platformRoot];
-  const found = entries.filter((e) => ours.includes(e) || e.startsWith(`${LAYOUT.db}-`));
-  if (found.length > 0) throw new CliError('ALREADY_INITIALIZED', `${dir} holds ${found.join(', ')}`);
+  const found = entries.filter((e) => ours.includes(e) || isStoreFile(e));
+  if (found.length > 0) throw new CaError('ALREADY_INITIALIZED', `${dir} holds ${found.join(', ')}`);
   const foreign = entries.filter((e) => e !== LAYOUT.lock && !e.startsWith(STAGING_PREFIX) && !e.startsWith(`${LAYOUT.lock}.stale-`));
-  if (foreign.length > 0) throw new CliError('DIR_NOT_EMPTY', `${dir} holds ${foreign.slice(0, 5).join(', ')}`);
+  if (foreign.length > 0) throw new CaError('DIR_NOT_EMPTY', `${dir} holds ${foreign.slice(0, 5).join(', ')}`);
 }
 
 /**
@@ -125,6 +125,6 @@ function removeStaleStaging(dir: string): void {
 
 /** The SQLite file and any WAL side files, side files first so the store lands last. */
 function dbFiles(staging: string): string[] {
-  const side = readdirSync(staging).filter((e) => e.startsWith(`${LAYOUT.db}-`));
+  const side = readdirSync(staging).filter((e) => isStoreFile(e) && e !== LAYOUT.db);
   return [...side, LAYOUT.db];
 }

@@ -5,7 +5,7 @@
 import { writeFileAtomic } from '@trustmesh/keystore';
 import type { MeshConfig } from '@trustmesh/policy';
 import type { Store } from '@trustmesh/store';
-import { CliError } from '../cli-error';
+import { CaError } from './errors';
 import { LAYOUT, PLATFORM_TYPE, statePath } from './layout';
 import { readTextFile, type MeshSource } from './mesh-file';
 
@@ -15,11 +15,11 @@ import { readTextFile, type MeshSource } from './mesh-file';
  */
 export async function checkNewMesh(store: Store, current: MeshConfig, next: MeshConfig): Promise<MeshConfig> {
   if (next.trustDomain !== current.trustDomain) {
-    throw new CliError('TRUST_DOMAIN_MISMATCH', `in force '${current.trustDomain}', new config '${next.trustDomain}'`);
+    throw new CaError('TRUST_DOMAIN_MISMATCH', `in force '${current.trustDomain}', new config '${next.trustDomain}'`);
   }
   const withCas = new Set((await store.listCas()).map((c) => c.serviceType).filter((t) => t !== PLATFORM_TYPE));
   const dropped = [...withCas].filter((t) => !Object.prototype.hasOwnProperty.call(next.types, t));
-  if (dropped.length > 0) throw new CliError('CONFIG_INVALID', `the new config drops types that have CA sets: ${dropped.join(', ')}`, { exitCode: 1 });
+  if (dropped.length > 0) throw new CaError('CONFIG_INVALID', `the new config drops types that have CA sets: ${dropped.join(', ')}`);
   return next;
 }
 

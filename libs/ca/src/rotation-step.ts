@@ -6,7 +6,20 @@
 import type { KdfParams } from '@trustmesh/keystore';
 import type { MeshConfig } from '@trustmesh/policy';
 import type { Store } from '@trustmesh/store';
-import type { CliIo } from '../command';
+import type { Warn } from './warnings';
+
+/**
+ * Fault injection for crash tests: called at the two points where a crash leaves a distinct
+ * state behind. Production callers pass none. A hook may kill its process (what
+ * libs/ca/src/testing/crash-step.ts does) or throw (the step then fails with that error, after
+ * the point: keys written / transaction committed).
+ */
+export interface StepHooks {
+  /** Right after the step's new key files are on disk, before its store transaction. */
+  afterKeys?(): void;
+  /** Right after the step's store transaction committed, before key files move to the archive (retire). */
+  afterStore?(): void;
+}
 
 /** Inputs of one rotation step, on a locked, open state directory. */
 export interface StepContext {
@@ -15,13 +28,13 @@ export interface StepContext {
   mesh: MeshConfig;
   type: string;
   now: Date;
-  io: CliIo;
+  /** Where a forced step (and unencrypted keys) are reported. */
+  warn: Warn;
   /** `--force`: run even when the safety check refuses (the refusal is still shown and audited). */
   force: boolean;
   passphrase?: string;
   kdf: KdfParams;
-  /** Tests only: kill the process right after the key files are written / the store transaction. */
-  crashAfter?: 'keys' | 'store';
+  hooks?: StepHooks;
 }
 
 /** What a step did. `noop` when it had been completed before (idempotent re-run). */
@@ -35,16 +48,7 @@ export interface StepResult {
   details: Record<string, unknown>;
 }
 
-/**
- * The test hook at the edge (TRUSTMESH_TEST_CRASH_AFTER=keys|store): dies like a power cut, with
- * no cleanup, no lock release and no audit, right after the step's key files are on disk
- * (`keys`) or right after its store transaction committed (`store`).
- */
-export function crashPoint(ctx: StepContext, point: 'keys' | 'store'): void {
-  if (ctx.crashAfter === point) process.kill(process.pid, 'SIGKILL');
-}
-
-/** A forced step notes on stderr what it overrode; the audit record carries it as well. */
+/** A forced step reports what it overrode; the audit record carries it as well. */
 export function noteForced(ctx: StepContext, what: string): void {
-  ctx.io.err(`trustmesh: warning: --force: proceeding although ${what}`);
+  ctx.warn(`--force: proceeding although ${what}`);
 }

@@ -8,13 +8,10 @@ import { writeFileAtomic } from '@trustmesh/keystore';
 import { createLeafIssuer, generateKeyPair, pemEncode, spkiPin } from '@trustmesh/pki';
 import type { CaRecord, IssuedCertRecord } from '@trustmesh/store';
 import { writeKey, type Protection } from './ca-factory';
-import { LAYOUT, statePath } from './layout';
+import { ADMIN_INSTANCE, ADMIN_TYPE, LAYOUT, statePath } from './layout';
 
 /** Lifetime of the admin certificate. */
 export const ADMIN_TTL_S = 30 * 86_400;
-/** Service type and instance of the admin identity (reserved names). */
-export const ADMIN_TYPE = 'admin';
-export const ADMIN_INSTANCE = 'cli';
 
 /**
  * Issues the admin certificate from the platform intermediate and writes both files under
