@@ -15,7 +15,9 @@ export { createTrustBundle, TrustStore, type TrustBundle, type TrustSource, type
 export { authorizePeer, parseSpiffeUri, uriSans, type PeerDecision, type PeerRefusal, type SpiffeParts } from './tls/spiffe';
 export { acceptKey, TlsMaterial, type OutboundContext, type TlsMaterialOptions, type TlsSnapshot } from './tls/tls-material';
 export { JsonLogger, MemoryLogger, type LogFields, type Logger, type LogLevel } from './observe/logger';
-export { METRICS, MetricsRegistry, type Labels, type MetricName, type MetricPoint, type Metrics } from './observe/metrics';
+export { METRICS, MetricsRegistry, Series, type Labels, type MetricName, type MetricPoint, type Metrics } from './observe/metrics';
+export { bindRouteMetrics, type RouteMetrics } from './observe/route-metrics';
+export { exportMetrics, SIDECAR_SERVICE_NAME } from './observe/otel-export';
 export { isReady, startAdmin, type AdminDeps, type RunningAdmin } from './admin/admin-server';
 export { ConnectionTracker } from './proxy/connection-tracker';
 export { startInbound, type ListenerDeps, type RunningListener } from './proxy/inbound-listener';

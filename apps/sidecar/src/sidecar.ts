@@ -1,12 +1,14 @@
 /**
  * Composes the data plane: TLS material from the identity and trust sources, one listener per
- * route, the admin endpoint, and graceful shutdown. The signer client (issuance, renewal,
- * WatchTrustBundle) plugs in by writing into the sources.
+ * route, the admin endpoint with metrics through OpenTelemetry, and graceful shutdown. The signer
+ * client (issuance, renewal, WatchTrustBundle) plugs in by writing into the sources.
  */
+import { createTelemetry, type Telemetry } from '@trustmesh/telemetry';
 import type { SidecarConfig } from './config/types';
 import type { IdentitySource } from './identity/identity-source';
 import { JsonLogger, type Logger } from './observe/logger';
 import { MetricsRegistry } from './observe/metrics';
+import { exportMetrics, SIDECAR_SERVICE_NAME } from './observe/otel-export';
 import { startAdmin, isReady, type RunningAdmin } from './admin/admin-server';
 import { ConnectionTracker } from './proxy/connection-tracker';
 import { startInbound, type RunningListener } from './proxy/inbound-listener';
@@ -23,6 +25,12 @@ export interface SidecarOptions {
   logger?: Logger;
   /** Default: a fresh registry. */
   metrics?: MetricsRegistry;
+  /**
+   * Where the metrics are exported (`/metrics`, and OTLP when it was built with `OTEL_*`
+   * settings); one sidecar per telemetry. The caller keeps owning it. Default: a telemetry of
+   * its own (Prometheus on the admin port only, no OTLP), shut down with the sidecar.
+   */
+  telemetry?: Telemetry;
   /** Default: the system clock. */
   now?: () => Date;
   nextRenewal?: () => Date | undefined;
@@ -65,7 +73,20 @@ export async function startSidecar(o: SidecarOptions): Promise<RunningSidecar> {
   });
   const tracker = new ConnectionTracker(config.limits.maxConnections);
   const deps = { material, tracker, limits: config.limits, metrics, logger, trust: o.trust, now };
-  const admin = await startAdmin(config.admin.listen, { material, metrics, logger, now, nextRenewal: o.nextRenewal });
+  const telemetry = o.telemetry ?? createTelemetry({ serviceName: SIDECAR_SERVICE_NAME });
+  const unexport = exportMetrics(metrics, telemetry.meter);
+  const releaseTelemetry = async () => {
+    unexport();
+    if (!o.telemetry) await telemetry.shutdown();
+  };
+  let admin: RunningAdmin;
+  try {
+    admin = await startAdmin(config.admin.listen, { material, telemetry, logger, now, nextRenewal: o.nextRenewal });
+  } catch (err) {
+    material.close();
+    await releaseTelemetry();
+    throw err;
+  }
   let stopping = false;
   let stopWaiting = () => undefined as void;
   const stopped = new Promise<boolean>((resolve) => {
@@ -107,6 +128,7 @@ export async function startSidecar(o: SidecarOptions): Promise<RunningSidecar> {
       await Promise.all(closing);
       await admin.close();
       material.close();
+      await releaseTelemetry();
       logger.log('info', 'shutdown_done', { connections_cut: cut });
       return cut;
     },

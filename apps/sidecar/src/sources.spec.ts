@@ -4,7 +4,6 @@
 import { generateKeyPair } from '@trustmesh/pki';
 import { createIdentity } from './identity/identity';
 import { IdentityStore } from './identity/identity-source';
-import { MetricsRegistry } from './observe/metrics';
 import { bundleOf, createTestCa, issueTestIdentity } from './testing/test-mesh';
 import { createTrustBundle, TrustStore } from './trust/trust-source';
 
@@ -66,19 +65,5 @@ describe('TrustStore', () => {
     ['fail/negative version', () => createTrustBundle(-1, { api: [api.root] })],
   ])('%s', (_name, make) => {
     expect(make).toThrow(expect.objectContaining({ code: 'TRUST_INVALID' }));
-  });
-});
-
-describe('MetricsRegistry', () => {
-  it('ok/adds per series and renders Prometheus text with escaped labels', () => {
-    const m = new MetricsRegistry();
-    m.add('trustmesh_sidecar_fallbacks_total', { route: 'db', kind: 'identity' });
-    m.add('trustmesh_sidecar_fallbacks_total', { kind: 'identity', route: 'db' }, 2);
-    m.add('trustmesh_sidecar_refusals_total', { route: 'a"b', reason: 'X' });
-    expect(m.get('trustmesh_sidecar_fallbacks_total', { route: 'db', kind: 'identity' })).toBe(3);
-    expect(m.sum('trustmesh_sidecar_fallbacks_total')).toBe(3);
-    const text = m.toPrometheus();
-    expect(text).toContain('trustmesh_sidecar_fallbacks_total{kind="identity",route="db"} 3\n');
-    expect(text).toContain('trustmesh_sidecar_refusals_total{reason="X",route="a\\"b"} 1\n');
   });
 });

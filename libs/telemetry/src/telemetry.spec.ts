@@ -1,9 +1,7 @@
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { createNoopTelemetry, createTelemetry, parseOtlpConfig, startTimer, TelemetryError, withSpan } from './index';
+import { createNoopTelemetry, createTelemetry, InMemorySpanExporter, parseOtlpConfig, PROMETHEUS_CONTENT_TYPE, startTimer, TelemetryError, withSpan } from './index';
 import { serve } from './testing/serve';
 
-// OTLP export, checked in a child process: telemetry.child.e2e.ts.
 describe('createTelemetry', () => {
   it('ok/prometheus scrape over 127.0.0.1 shows counters and histograms', async () => {
     const t = createTelemetry({ serviceName: 'test' });
@@ -18,6 +16,57 @@ describe('createTelemetry', () => {
     } finally {
       await srv.close();
       await t.shutdown();
+    }
+  });
+
+  it('ok/scrape is text format 0.0.4: content type, HELP/TYPE, target_info, no scope labels, HEAD without body', async () => {
+    const t = createTelemetry({ serviceName: 'svc', serviceVersion: '1.2.3' });
+    t.meter.createCounter('trustmesh_things', { description: 'Things done' }).add(1, { route: 'db', kind: 'x' });
+    const srv = await serve((req, res) => t.metricsHandler(req, res));
+    try {
+      const res = await fetch(`${srv.url}/metrics`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe(PROMETHEUS_CONTENT_TYPE);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const body = await res.text();
+      expect(body).toContain('# HELP trustmesh_things_total Things done\n# TYPE trustmesh_things_total counter\n');
+      // Exactly the recorded labels, in the recorded order: no otel_scope_name / otel_scope_version.
+      expect(body).toContain('trustmesh_things_total{route="db",kind="x"} 1\n');
+      expect(body).not.toContain('otel_scope');
+      expect(body).toContain('target_info{service_name="svc",service_version="1.2.3"} 1\n');
+      expect(body.endsWith('\n')).toBe(true);
+      const head = await fetch(`${srv.url}/metrics`, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-type')).toBe(PROMETHEUS_CONTENT_TYPE);
+      expect(await head.text()).toBe('');
+    } finally {
+      await srv.close();
+      await t.shutdown();
+    }
+  });
+
+  it('ok/scrape with no instruments still ends in a newline', async () => {
+    const t = createTelemetry({ serviceName: 'svc' });
+    const srv = await serve((req, res) => t.metricsHandler(req, res));
+    try {
+      const body = await (await fetch(srv.url)).text();
+      expect(body).toMatch(/^# HELP target_info Target metadata\n[^]*\n$/);
+    } finally {
+      await srv.close();
+      await t.shutdown();
+    }
+  });
+
+  it('fail/scrape after shutdown answers 503 with the reason as a comment', async () => {
+    const t = createTelemetry({ serviceName: 'svc' });
+    await t.shutdown();
+    const srv = await serve((req, res) => t.metricsHandler(req, res));
+    try {
+      const res = await fetch(srv.url);
+      expect(res.status).toBe(503);
+      expect(await res.text()).toMatch(/^# metrics collection failed: .+\n$/);
+    } finally {
+      await srv.close();
     }
   });
 

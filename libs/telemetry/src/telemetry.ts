@@ -4,24 +4,20 @@ import { createNoopMeter, ProxyTracerProvider, type Meter, type Tracer } from '@
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  SimpleSpanProcessor,
-  type SpanExporter,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+// The SDK comes from the sdk-node distribution (its metrics and resources namespaces); traces from
+// sdk-trace, the package sdk-node's deprecated `tracing` namespace points to. See README.md.
+import { metrics as sdkMetrics, resources } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { parseOtlpConfig, type TelemetryEnv } from './otlp-config';
+import { PROMETHEUS_CONTENT_TYPE, prometheusHandler } from './prometheus-handler';
 
 /** What an app holds: its tracer and meter, the Prometheus handler, and lifecycle. */
 export interface Telemetry {
   readonly tracer: Tracer;
   readonly meter: Meter;
   /**
-   * Serves the current metrics in the Prometheus text format. Mount it on the app's own admin
-   * HTTP server (`GET /metrics`); nothing listens on :9464.
+   * Serves the current metrics in the Prometheus text format 0.0.4 (see `prometheusHandler`).
+   * Mount it on the app's own admin HTTP server (`GET /metrics`); nothing listens on :9464.
    */
   readonly metricsHandler: (req: IncomingMessage, res: ServerResponse) => void;
   /** Exports pending spans and metrics now (tests, shutdown). */
@@ -46,37 +42,42 @@ export interface TelemetryOptions {
  * protobuf exporters only when the `OTEL_*` variables in `options.env` ask for them (see
  * `parseOtlpConfig`), and any `spanExporters` given.
  *
- * Nothing is registered globally: several instances (several signers in one test process) do not
- * interfere, and the caller passes `tracer`/`meter` to the code that records. Without any span
- * exporter (no OTLP, no `spanExporters`) the tracer is a no-op. Unlike a bare
- * NodeSDK this never falls back to exporting to localhost:4318. Returns the no-op telemetry when
- * `OTEL_SDK_DISABLED=true`. Throws `TelemetryError` `OTEL_CONFIG_INVALID` on invalid settings.
+ * Nothing is registered globally: several instances (several signers or sidecars in one test
+ * process) do not interfere, and the caller passes `tracer`/`meter` to the code that records.
+ * Without any span exporter (no OTLP, no `spanExporters`) the tracer is a no-op. Unlike NodeSDK
+ * this never falls back to exporting to localhost:4318 and never reads `process.env` (README.md
+ * says why NodeSDK is not used). Returns the no-op telemetry when `OTEL_SDK_DISABLED=true`.
+ * Throws `TelemetryError` `OTEL_CONFIG_INVALID` on invalid settings.
  */
 export function createTelemetry(options: TelemetryOptions): Telemetry {
   const otlp = parseOtlpConfig(options.env ?? {});
   if (otlp.disabled) return createNoopTelemetry();
-  const resource = resourceFromAttributes({
+  const resource = resources.resourceFromAttributes({
     'service.name': otlp.serviceName ?? options.serviceName,
     ...(options.serviceVersion ? { 'service.version': options.serviceVersion } : {}),
   });
 
-  const spanProcessors: SpanProcessor[] = (options.spanExporters ?? []).map((e) => new SimpleSpanProcessor(e));
+  const spanProcessors: SpanProcessor[] = (options.spanExporters ?? []).map((exporter) => new SimpleSpanProcessor({ exporter }));
   if (otlp.traces) {
-    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: otlp.traces.url, headers: otlp.traces.headers, httpAgentOptions: agentFactory })));
+    spanProcessors.push(
+      new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: otlp.traces.url, headers: otlp.traces.headers, httpAgentOptions: agentFactory }) }),
+    );
   }
-  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors });
+  const tracerProvider = new TracerProvider({ resource, spanProcessors });
 
-  const prometheus = new PrometheusExporter({ preventServerStart: true });
-  const readers: IMetricReader[] = [prometheus];
+  // No server of its own (the app mounts metricsHandler). host and port are given only so that the
+  // exporter does not fall back to OTEL_EXPORTER_PROMETHEUS_HOST/PORT from process.env.
+  const prometheus = new PrometheusExporter({ preventServerStart: true, host: '127.0.0.1', port: 9464 });
+  const readers: sdkMetrics.IMetricReader[] = [prometheus];
   if (otlp.metrics) {
     readers.push(
-      new PeriodicExportingMetricReader({
+      new sdkMetrics.PeriodicExportingMetricReader({
         exporter: new OTLPMetricExporter({ url: otlp.metrics.url, headers: otlp.metrics.headers, httpAgentOptions: agentFactory }),
         exportIntervalMillis: otlp.metrics.intervalMillis,
       }),
     );
   }
-  const meterProvider = new MeterProvider({ resource, readers });
+  const meterProvider = new sdkMetrics.MeterProvider({ resource, readers });
 
   let stopped: Promise<void> | undefined;
   return {
@@ -85,7 +86,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     tracer:
       spanProcessors.length > 0 ? tracerProvider.getTracer(options.serviceName, options.serviceVersion) : new ProxyTracerProvider().getTracer('noop'),
     meter: meterProvider.getMeter(options.serviceName, options.serviceVersion),
-    metricsHandler: (req, res) => prometheus.getMetricsRequestHandler(req, res),
+    metricsHandler: prometheusHandler(prometheus),
     async forceFlush() {
       await Promise.all([tracerProvider.forceFlush(), meterProvider.forceFlush()]);
     },
@@ -115,7 +116,7 @@ export function createNoopTelemetry(): Telemetry {
     tracer: new ProxyTracerProvider().getTracer('noop'),
     meter: createNoopMeter(),
     metricsHandler: (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' });
       res.end('');
     },
     forceFlush: async () => undefined,

@@ -3,16 +3,17 @@
  * and unauthenticated by design — bind it to loopback (the config default in the examples).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Telemetry } from '@trustmesh/telemetry';
 import type { HostPort } from '../config/types';
 import type { Logger } from '../observe/logger';
-import type { MetricsRegistry } from '../observe/metrics';
 import type { TlsMaterial } from '../tls/tls-material';
 import { listen } from '../proxy/listen';
 
 /** What the admin endpoint reads. */
 export interface AdminDeps {
   material: TlsMaterial;
-  metrics: MetricsRegistry;
+  /** Serves `/metrics`: the OpenTelemetry Prometheus exposition. */
+  telemetry: Pick<Telemetry, 'metricsHandler'>;
   logger: Logger;
   now: () => Date;
   /** When the identity manager plans its next renewal, if it knows. */
@@ -36,8 +37,8 @@ export function isReady(material: TlsMaterial, now: Date): boolean {
 
 /**
  * Serves `GET /healthz` (200 while the process runs), `/readyz` (200 or 503), `/identity` (JSON,
- * 503 before the first identity) and `/metrics` (Prometheus text 0.0.4). Anything else is 404,
- * other methods 405.
+ * 503 before the first identity) and `/metrics` (Prometheus text 0.0.4 from OpenTelemetry, see
+ * `telemetry.metricsHandler`). Anything else is 404, other methods 405.
  * @throws SidecarError `LISTEN_FAILED`.
  */
 export async function startAdmin(at: HostPort, deps: AdminDeps): Promise<RunningAdmin> {
@@ -65,7 +66,7 @@ function handle(req: IncomingMessage, res: ServerResponse, deps: AdminDeps): voi
     case '/identity':
       return identity(res, deps, now);
     case '/metrics':
-      return send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', deps.metrics.toPrometheus());
+      return deps.telemetry.metricsHandler(req, res);
     default:
       return send(res, 404, 'text/plain', 'not found\n');
   }

@@ -1,8 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSidecarArgs } from './command';
-import { run } from './testing/run-command';
+import { pemEncode } from '@trustmesh/pki';
+import { MemoryLogger } from '../observe/logger';
+import { createTestCa } from '../testing/test-mesh';
+import { parseSidecarArgs, runSidecarCommand } from './command';
+import type { ControlledSidecar } from './start-control';
+import { freePort, waitFor } from './testing/signer-process';
 
 describe('parseSidecarArgs', () => {
   it.each([
@@ -24,10 +29,15 @@ describe('parseSidecarArgs', () => {
   });
 });
 
-// Starting against an unreachable signer (its CA file made by openssl): command.openssl.e2e.ts.
 describe('runSidecarCommand', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tm-sidecar-cmd-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function run(argv: string[], o: { signal?: AbortSignal; onStarted?: (s: ControlledSidecar) => void } = {}, env: Record<string, string> = {}) {
+    const err: string[] = [];
+    const code = await runSidecarCommand(argv, env, { err: (t) => err.push(t), logger: new MemoryLogger(), ...o });
+    return { code, err: err.join('') };
+  }
 
   it('fail/bad arguments → exit 2 with usage', async () => {
     const r = await run(['--nope']);
@@ -44,6 +54,11 @@ describe('runSidecarCommand', () => {
     for (const path of ['serviceType', 'signer.address', 'bogus']) expect(r.err).toContain(path);
   });
 
+  it('fail/invalid OTEL_* settings in the environment handed in → exit 2 OTEL_CONFIG_INVALID', async () => {
+    const r = await run(['--config', join(dir, 'missing.yaml')], {}, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
+    expect({ code: r.code, err: r.err.split(':')[1]?.trim() }).toEqual({ code: 2, err: 'OTEL_CONFIG_INVALID' });
+  });
+
   it('fail/a missing config file → exit 2 CONFIG_UNREADABLE', async () => {
     const r = await run(['--config', join(dir, 'missing.yaml')]);
     expect({ code: r.code, err: r.err.split(':')[1]?.trim() }).toEqual({ code: 2, err: 'CONFIG_UNREADABLE' });
@@ -56,4 +71,45 @@ describe('runSidecarCommand', () => {
     const r = await run(['--config', file]);
     expect({ code: r.code, err: r.err.split(':')[1]?.trim() }).toEqual({ code: 1, err: 'CA_FILE_UNREADABLE' });
   });
+
+  it('ok/signer unreachable: starts, admin serves (metrics with the OTEL_SERVICE_NAME handed in), not ready, no crash; stops with 0 on abort', async () => {
+    const ca = join(dir, 'ca.pem');
+    // Any certificate will do: the signer is never reached. Minted in memory at test time.
+    writeFileSync(ca, pemEncode('CERTIFICATE', createTestCa('t', new Date()).root));
+    const admin = await freePort();
+    const file = join(dir, 'down.yaml');
+    writeFileSync(file, `serviceType: api\ninstanceId: api-1\nsigner: { address: 127.0.0.1:${await freePort()}, caFile: ${ca}, tokenFile: ${join(dir, 't')} }\n` +
+      `outbound: [ { name: db, listen: 127.0.0.1:0, connect: 127.0.0.1:2, peerType: db } ]\nadmin: { listen: 127.0.0.1:${admin} }\n`);
+    writeFileSync(join(dir, 't'), 'token\n');
+    const stop = new AbortController();
+    let started: ControlledSidecar | undefined;
+    const done = run(['--config', file], { signal: stop.signal, onStarted: (s) => (started = s) }, { OTEL_SERVICE_NAME: 'sidecar-under-test' });
+    await waitFor(() => started !== undefined && started.identity.failureCount >= 1, 10_000, 'a failed attempt');
+    expect(started!.identity.lastError()?.code).toBe('SIGNER_UNAVAILABLE');
+    expect(await status(admin, '/healthz')).toBe(200);
+    expect(await status(admin, '/readyz')).toBe(503);
+    expect(await text(admin, '/metrics')).toContain('target_info{service_name="sidecar-under-test"} 1\n');
+    expect(started!.ready()).toBe(false);
+    stop.abort();
+    expect((await done).code).toBe(0);
+  });
 });
+
+function text(port: number, path: string): Promise<string> {
+  return new Promise((ok, fail) => {
+    get({ host: '127.0.0.1', port, path }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => ok(body));
+    }).on('error', fail);
+  });
+}
+
+function status(port: number, path: string): Promise<number> {
+  return new Promise((ok) => {
+    get({ host: '127.0.0.1', port, path }, (res) => {
+      res.resume();
+      ok(res.statusCode ?? 0);
+    }).on('error', () => ok(0));
+  });
+}

@@ -1,11 +1,14 @@
 /**
  * `trustmesh sidecar --config FILE`: loads and validates the sidecar config (every problem listed),
  * starts the control plane and the data plane, serves until SIGTERM/SIGINT (or `signal`), then
- * stops accepting, drains and exits. The environment is not read: everything is in the config.
+ * stops accepting, drains and exits. Everything is in the config except telemetry export, which
+ * follows the standard `OTEL_*` variables of the environment handed in (libs/telemetry).
  */
+import { createTelemetry, type Telemetry } from '@trustmesh/telemetry';
 import { loadConfig } from '../config/load-config';
 import { ConfigError } from '../errors';
 import { JsonLogger, type Logger } from '../observe/logger';
+import { SIDECAR_SERVICE_NAME } from '../observe/otel-export';
 import { ControlError, describeError } from './errors';
 import { startControlledSidecar, type ControlledSidecar, type ControlOptions } from './start-control';
 
@@ -13,10 +16,11 @@ import { startControlledSidecar, type ControlledSidecar, type ControlOptions } f
 export const SIDECAR_USAGE = 'usage: trustmesh sidecar --config FILE\n\n' +
   'Runs the mTLS sidecar described by FILE (YAML: serviceType, instanceId, signer, inbound, outbound, admin).\n' +
   'Logs are JSON lines on stdout. SIGTERM/SIGINT: stop accepting, drain, exit 0 (a second signal exits 1 at once).\n' +
+  'Metrics: Prometheus text on the admin port (/metrics); OTLP/HTTP as the OTEL_* environment variables ask.\n' +
   'exit codes: 0 clean stop, 1 could not start, 2 usage or configuration error';
 
-/** Where the command writes and how it is stopped (tests). */
-export interface RunSidecarOptions extends ControlOptions {
+/** Where the command writes and how it is stopped (tests). The telemetry is built here, from `env`. */
+export interface RunSidecarOptions extends Omit<ControlOptions, 'telemetry'> {
   /** Plain-text lines (usage, start failures). Default: stderr. */
   err?: (text: string) => void;
   /** Stops the sidecar when aborted. Default: SIGTERM / SIGINT of this process. */
@@ -50,11 +54,13 @@ export function parseSidecarArgs(argv: readonly string[]): { config: string } | 
 }
 
 /**
- * Runs the command. Resolves to the exit code: 0 after a clean stop, 2 for bad arguments or an
- * invalid config (every issue printed), 1 when the sidecar cannot start (reason code printed).
- * `env` is accepted for symmetry with the other commands and is not read.
+ * Runs the command. Resolves to the exit code: 0 after a clean stop, 2 for bad arguments, an
+ * invalid config (every issue printed) or invalid `OTEL_*` settings (`OTEL_CONFIG_INVALID`), 1
+ * when the sidecar cannot start (reason code printed). Of `env`, the environment as the process
+ * entry read it, only the `OTEL_*` variables are consulted (see libs/telemetry's README); the
+ * telemetry is flushed and shut down after the sidecar stops.
  */
-export async function runSidecarCommand(argv: readonly string[], _env: Readonly<Record<string, string | undefined>>, o: RunSidecarOptions = {}): Promise<number> {
+export async function runSidecarCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, o: RunSidecarOptions = {}): Promise<number> {
   const err = o.err ?? ((t: string) => process.stderr.write(t));
   let args: { config: string } | 'help';
   try {
@@ -68,12 +74,20 @@ export async function runSidecarCommand(argv: readonly string[], _env: Readonly<
     return 0;
   }
   const logger: Logger = o.logger ?? new JsonLogger();
+  let telemetry: Telemetry;
   let running: ControlledSidecar;
   try {
-    const config = await loadConfig(args.config);
-    running = await startControlledSidecar(config, { ...o, logger });
+    telemetry = createTelemetry({ serviceName: SIDECAR_SERVICE_NAME, env });
   } catch (e) {
     err(`trustmesh sidecar: ${line(e)}\n`);
+    return 2;
+  }
+  try {
+    const config = await loadConfig(args.config);
+    running = await startControlledSidecar(config, { ...o, logger, telemetry });
+  } catch (e) {
+    err(`trustmesh sidecar: ${line(e)}\n`);
+    await telemetry.shutdown().catch(() => undefined);
     return e instanceof ConfigError || (e as { code?: string }).code === 'CONFIG_UNREADABLE' || (e as { code?: string }).code === 'KEY_FILE_INSECURE' ? 2 : 1;
   }
   logger.log('info', 'sidecar_started', { admin: `${running.sidecar.admin.address.host}:${running.sidecar.admin.address.port}` });
@@ -87,6 +101,9 @@ export async function runSidecarCommand(argv: readonly string[], _env: Readonly<
   } catch (e) {
     logger.log('error', 'shutdown_failed', describeError(e));
     return 1;
+  } finally {
+    // Flushes a pending OTLP export; an unreachable collector does not change the exit code.
+    await telemetry.shutdown().catch(() => undefined);
   }
 }
 

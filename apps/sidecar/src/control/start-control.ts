@@ -4,6 +4,7 @@
  * TrustStore), the status reporter, and the data plane (`startSidecar`) reading those sources.
  */
 import { readFile } from 'node:fs/promises';
+import type { Telemetry } from '@trustmesh/telemetry';
 import type { SidecarConfig } from '../config/types';
 import { IdentityStore } from '../identity/identity-source';
 import { JsonLogger, type Logger } from '../observe/logger';
@@ -22,6 +23,8 @@ import { TrustManager } from './trust-manager';
 export interface ControlOptions {
   logger?: Logger;
   metrics?: MetricsRegistry;
+  /** Where the data plane's metrics are exported; see `SidecarOptions.telemetry` (default: its own, Prometheus only). */
+  telemetry?: Telemetry;
   clock?: Clock;
   random?: UniformRandom;
   backoff?: BackoffPolicy;
@@ -99,7 +102,10 @@ export async function startControlledSidecar(config: SidecarConfig, o: ControlOp
   });
   let sidecar: RunningSidecar;
   try {
-    sidecar = await startSidecar({ config, identities, trust: trust.store, logger, metrics, now: () => clock.now(), nextRenewal: () => identity.nextAttempt() });
+    sidecar = await startSidecar({
+      config, identities, trust: trust.store, logger, metrics, now: () => clock.now(), nextRenewal: () => identity.nextAttempt(),
+      ...(o.telemetry ? { telemetry: o.telemetry } : {}),
+    });
   } catch (err) {
     client.close();
     throw err;

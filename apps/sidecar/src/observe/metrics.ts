@@ -1,13 +1,17 @@
 /**
- * Counters and gauges the proxy records, behind a small interface the metrics layer reads. For
- * now `/metrics` renders them as Prometheus text; OpenTelemetry instruments can read the same
- * {@link MetricsRegistry.read} snapshot later without touching the proxy.
+ * Counters and gauges the proxy records. They are plain numbers held in process: the data path
+ * bumps a {@link Series} it bound once (no allocation, no map lookup, no OpenTelemetry call per
+ * connection or handshake), and `/metrics` (and OTLP, when configured) reads them through
+ * OpenTelemetry observable instruments at collection time (`./otel-export.ts`).
  */
 
 /** Label values are short, bounded sets (route names, reason codes) — never peer-controlled text. */
 export type Labels = Readonly<Record<string, string>>;
 
-/** Every metric the sidecar records, with its help text. */
+/**
+ * Every metric the sidecar records, with its help text. These are also the exported names:
+ * counters already end in `_total`, so OpenTelemetry's Prometheus exporter keeps them as is.
+ */
 export const METRICS = {
   trustmesh_sidecar_connections_total: { type: 'counter', help: 'Connections by direction, route and outcome (accepted, refused).' },
   trustmesh_sidecar_refusals_total: { type: 'counter', help: 'Refused or failed connections by direction, route and reason code.' },
@@ -20,8 +24,26 @@ export const METRICS = {
 /** Name of a known metric. */
 export type MetricName = keyof typeof METRICS;
 
+/** One series: a number the hot path adds to directly. */
+export class Series {
+  value = 0;
+
+  /** `labels` are stored with their keys sorted (the exported label order). */
+  constructor(
+    readonly name: MetricName,
+    readonly labels: Labels,
+  ) {}
+
+  add(n = 1): void {
+    this.value += n;
+  }
+}
+
 /** The write side the proxy uses. */
 export interface Metrics {
+  /** The series of `name` with `labels`, created at 0 on first use. Bind it once, off the hot path. */
+  series(name: MetricName, labels: Labels): Series;
+  /** `series(name, labels).add(value)`: for rare events (rebuilds, fallbacks). */
   add(name: MetricName, labels: Labels, value?: number): void;
 }
 
@@ -32,26 +54,34 @@ export interface MetricPoint {
   readonly value: number;
 }
 
-/** In-process store of every series; cheap enough for the per-connection path (one Map lookup). */
+/** In-process store of every series. Series are never removed (a counter's labels are bounded). */
 export class MetricsRegistry implements Metrics {
-  private readonly series = new Map<string, { name: MetricName; labels: Labels; value: number }>();
+  private readonly byKey = new Map<string, Series>();
+
+  series(name: MetricName, labels: Labels): Series {
+    const sorted = sortedLabels(labels);
+    const key = `${name}${JSON.stringify(sorted)}`;
+    let s = this.byKey.get(key);
+    if (!s) {
+      s = new Series(name, sorted);
+      this.byKey.set(key, s);
+    }
+    return s;
+  }
 
   add(name: MetricName, labels: Labels, value = 1): void {
-    const key = seriesKey(name, labels);
-    const s = this.series.get(key);
-    if (s) s.value += value;
-    else this.series.set(key, { name, labels, value });
+    this.series(name, labels).add(value);
   }
 
   /** Current value of one series (0 when never recorded). */
   get(name: MetricName, labels: Labels): number {
-    return this.series.get(seriesKey(name, labels))?.value ?? 0;
+    return this.byKey.get(`${name}${JSON.stringify(sortedLabels(labels))}`)?.value ?? 0;
   }
 
   /** Sum over every series of `name` whose labels include `match`. */
   sum(name: MetricName, match: Labels = {}): number {
     let total = 0;
-    for (const s of this.series.values()) {
+    for (const s of this.byKey.values()) {
       if (s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v)) total += s.value;
     }
     return total;
@@ -59,29 +89,13 @@ export class MetricsRegistry implements Metrics {
 
   /** A copy of every series, sorted by name then labels. */
   read(): MetricPoint[] {
-    return [...this.series.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => ({ ...s }));
-  }
-
-  /** Prometheus text exposition format 0.0.4. */
-  toPrometheus(): string {
-    const lines: string[] = [];
-    for (const [name, meta] of Object.entries(METRICS)) {
-      lines.push(`# HELP ${name} ${meta.help}`, `# TYPE ${name} ${meta.type}`);
-      for (const p of this.read()) {
-        if (p.name === name) lines.push(`${name}${formatLabels(p.labels)} ${p.value}`);
-      }
-    }
-    return `${lines.join('\n')}\n`;
+    return [...this.byKey.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, s]) => ({ name: s.name, labels: s.labels, value: s.value }));
   }
 }
 
-function seriesKey(name: string, labels: Labels): string {
-  return `${name}${formatLabels(labels)}`;
-}
-
-function formatLabels(labels: Labels): string {
+function sortedLabels(labels: Labels): Labels {
   const keys = Object.keys(labels).sort();
-  if (keys.length === 0) return '';
-  const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-  return `{${keys.map((k) => `${k}="${esc(labels[k])}"`).join(',')}}`;
+  return Object.freeze(Object.fromEntries(keys.map((k) => [k, labels[k]])));
 }

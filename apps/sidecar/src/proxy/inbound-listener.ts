@@ -9,6 +9,7 @@ import { SidecarError } from '../errors';
 import { formatHostPort, type InboundRoute, type Limits } from '../config/types';
 import type { Logger } from '../observe/logger';
 import type { Metrics } from '../observe/metrics';
+import { bindRouteMetrics } from '../observe/route-metrics';
 import { authorizePeer, uriSans } from '../tls/spiffe';
 import { acceptKey, type TlsMaterial, type TlsSnapshot } from '../tls/tls-material';
 import type { ConnectionTracker } from './connection-tracker';
@@ -36,6 +37,7 @@ export async function startInbound(route: InboundRoute, deps: ListenerDeps): Pro
   const { material, tracker, limits, metrics, logger } = deps;
   const key = acceptKey(route.accept);
   const labels = { direction: 'inbound', route: route.name };
+  const counted = bindRouteMetrics(metrics, 'inbound', route.name);
   const initial = requireSnapshot(material);
   let snap: TlsSnapshot = initial;
   const overLimit = new WeakSet<Socket>();
@@ -94,7 +96,7 @@ export async function startInbound(route: InboundRoute, deps: ListenerDeps): Pro
     const local = connect({ host: route.forward.host, port: route.forward.port, allowHalfOpen: true, noDelay: true });
     const fail = (err: NodeJS.ErrnoException) => {
       // Target down: a clean TLS close for the client (close_notify + FIN), never a crash.
-      metrics.add('trustmesh_sidecar_refusals_total', { ...labels, reason: 'FORWARD_FAILED' });
+      counted.failed('FORWARD_FAILED');
       logger.log('warn', 'forward_failed', { ...labels, peer, target: formatHostPort(route.forward), error: err.code ?? err.message });
       // destroySoon: end (close_notify + FIN), then close once flushed — a half-open socket
       // would otherwise wait for a client that has nothing left to say.
@@ -113,21 +115,20 @@ export async function startInbound(route: InboundRoute, deps: ListenerDeps): Pro
       tls.off('close', abandon);
       if (tls.destroyed) return void local.destroy();
       tracker.activate(parentOf(tls) ?? tls);
-      metrics.add('trustmesh_sidecar_connections_total', { ...labels, outcome: 'accepted' });
-      metrics.add('trustmesh_sidecar_open_connections', labels, 1);
+      counted.accepted.add();
+      counted.open.add(1);
       logger.log('info', 'peer_accepted', { ...labels, peer, serial, resumed: tls.isSessionReused() });
       tracker.trackPair(tls, local);
       splice(tls, local, limits.idleTimeoutMs, (r) => {
-        metrics.add('trustmesh_sidecar_open_connections', labels, -1);
-        metrics.add('trustmesh_sidecar_bytes_total', { ...labels, flow: 'from_peer' }, r.aToB);
-        metrics.add('trustmesh_sidecar_bytes_total', { ...labels, flow: 'to_peer' }, r.bToA);
+        counted.open.add(-1);
+        counted.fromPeer.add(r.aToB);
+        counted.toPeer.add(r.bToA);
       });
     });
   }
 
   function refuse(socket: Socket, reason: string, fields: Record<string, unknown> = {}): void {
-    metrics.add('trustmesh_sidecar_connections_total', { ...labels, outcome: 'refused' });
-    metrics.add('trustmesh_sidecar_refusals_total', { ...labels, reason });
+    counted.refused(reason);
     logger.log('warn', 'peer_refused', { ...labels, reason, remote: `${socket.remoteAddress}:${socket.remotePort}`, ...fields });
   }
 

@@ -5,6 +5,7 @@
  */
 import { createServer, type Socket } from 'node:net';
 import { formatHostPort, type OutboundRoute } from '../config/types';
+import { bindRouteMetrics } from '../observe/route-metrics';
 import type { TrustSource } from '../trust/trust-source';
 import type { ListenerDeps } from './inbound-listener';
 import { listenRoute, type RunningListener } from './listen';
@@ -26,6 +27,7 @@ export interface OutboundDeps extends ListenerDeps {
 export async function startOutbound(route: OutboundRoute, deps: OutboundDeps): Promise<RunningListener> {
   const { material, tracker, limits, metrics, logger, trust } = deps;
   const labels = { direction: 'outbound', route: route.name };
+  const counted = bindRouteMetrics(metrics, 'outbound', route.name);
   const sessions = new Map<string, CachedSession>();
   const unsubscribe = material.onChange(() => sessions.clear());
   const env = {
@@ -59,15 +61,15 @@ export async function startOutbound(route: OutboundRoute, deps: OutboundDeps): P
         return;
       }
       tracker.activate(local);
-      metrics.add('trustmesh_sidecar_connections_total', { ...labels, outcome: 'accepted' });
-      metrics.add('trustmesh_sidecar_open_connections', labels, 1);
+      counted.accepted.add();
+      counted.open.add(1);
       logger.log('info', 'peer_accepted', { ...labels, peer: r.peer, serial: r.identity.serialHex, resumed: r.resumed });
       const peerEnded = r.tls.readableEnded;
       tracker.trackPair(local, r.tls);
       splice(local, r.tls, limits.idleTimeoutMs, (s) => {
-        metrics.add('trustmesh_sidecar_open_connections', labels, -1);
-        metrics.add('trustmesh_sidecar_bytes_total', { ...labels, flow: 'to_peer' }, s.aToB);
-        metrics.add('trustmesh_sidecar_bytes_total', { ...labels, flow: 'from_peer' }, s.bToA);
+        counted.open.add(-1);
+        counted.toPeer.add(s.aToB);
+        counted.fromPeer.add(s.bToA);
       });
       // The peer's end arrived while the dial was deciding: pipe() will not see it again.
       if (peerEnded) local.end();
@@ -75,8 +77,7 @@ export async function startOutbound(route: OutboundRoute, deps: OutboundDeps): P
   });
 
   function refuse(reason: string, error?: string): void {
-    metrics.add('trustmesh_sidecar_connections_total', { ...labels, outcome: 'refused' });
-    metrics.add('trustmesh_sidecar_refusals_total', { ...labels, reason });
+    counted.refused(reason);
     logger.log('warn', 'peer_refused', { ...labels, reason, remote: formatHostPort(route.connect), ...(error ? { error } : {}) });
   }
 

@@ -6,7 +6,11 @@ import type { Socket } from 'node:net';
 
 /** Byte counts of a finished splice. */
 export interface SpliceResult {
-  /** Bytes read from `a` and written to `b`. */
+  /**
+   * Bytes read from `a` and written to `b`, counted over the socket's whole life: bytes that
+   * arrived before the splice started (while the other side was being connected) are forwarded
+   * too — buffered in a paused socket, or already sent by the outbound dialer.
+   */
   readonly aToB: number;
   readonly bToA: number;
   /** `idle` when the idle timeout fired, `error` when a socket failed, else `closed`. */
@@ -23,8 +27,6 @@ export interface SpliceResult {
 export function splice(a: Socket, b: Socket, idleTimeoutMs: number, onDone: (r: SpliceResult) => void): void {
   let end: SpliceResult['end'] = 'closed';
   let closed = 0;
-  const aRead0 = a.bytesRead;
-  const bRead0 = b.bytesRead;
   const teardown = (why: SpliceResult['end']) => {
     if (end === 'closed') end = why;
     a.destroy();
@@ -32,7 +34,7 @@ export function splice(a: Socket, b: Socket, idleTimeoutMs: number, onDone: (r: 
   };
   const onClose = (hadError: boolean) => {
     closed += 1;
-    if (closed === 2) onDone({ aToB: a.bytesRead - aRead0, bToA: b.bytesRead - bRead0, end });
+    if (closed === 2) onDone({ aToB: a.bytesRead, bToA: b.bytesRead, end });
     // A clean close means both directions of that socket ended, so the other side has already
     // been sent its end and closes by itself once its buffer is flushed — destroying it here
     // would drop those bytes. Only a failed socket takes its partner down.

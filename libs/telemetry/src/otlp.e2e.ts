@@ -1,3 +1,7 @@
+/**
+ * OTLP export through a real child process (the exporters load `http` through a dynamic
+ * `import()`, which Jest's CommonJS sandbox cannot run) to a real HTTP receiver on 127.0.0.1.
+ */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -5,7 +9,7 @@ import { serve } from './testing/serve';
 
 const execFileP = promisify(execFile);
 
-describe('createTelemetry', () => {
+describe('createTelemetry with OTLP', () => {
   it('ok/otlp traces and metrics are posted as protobuf when OTEL_EXPORTER_OTLP_ENDPOINT is set', async () => {
     const seen: { path?: string; type?: string; bytes: number }[] = [];
     const srv = await serve((req, res) => {
