@@ -12,6 +12,7 @@ describe('parseSidecarArgs', () => {
     ['ok/--config FILE', ['--config', 'a.yaml'], { config: 'a.yaml' }],
     ['ok/--config=FILE', ['--config=a.yaml'], { config: 'a.yaml' }],
     ['ok/--help', ['--help'], 'help'],
+    ['ok/-h', ['-h'], 'help'],
   ])('%s', (_name, argv, expected) => {
     expect(parseSidecarArgs(argv)).toEqual(expected);
   });
@@ -22,6 +23,8 @@ describe('parseSidecarArgs', () => {
     ['fail/--config followed by a flag', ['--config', '--help']],
     ['fail/twice', ['--config', 'a', '--config=b']],
     ['fail/unknown argument', ['--listen', 'x']],
+    ['fail/empty --config=', ['--config=']],
+    ['fail/a positional argument', ['--config', 'a.yaml', 'b.yaml']],
   ])('%s → ARGS_INVALID', (_name, argv) => {
     expect(() => parseSidecarArgs(argv)).toThrow(expect.objectContaining({ code: 'ARGS_INVALID' }));
   });
