@@ -3,6 +3,7 @@
  * and embedding; bin/trustmesh.js is the process entry.
  */
 export { runCli } from './run';
+export { parseDemoArgs, DemoError, type DemoOptions } from './demo';
 export { hashToken } from './state/tokens';
 export { LAYOUT, META, PLATFORM_TYPE } from './state/layout';
 export type { CliIo } from './command';
