@@ -1,14 +1,15 @@
 /**
  * Lint rules for the whole workspace.
  *
- * Module boundaries (DESIGN.md "Dependency direction"), enforced two ways so a bad import
- * always fails, whichever rule sees it first:
- *  - `@nx/enforce-module-boundaries` with project tags (`type:domain` libs depend on nothing
- *    of ours; adapters on domain/contract/adapter; apps on libs, never on other apps; the CLI
- *    (`type:cli`) may start the apps);
- *  - `no-restricted-imports` / `no-restricted-syntax` in the pure libs (pki, policy): no
- *    `@trustmesh/*`, no Node I/O modules, no clock and no `process` (pass them in).
- * tools/lint-rules/boundaries.spec.ts proves that a deliberately bad import fails.
+ * Module boundaries, enforced two ways so a bad import always fails, whichever rule sees it first:
+ *  - `@nx/enforce-module-boundaries` with project tags: `type:grammar` (libs/names) depends on
+ *    nothing of ours and every other tag may depend on it; `type:domain` libs depend on nothing
+ *    of ours but the grammar; adapters on grammar/domain/contract/adapter; apps on libs, never on
+ *    other apps; the CLI (`type:cli`) may start the apps;
+ *  - `no-restricted-imports` / `no-restricted-syntax` in the pure libs (names, args, pki, policy):
+ *    no Node I/O modules, no clock, no timers and no `process` (pass them in); no `@trustmesh/*`,
+ *    except that pki and policy may import `@trustmesh/names`.
+ * tools/workspace/src/boundaries.spec.ts proves that a deliberately bad import fails.
  */
 const nx = require('@nx/eslint-plugin');
 const tseslint = require('typescript-eslint');
@@ -21,8 +22,23 @@ const IO_MODULES = [
 ];
 const IO_IMPORTS = IO_MODULES.flatMap((m) => [m, `node:${m}`]).map((name) => ({
   name,
-  message: 'pure libs (pki, policy) do no I/O: take the data or the capability as a parameter',
+  message: 'pure libs (names, args, pki, policy) do no I/O: take the data or the capability as a parameter',
 }));
+
+/** The rules every pure lib follows: no clock, no timers, no `process`. */
+const PURE_GLOBALS = [
+  'error',
+  { name: 'process', message: 'pure libs never read process or process.env: pass values in' },
+  { name: 'setTimeout', message: 'pure libs do not schedule: the caller owns time' },
+  { name: 'setInterval', message: 'pure libs do not schedule: the caller owns time' },
+  { name: 'setImmediate', message: 'pure libs do not schedule: the caller owns time' },
+];
+const PURE_SYNTAX = [
+  'error',
+  { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'pure libs never read the clock: take `now` as a parameter' },
+  { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'pure libs never read the clock: take `now` as a parameter' },
+  { selector: "MemberExpression[object.name='performance'][property.name='now']", message: 'pure libs never read the clock' },
+];
 
 module.exports = [
   {
@@ -51,13 +67,15 @@ module.exports = [
           // signer and sidecar apps. The block below keeps every other app from using this.
           allow: ['@trustmesh/signer', '@trustmesh/sidecar'],
           depConstraints: [
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:contract', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter'] },
+            // The grammar (libs/names) is the bottom layer: it depends on nothing of ours.
+            { sourceTag: 'type:grammar', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:grammar'] },
+            { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:grammar'] },
+            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:grammar', 'type:domain', 'type:contract', 'type:adapter'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:grammar', 'type:domain', 'type:contract', 'type:adapter'] },
             // The `trustmesh` command is the umbrella: it may start the signer and the sidecar apps.
-            { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:app'] },
-            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter'] },
+            { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:grammar', 'type:domain', 'type:contract', 'type:adapter', 'type:app'] },
+            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:grammar', 'type:domain', 'type:contract', 'type:adapter'] },
           ],
         },
       ],
@@ -75,6 +93,22 @@ module.exports = [
     },
   },
   {
+    // The grammar and the argv parser: pure, and they depend on nothing of ours.
+    files: ['libs/names/src/**/*.ts', 'libs/args/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: IO_IMPORTS,
+          patterns: [{ group: ['@trustmesh/*'], message: 'names and args depend on nothing of ours' }],
+        },
+      ],
+      'no-restricted-globals': PURE_GLOBALS,
+      'no-restricted-syntax': PURE_SYNTAX,
+    },
+  },
+  {
     files: ['libs/pki/src/**/*.ts', 'libs/policy/src/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.e2e.ts', '**/testing/**'],
     rules: {
@@ -82,20 +116,31 @@ module.exports = [
         'error',
         {
           paths: IO_IMPORTS,
-          patterns: [{ group: ['@trustmesh/*'], message: 'pki and policy depend on nothing of ours' }],
+          patterns: [{ group: ['@trustmesh/*', '!@trustmesh/names'], message: 'pki and policy depend on nothing of ours but @trustmesh/names' }],
         },
       ],
-      'no-restricted-globals': [
+      'no-restricted-globals': PURE_GLOBALS,
+      'no-restricted-syntax': PURE_SYNTAX,
+    },
+  },
+  {
+    // The names agreement test is a check on the workspace itself: it runs the CLI, the signer's
+    // policy, pki, the sidecar's config parser and the generator side by side, so it imports the
+    // apps and the plugin. Only this one file, and only through their package entries: a relative
+    // path into another project stays an error.
+    files: ['tools/workspace/src/names-agreement.spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
         'error',
-        { name: 'process', message: 'pure libs never read process or process.env: pass values in' },
-        { name: 'setTimeout', message: 'pure libs do not schedule: the caller owns time' },
-        { name: 'setInterval', message: 'pure libs do not schedule: the caller owns time' },
+        {
+          enforceBuildableLibDependency: false,
+          allow: ['@trustmesh/cli', '@trustmesh/signer', '@trustmesh/sidecar', '@trustmesh/nx-plugin'],
+          depConstraints: [{ sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:grammar', 'type:domain', 'type:contract', 'type:adapter'] }],
+        },
       ],
-      'no-restricted-syntax': [
+      'no-restricted-imports': [
         'error',
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'pure libs never read the clock: take `now` as a parameter' },
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'pure libs never read the clock: take `now` as a parameter' },
-        { selector: "MemberExpression[object.name='performance'][property.name='now']", message: 'pure libs never read the clock' },
+        { patterns: [{ regex: '^(\\.\\./){2,}', message: 'import other projects through their package entry (@trustmesh/...), never by relative path' }] },
       ],
     },
   },

@@ -9,6 +9,8 @@
  * the time and certificate renewals are exercised under traffic, not only at start.
  */
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { isArgsError, parseArgv, type ArgsSpec } from '@trustmesh/args';
+import { hostPortProblem, parseHostPort, typeNameProblem } from '@trustmesh/names';
 
 /** A local address (`host:port`). */
 export interface Address {
@@ -41,31 +43,41 @@ export class ServiceArgsError extends Error {
   }
 }
 
+/** The flags every example service takes (parsed by @trustmesh/args). */
+const SERVICE_ARGS: ArgsSpec = {
+  positionals: [],
+  options: {
+    port: { type: 'string', valueName: 'N', describe: 'listen port (0: any free port)' },
+    host: { type: 'string', valueName: 'H', describe: 'listen host (default 127.0.0.1)' },
+    instance: { type: 'string', valueName: 'ID', describe: 'instance id (default <type>-1)' },
+    peer: { type: 'string', multiple: true, valueName: 'TYPE=HOST:PORT', describe: "the sidecar's outbound listener for a peer type" },
+  },
+};
+
 /**
- * Parses `--port N [--host H] [--instance ID] [--peer type=host:port]...`.
- * Defaults: host 127.0.0.1, instance `<type>-1`.
+ * Parses `--port N [--host H] [--instance ID] [--peer type=host:port]...` (`--flag=value` works
+ * too). Defaults: host 127.0.0.1, instance `<type>-1`. A peer is a service type name and a
+ * host:port by the grammar of libs/names.
  * @throws ServiceArgsError for an unknown flag, a missing value, a bad port or peer address
  */
 export function parseServiceArgs(type: string, argv: readonly string[]): ServiceArgs {
-  let port = NaN;
-  let host = '127.0.0.1';
-  let instance = `${type}-1`;
-  const peers: Record<string, Address> = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    const flag = argv[i];
-    const value = argv[i + 1];
-    if (value === undefined) throw new ServiceArgsError(`${flag} needs a value`);
-    if (flag === '--port') port = Number(value);
-    else if (flag === '--host') host = value;
-    else if (flag === '--instance') instance = value;
-    else if (flag === '--peer') {
-      const m = /^([a-z][a-z0-9-]{0,30})=([a-zA-Z0-9.-]+):(\d{1,5})$/.exec(value);
-      if (!m || Number(m[3]) < 1 || Number(m[3]) > 65535) throw new ServiceArgsError('--peer must be type=host:port');
-      peers[m[1]] = { host: m[2], port: Number(m[3]) };
-    } else throw new ServiceArgsError(`unknown argument ${flag}`);
+  let v: Readonly<Record<string, unknown>>;
+  try {
+    v = parseArgv(SERVICE_ARGS, argv).values;
+  } catch (err) {
+    if (isArgsError(err)) throw new ServiceArgsError(err.message);
+    throw err;
   }
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ServiceArgsError('--port must be 0-65535');
-  return { port, host, instance, peers };
+  const peers: Record<string, Address> = {};
+  for (const value of (v.peer as readonly string[] | undefined) ?? []) {
+    const eq = value.indexOf('=');
+    const [peerType, address] = [value.slice(0, eq), value.slice(eq + 1)];
+    if (eq < 0 || typeNameProblem(peerType) || hostPortProblem(address)) throw new ServiceArgsError('--peer must be type=host:port');
+    peers[peerType] = parseHostPort(address);
+  }
+  const port = typeof v.port === 'string' && /^[0-9]{1,5}$/.test(v.port) ? Number(v.port) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new ServiceArgsError('--port must be 0-65535');
+  return { port, host: typeof v.host === 'string' ? v.host : '127.0.0.1', instance: typeof v.instance === 'string' ? v.instance : `${type}-1`, peers };
 }
 
 /** Outcome of a peer call: the parsed JSON body and status, or the failure's message. */

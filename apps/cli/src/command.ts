@@ -2,7 +2,7 @@
  * The shape every `trustmesh` subcommand implements. A command is a value: its path, its
  * help, its argument spec, a pure `configure` step (validation at the edge) and `run`.
  */
-import type { ArgsSpec, ParsedArgs } from './args';
+import type { ArgsSpec, ParsedArgs } from '@trustmesh/args';
 import type { CliConfig, ConfigIssue, ConfigureContext } from './config';
 
 /** Where a command writes: stdout for results, stderr for warnings and progress. */

@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_KDF, FAST_KDF, type KdfParams } from '@trustmesh/keystore';
-import type { ArgsSpec, OptionSpec, ParsedArgs } from './args';
+import type { ArgsSpec, OptionSpec, ParsedArgs } from '@trustmesh/args';
 import { CliError } from './cli-error';
 
 /** Environment variables the CLI reads (only here). */

@@ -2,7 +2,7 @@
  * Dispatch: find the command for argv, parse and validate at the edge, run it, and turn every
  * outcome into an exit code and at most one error line on stderr.
  */
-import { parseCommandArgs } from './args';
+import { isArgsError, parseArgv, type ArgsSpec, type ParsedArgs } from '@trustmesh/args';
 import { describeError, EXIT_OK, EXIT_USAGE, usageError } from './cli-error';
 import type { CliIo, Command } from './command';
 import { COMMANDS } from './commands';
@@ -36,7 +36,7 @@ export async function runCli(argv: readonly string[], env: CliEnv, now: Date, io
       throw usageError(`unknown command '${words.slice(0, group.length + 1).join(' ')}'`);
     }
     const [cmd, rest] = match;
-    const args = parseCommandArgs(cmd.args, rest);
+    const args = parseCommandLine(cmd.args, rest);
     if (args.values.help === true) { io.out(commandHelp(cmd)); return EXIT_OK; }
     const cfg = buildConfig(cmd.args, args, env, now, (a, issues, ctx) => cmd.configure(a, issues, ctx), clock);
     for (const w of cfg.warnings) warnTo(io)(w);
@@ -45,6 +45,19 @@ export async function runCli(argv: readonly string[], env: CliEnv, now: Date, io
     const { line, exitCode } = describeError(err);
     io.err(line);
     return exitCode;
+  }
+}
+
+/** `--help`, accepted by every command (help.ts lists it under each command's options). */
+const HELP_OPTION = { type: 'boolean', describe: 'show this help' } as const;
+
+/** A command's argv by @trustmesh/args, with `--help` added; a usage error becomes USAGE (exit 2). */
+function parseCommandLine(spec: ArgsSpec, argv: readonly string[]): ParsedArgs {
+  try {
+    return parseArgv({ positionals: spec.positionals, options: { ...spec.options, help: HELP_OPTION } }, argv);
+  } catch (err) {
+    if (isArgsError(err)) throw usageError(err.message);
+    throw err;
   }
 }
 

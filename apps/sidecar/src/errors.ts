@@ -2,6 +2,7 @@
  * Typed errors of the sidecar. Every failure that leaves a sidecar module is a {@link SidecarError}
  * with a stable `code` and one fixed, user-safe message per code; specifics go to `detail`.
  */
+import type { NameProblemCode } from '@trustmesh/names';
 
 /** Stable error codes. Callers switch on these; the set only grows. */
 export type SidecarErrorCode =
@@ -40,14 +41,16 @@ export class SidecarError extends Error {
   }
 }
 
-/** Reason codes of one configuration problem. */
+/**
+ * Reason codes of one configuration problem. Names, addresses and durations carry the code of
+ * their grammar in libs/names (`TYPE_NAME_INVALID`, `INSTANCE_ID_INVALID`, `DNS_NAME_INVALID` for
+ * route names, `ADDRESS_INVALID`, `DURATION_INVALID`): the same codes the signer and the CLI use.
+ */
 export type ConfigIssueCode =
   | 'REQUIRED'
   | 'WRONG_TYPE'
   | 'UNKNOWN_FIELD'
-  | 'INVALID_NAME'
-  | 'INVALID_ADDRESS'
-  | 'INVALID_DURATION'
+  | NameProblemCode
   | 'INVALID_NUMBER'
   | 'INVALID_ENUM'
   | 'DUPLICATE'

@@ -35,6 +35,7 @@ describe('parseSignerArgs', () => {
     expect(c.options.cpuWorkers).toBe(DEFAULT_SIGNER_OPTIONS.cpuWorkers);
     expect(parseSignerArgs(['--dir', 'D', '--listen', 'h:1', '--workers', '0'], {}).options.cpuWorkers).toBe(0);
     expect(parseSignerArgs(['--dir', 'D', '--listen', 'h:1', '--workers', '3'], {}).options.cpuWorkers).toBe(3);
+    expect(parseSignerArgs(['--dir', 'D', '--listen', 'h:1', '--san', 'Signer.Example', '--san=::1'], {}).options.servingSans).toEqual({ dns: ['signer.example'], ips: ['::1'] });
   });
 
   const bad: [string, string[]][] = [
@@ -50,6 +51,12 @@ describe('parseSignerArgs', () => {
     ['fail/negative --workers', ['--dir', 'D', '--listen', 'h:1', '--workers', '-1']],
     ['fail/fractional --workers', ['--dir', 'D', '--listen', 'h:1', '--workers', '1.5']],
     ['fail/too many --workers', ['--dir', 'D', '--listen', 'h:1', '--workers', '17']],
+    ['fail/--san with an underscore (not a DNS name)', ['--dir', 'D', '--listen', 'h:1', '--san', 'db_1.example']],
+    ['fail/--san of dotted numbers that is no IPv4 address', ['--dir', 'D', '--listen', 'h:1', '--san', '1.2.3.04']],
+    ['fail/unbracketed IPv6 listen address', ['--dir', 'D', '--listen', '::1:7000']],
+    ['fail/underscore in the listen host', ['--dir', 'D', '--listen', 'a_b:80']],
+    ['fail/empty --dir=', ['--dir=', '--listen', 'h:1']],
+    ['fail/a positional argument', ['--dir', 'D', '--listen', 'h:1', 'extra']],
   ];
   it.each(bad)('%s', (_n, argv) => {
     let caught: unknown;

@@ -1,12 +1,9 @@
-import { isIP } from 'node:net';
+import { isArgsError, parseArgv, type ArgsSpec } from '@trustmesh/args';
+import { hostnameProblem, ipAddressProblem, isNameError, parseHostPort as parseAddress, type HostPort } from '@trustmesh/names';
 import type { RateLimitOptions } from './rate-limit';
 import { SignerError } from './errors';
 
-/** A parsed `HOST:PORT` (`[::1]:443` for IPv6). */
-export interface HostPort {
-  host: string;
-  port: number;
-}
+export type { HostPort };
 
 /** Tunables of the signer; every field has a default (see {@link DEFAULT_SIGNER_OPTIONS}). */
 export interface SignerOptions {
@@ -62,55 +59,70 @@ export const SIGNER_USAGE =
   'usage: trustmesh signer --dir D --listen HOST:PORT [--admin-listen HOST:PORT] [--san NAME|IP]... ' +
   '[--passphrase-file F] [--rate-per-identity N] [--rate-overall N] [--poll-ms N] [--store-sync full|normal] [--workers N]';
 
+const flag = (valueName: string, describe: string) => ({ type: 'string', valueName, describe }) as const;
+
+/** The flags of `trustmesh signer` (parsed by @trustmesh/args: `--flag value` or `--flag=value`). */
+const SIGNER_ARGS: ArgsSpec = {
+  positionals: [],
+  options: {
+    dir: flag('D', 'state directory made by `trustmesh init`'),
+    listen: flag('HOST:PORT', 'gRPC listener (port 0: any free port)'),
+    'admin-listen': flag('HOST:PORT', 'health and metrics listener'),
+    san: { type: 'string', multiple: true, valueName: 'NAME|IP', describe: 'extra SAN of the serving certificate (repeatable)' },
+    'passphrase-file': flag('F', 'file whose first line is the key passphrase'),
+    'rate-per-identity': flag('N', 'sign requests per second per identity'),
+    'rate-overall': flag('N', 'sign requests per second overall'),
+    'poll-ms': flag('N', 'store poll interval'),
+    'store-sync': flag('full|normal', 'SQLite durability'),
+    workers: flag('N', 'CPU worker threads (0-16)'),
+  },
+};
+
 /**
  * Parses `trustmesh signer` arguments and the environment (only TRUSTMESH_PASSPHRASE is read
  * here; OTEL_* are handed to telemetry). Throws SignerError ARGS_INVALID naming the bad flag.
  */
 export function parseSignerArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): SignerCommandConfig {
-  const flags = new Map<string, string[]>();
-  const known = new Set(['--dir', '--listen', '--admin-listen', '--san', '--passphrase-file', '--rate-per-identity', '--rate-overall', '--poll-ms', '--store-sync', '--workers']);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (!known.has(name)) throw new SignerError('ARGS_INVALID', `unknown argument ${arg}\n${SIGNER_USAGE}`);
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === '') throw new SignerError('ARGS_INVALID', `${name} needs a value`);
-    flags.set(name, [...(flags.get(name) ?? []), value]);
+  let values: Readonly<Record<string, unknown>>;
+  try {
+    values = parseArgv(SIGNER_ARGS, argv).values;
+  } catch (err) {
+    if (isArgsError(err)) throw new SignerError('ARGS_INVALID', `${err.message}\n${SIGNER_USAGE}`);
+    throw err;
   }
   const one = (name: string): string | undefined => {
-    const v = flags.get(name);
-    if (v && v.length > 1) throw new SignerError('ARGS_INVALID', `${name} given more than once`);
-    return v?.[0];
+    const v = values[name] as string | undefined;
+    if (v === '') throw new SignerError('ARGS_INVALID', `--${name} needs a value`);
+    return v;
   };
-  const dir = one('--dir');
-  const listen = one('--listen');
+  const dir = one('dir');
+  const listen = one('listen');
   if (!dir) throw new SignerError('ARGS_INVALID', `--dir is required\n${SIGNER_USAGE}`);
   if (!listen) throw new SignerError('ARGS_INVALID', `--listen is required\n${SIGNER_USAGE}`);
 
   const sans = { dns: [] as string[], ips: [] as string[] };
-  for (const san of flags.get('--san') ?? []) {
-    if (isIP(san)) sans.ips.push(san);
-    else if (/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(san)) sans.dns.push(san.toLowerCase());
+  for (const san of (values.san as readonly string[] | undefined) ?? []) {
+    if (ipAddressProblem(san) === null) sans.ips.push(san);
+    else if (hostnameProblem(san.toLowerCase()) === null) sans.dns.push(san.toLowerCase());
     else throw new SignerError('ARGS_INVALID', `--san ${san}: not a DNS name or IP address`);
   }
   const defaults = DEFAULT_SIGNER_OPTIONS;
-  const perIdentity = positive('--rate-per-identity', one('--rate-per-identity'));
-  const overall = positive('--rate-overall', one('--rate-overall'));
+  const perIdentity = positive('--rate-per-identity', one('rate-per-identity'));
+  const overall = positive('--rate-overall', one('rate-overall'));
   const options: SignerOptions = {
     ...defaults,
-    pollIntervalMs: positive('--poll-ms', one('--poll-ms')) ?? defaults.pollIntervalMs,
+    pollIntervalMs: positive('--poll-ms', one('poll-ms')) ?? defaults.pollIntervalMs,
     rateLimits: {
       perIdentity: perIdentity ? { perSecond: perIdentity, burst: Math.max(1, Math.ceil(perIdentity / 2)) } : defaults.rateLimits.perIdentity,
       overall: overall ? { perSecond: overall, burst: overall } : defaults.rateLimits.overall,
     },
     servingSans: sans,
-    cpuWorkers: workerCount(one('--workers')) ?? defaults.cpuWorkers,
+    cpuWorkers: workerCount(one('workers')) ?? defaults.cpuWorkers,
   };
-  const storeSync = one('--store-sync') ?? 'full';
+  const storeSync = one('store-sync') ?? 'full';
   if (storeSync !== 'full' && storeSync !== 'normal') throw new SignerError('ARGS_INVALID', `--store-sync ${storeSync}: expected full or normal`);
-  const adminListen = one('--admin-listen');
-  const passphraseFile = one('--passphrase-file');
+  const adminListen = one('admin-listen');
+  const passphraseFile = one('passphrase-file');
   return {
     dir,
     listen: parseHostPort('--listen', listen),
@@ -121,12 +133,17 @@ export function parseSignerArgs(argv: readonly string[], env: Readonly<Record<st
   };
 }
 
-/** Parses `HOST:PORT` / `[V6]:PORT`; port 0 means "any free port". Throws ARGS_INVALID. */
+/**
+ * Parses a listener's `HOST:PORT` / `[V6]:PORT` by the grammar of libs/names (host: IPv4, DNS
+ * name or bracketed IPv6; port 0 means "any free port"). Throws ARGS_INVALID naming `flag`.
+ */
 export function parseHostPort(flag: string, text: string): HostPort {
-  const m = /^(?:\[([0-9a-f:.]+)\]|([^:[\]]+)):(\d{1,5})$/i.exec(text);
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) throw new SignerError('ARGS_INVALID', `${flag} ${text}: expected HOST:PORT`);
-  return { host: (m[1] ?? m[2]) as string, port };
+  try {
+    return parseAddress(text, { allowPortZero: true });
+  } catch (err) {
+    if (isNameError(err)) throw new SignerError('ARGS_INVALID', `${flag} ${text}: expected HOST:PORT (${err.message})`);
+    throw err;
+  }
 }
 
 /** `--workers N`: an integer 0..16 (0 = sign on the main thread). */

@@ -1,34 +1,33 @@
 /**
- * SPIFFE IDs as TrustMesh uses them: `spiffe://<trust-domain>/<service-type>/<instance-id>`.
+ * SPIFFE IDs as TrustMesh uses them: `spiffe://<trust-domain>/<service-type>/<instance-id>`. The
+ * grammar of every part is libs/names (libs/names/src/spiffe.ts); this file only keeps pki's own
+ * error type.
  */
+import { formatSpiffeId, isNameError, parseSpiffeId as parseNames, type SpiffeId } from '@trustmesh/names';
 import { PkiError } from './errors';
 
-const TRUST_DOMAIN_RE = /^[a-z0-9]([a-z0-9.-]{0,253}[a-z0-9])?$/;
-const TYPE_RE = /^[a-z][a-z0-9-]{0,30}$/;
-const INSTANCE_RE = /^[A-Za-z0-9._-]{1,128}$/;
-
-function check(trustDomain: string, serviceType: string, instanceId: string): void {
-  if (!TRUST_DOMAIN_RE.test(trustDomain)) throw new PkiError('SAN_INVALID', 'bad SPIFFE trust domain');
-  if (!TYPE_RE.test(serviceType)) throw new PkiError('SAN_INVALID', 'bad service type');
-  if (!INSTANCE_RE.test(instanceId) || instanceId === '.' || instanceId === '..') {
-    throw new PkiError('SAN_INVALID', 'bad instance id');
+/** Runs a libs/names call, turning its NameError into PkiError SAN_INVALID (detail: the rule broken). */
+function sanChecked<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (isNameError(err)) throw new PkiError('SAN_INVALID', `${err.code}: ${err.message}`);
+    throw err;
   }
 }
 
 /**
- * The SPIFFE ID of one instance. Trust domain: lower-case letters, digits, `.` and `-`; service
- * type: `[a-z][a-z0-9-]{0,30}`; instance id: 1–128 of `[A-Za-z0-9._-]`.
+ * The SPIFFE ID of one instance. Trust domain: a lowercase DNS name; service type: 1–31 of
+ * `[a-z0-9-]`, letter first; instance id: a lowercase DNS name of at most 63 characters (the
+ * rules of libs/names).
  * @throws PkiError SAN_INVALID when a part breaks those rules.
  */
 export function spiffeId(trustDomain: string, serviceType: string, instanceId: string): string {
-  check(trustDomain, serviceType, instanceId);
-  return `spiffe://${trustDomain}/${serviceType}/${instanceId}`;
+  return sanChecked(() => formatSpiffeId(trustDomain, serviceType, instanceId));
 }
 
 /** The parts of a TrustMesh SPIFFE ID. @throws PkiError SAN_INVALID for any other URI. */
 export function parseSpiffeId(uri: string): { trustDomain: string; serviceType: string; instanceId: string } {
-  const m = typeof uri === 'string' ? /^spiffe:\/\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(uri) : null;
-  if (!m) throw new PkiError('SAN_INVALID', 'not a spiffe://<domain>/<type>/<instance> URI');
-  check(m[1], m[2], m[3]);
-  return { trustDomain: m[1], serviceType: m[2], instanceId: m[3] };
+  const id: SpiffeId = sanChecked(() => parseNames(uri));
+  return { trustDomain: id.trustDomain, serviceType: id.serviceType, instanceId: id.instanceId };
 }

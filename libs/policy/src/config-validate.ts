@@ -1,5 +1,6 @@
 import { dnsTemplateProblem } from './dns-template';
 import { parseDuration } from './duration';
+import type { PolicyError } from './errors';
 import {
   DEFAULT_KEY_TYPES,
   DEFAULT_LEAF_TTL_SECONDS,
@@ -140,8 +141,8 @@ function ttlField(v: unknown, path: ConfigPath, dflt: number, add: Add): number 
   let seconds: number;
   try {
     seconds = parseDuration(v as string);
-  } catch {
-    add(path, 'bad duration: expected a number and a unit s|m|h|d, e.g. 24h');
+  } catch (err) {
+    add(path, `bad duration: ${(err as PolicyError).detail ?? 'invalid'}`);
     return null;
   }
   if (seconds < MIN_TTL_SECONDS || seconds > MAX_TTL_LIMIT_SECONDS) {

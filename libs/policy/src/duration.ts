@@ -1,20 +1,21 @@
+import { isNameError, parseDurationSeconds } from '@trustmesh/names';
 import { PolicyError } from './errors';
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
-
 /**
- * Parses a duration written as a positive whole number and one unit: `90s`, `15m`, `24h`, `7d`.
- * Returns seconds. Compound forms (`1h30m`), fractions, signs, zero and spaces are refused so a
- * config means exactly one thing.
+ * Parses a duration in the one dialect of libs/names (a positive whole number and one unit
+ * `ms|s|m|h|d`: `90s`, `15m`, `24h`, `7d`) into whole seconds, the unit of every policy setting.
+ * Compound forms (`1h30m`), fractions, signs, zero, spaces and sub-second values (`1500ms`) are
+ * refused so a config means exactly one thing.
  *
  * @throws PolicyError DURATION_INVALID
  */
 export function parseDuration(text: string): number {
-  const m = typeof text === 'string' ? /^([1-9][0-9]{0,8})([smhd])$/.exec(text) : null;
-  if (!m) {
-    throw new PolicyError('DURATION_INVALID', `expected a number and a unit s|m|h|d, e.g. 24h`);
+  try {
+    return parseDurationSeconds(text);
+  } catch (err) {
+    if (isNameError(err)) throw new PolicyError('DURATION_INVALID', err.message);
+    throw err;
   }
-  return Number(m[1]) * UNIT_SECONDS[m[2]];
 }
 
 /** Formats seconds with the largest unit that divides it exactly (`86400` → `24h`, `90` → `90s`). */

@@ -1,6 +1,7 @@
 /**
  * @trustmesh/policy — the mesh config (`trustmesh.yaml`), the trust matrix and the signing
- * policy. Pure: no I/O, no clock, no environment; depends on nothing of ours.
+ * policy. Pure: no I/O, no clock, no environment; depends on nothing of ours but the grammar
+ * of @trustmesh/names.
  */
 export { PolicyError, isPolicyError, formatIssues, policyErrorMessage } from './errors';
 export type { PolicyErrorCode, PolicyIssue } from './errors';
@@ -22,5 +23,5 @@ export { DNS_TEMPLATE_PLACEHOLDERS, renderDnsTemplate } from './dns-template';
 export { acceptedPeers, dialedPeers, mayConnect, requireType, serviceTypeNames } from './trust-matrix';
 export { evaluateSignRequest, allowedDnsNames, OID_SUBJECT_ALT_NAME, TOLERATED_EXTENSIONS } from './sign-request';
 export type { SignDecision, SignRequest, SignRequestCsr } from './sign-request';
-export { isIpAddress } from './ip';
+export { isIpAddress } from '@trustmesh/names';
 export { backoffDelayMs, renewalTime, DEFAULT_BACKOFF, RENEW_FRACTION, RENEW_JITTER, type BackoffPolicy } from './renewal-schedule';

@@ -33,7 +33,7 @@ export const MIN_RSA_BITS = 2048;
 
 /** The policy of one service type, all defaults applied. */
 export interface ServiceTypePolicy {
-  /** The type's name, `[a-z][a-z0-9-]{0,30}`, not `admin` or `platform`. */
+  /** The type's name (type-name grammar of libs/names: 1–31 of `[a-z0-9-]`, letter first, no trailing `-`), not `admin` or `platform`. */
   name: string;
   /** Types whose instances may connect to this one (inbound). Sorted, no duplicates. */
   accepts: readonly string[];

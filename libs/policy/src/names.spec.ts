@@ -26,9 +26,10 @@ describe('parseDuration', () => {
     ['ok/minutes', '15m', 900],
     ['ok/hours', '24h', 86400],
     ['ok/days', '7d', 604800],
+    ['ok/milliseconds that make whole seconds', '2000ms', 2],
   ])('%s', (_n, text, want) => expect(parseDuration(text)).toBe(want));
 
-  it.each(['', '0s', '24', 'h', '1.5h', '-1h', '1h30m', ' 1h', '1H', '1w', '0010s', '1234567890s'])('fail/%j', (text) => {
+  it.each(['', '0s', '24', 'h', '1.5h', '-1h', '1h30m', ' 1h', '1H', '1w', '0010s', '1234567890s', '1500ms', '10ms'])('fail/%j', (text) => {
     expect(codeOf(() => parseDuration(text))).toBe('DURATION_INVALID');
   });
 
@@ -45,8 +46,8 @@ describe('validateServiceTypeName', () => {
 });
 
 describe('validateInstanceId', () => {
-  it.each(['a', '0', 'web-1', 'pod.zone_a-3', 'a'.repeat(63)])('ok/%s', (id) => expect(codeOf(() => validateInstanceId(id))).toBeUndefined());
-  it.each(['', '../x', 'a..b', 'a/b', 'a b', 'A', '.a', 'a.', '-a', 'a-', 'a'.repeat(64), 'a\nb', 'é'])('fail/%j', (id) => {
+  it.each(['a', '0', 'web-1', 'pod.zone-a-3', '9lives', 'a'.repeat(63)])('ok/%s', (id) => expect(codeOf(() => validateInstanceId(id))).toBeUndefined());
+  it.each(['', '../x', 'a..b', 'a/b', 'a b', 'A', '.a', 'a.', '-a', 'a-', 'a'.repeat(64), 'a\nb', 'é', 'db_1', 'pod.zone_a-3'])('fail/%j', (id) => {
     expect(codeOf(() => validateInstanceId(id))).toBe('INSTANCE_ID_INVALID');
   });
 });

@@ -1,24 +1,26 @@
+/**
+ * The mesh's names, as PolicyError: the grammar itself is libs/names (libs/names/src/identity.ts,
+ * libs/names/src/dns.ts); the one rule kept here is the mesh-config one, reserved type names.
+ */
+import { dnsNameProblem, instanceIdProblem, trustDomainProblem as trustDomainGrammar, typeNameProblem } from '@trustmesh/names';
 import { PolicyError } from './errors';
 
 /** Names no service type may take: `platform` is the signer's own CA set, `admin` the CLI identity. */
 export const RESERVED_TYPE_NAMES: readonly string[] = Object.freeze(['admin', 'platform']);
 
-const TYPE_NAME = /^[a-z][a-z0-9-]{0,30}$/;
-// One DNS-style label of an instance id may also hold '.' and '_'; first and last must be alnum.
-const INSTANCE_ID = /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/;
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-
-/** Why `name` is not a valid service type name, or null when it is. */
+/**
+ * Why `name` is not a valid service type name for a mesh config, or null when it is: the type-name
+ * grammar of libs/names (1–31 of `[a-z0-9-]`, letter first, no edge hyphen), and not reserved.
+ */
 export function serviceTypeNameProblem(name: unknown): string | null {
-  if (typeof name !== 'string' || !TYPE_NAME.test(name)) {
-    return 'must match [a-z][a-z0-9-]{0,30}';
-  }
-  if (RESERVED_TYPE_NAMES.includes(name)) return `'${name}' is reserved`;
+  const p = typeNameProblem(name);
+  if (p) return p.message;
+  if (RESERVED_TYPE_NAMES.includes(name as string)) return `'${name as string}' is reserved`;
   return null;
 }
 
 /**
- * Checks a service type name: `[a-z][a-z0-9-]{0,30}` and not reserved (`admin`, `platform`).
+ * Checks a service type name: the grammar of libs/names and not reserved (`admin`, `platform`).
  *
  * @throws PolicyError TYPE_NAME_INVALID
  */
@@ -28,28 +30,25 @@ export function validateServiceTypeName(name: string): void {
 }
 
 /**
- * Checks an instance id: `[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?` (at most 63 characters), and no
- * `..`. This keeps ids safe in a SPIFFE path segment, a file name and a DNS label position:
- * no `/`, no spaces, no upper case, no leading dot.
+ * Checks an instance id: a lowercase DNS name of at most 63 characters (libs/names), so it is
+ * safe in a SPIFFE path segment, a file name and a DNS template: no `/`, `_`, spaces, upper case,
+ * `..` or leading dot.
  *
  * @throws PolicyError INSTANCE_ID_INVALID
  */
 export function validateInstanceId(id: string): void {
-  if (typeof id !== 'string' || !INSTANCE_ID.test(id)) {
-    throw new PolicyError('INSTANCE_ID_INVALID', 'must match [a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?');
-  }
-  if (id.includes('..')) throw new PolicyError('INSTANCE_ID_INVALID', "must not contain '..'");
+  const p = instanceIdProblem(id);
+  if (p) throw new PolicyError('INSTANCE_ID_INVALID', p.message);
 }
 
-/** True when `name` is a lowercase DNS name: labels of [a-z0-9-], no edge hyphens, ≤ 253 chars. */
+/** True when `name` is a lowercase DNS name (libs/names): labels of [a-z0-9-], no edge hyphens, ≤ 253 chars. */
 export function isDnsName(name: string): boolean {
-  if (name.length === 0 || name.length > 253) return false;
-  return name.split('.').every((label) => DNS_LABEL.test(label));
+  return dnsNameProblem(name) === null;
 }
 
-/** Why `td` is not a valid trust domain (lowercase DNS-like name), or null when it is. */
+/** Why `td` is not a valid trust domain (a lowercase DNS name, libs/names), or null when it is. */
 export function trustDomainProblem(td: unknown): string | null {
   if (typeof td !== 'string' || td.length === 0) return 'must be a non-empty string';
-  if (!isDnsName(td)) return 'must be a lowercase DNS-like name, e.g. example.test';
-  return null;
+  const p = trustDomainGrammar(td);
+  return p ? `${p.message}, e.g. example.test` : null;
 }

@@ -1,9 +1,9 @@
+import { isIpAddress } from '@trustmesh/names';
 import { renderDnsTemplate } from './dns-template';
 import { PolicyError } from './errors';
 import { MIN_RSA_BITS, MIN_TTL_SECONDS, MeshConfig, ServiceTypePolicy } from './mesh-config';
 import { isDnsName, validateInstanceId } from './names';
 import { requireType } from './trust-matrix';
-import { isIpAddress } from './ip';
 
 /** OID of subjectAltName: the only extension whose content we read from a CSR. */
 export const OID_SUBJECT_ALT_NAME = '2.5.29.17';

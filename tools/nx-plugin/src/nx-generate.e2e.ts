@@ -85,7 +85,7 @@ describe('nx g @trustmesh/nx-plugin (real command, workspace copy)', () => {
     const tsc = run(dir, ['node_modules/typescript/bin/tsc', '-p', 'apps/services/payments/tsconfig.json', '--noEmit']);
     expect(tsc).toEqual({ status: 0, out: '' });
     const test = nx('test', 'payments', '--output-style=static');
-    expect(test.out).toMatch(/Tests:\s+13 passed, 13 total/);
+    expect(test.out).toMatch(/Tests:\s+15 passed, 15 total/);
     expect(test.out).toContain('payments.e2e.ts');
     expect(test.status).toBe(0);
   });

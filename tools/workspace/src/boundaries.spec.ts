@@ -1,6 +1,7 @@
 /**
  * Proves the module-boundary lint rules bite: a deliberately bad import or clock read in a
- * pure lib (pki, policy) fails lint, and the same code is fine where it belongs.
+ * pure lib (names, args, pki, policy) fails lint, and the same code is fine where it belongs;
+ * pki and policy may import the grammar (@trustmesh/names) and nothing else of ours.
  */
 import * as path from 'node:path';
 import { ESLint } from 'eslint';
@@ -26,6 +27,17 @@ describe('module boundaries', () => {
     { name: 'fail/signer imports the sidecar app', file: 'apps/signer/src/probe.ts', code: "import * as s from '@trustmesh/sidecar';\nexport const x = s;\n", rule: 'no-restricted-imports' },
     { name: 'fail/store imports an app', file: 'libs/store/src/probe.ts', code: "import * as c from '@trustmesh/cli';\nexport const x = c;\n", rule: '@nx/enforce-module-boundaries' },
     { name: 'fail/ca imports the CLI', file: 'libs/ca/src/probe.ts', code: "import * as c from '@trustmesh/cli';\nexport const x = c;\n", rule: '@nx/enforce-module-boundaries' },
+    { name: 'fail/pki imports policy (only names is allowed)', file: 'libs/pki/src/probe.ts', code: "import * as p from '@trustmesh/policy';\nexport const x = p;\n", rule: 'no-restricted-imports' },
+    { name: 'fail/policy imports the keystore', file: 'libs/policy/src/probe.ts', code: "import * as k from '@trustmesh/keystore';\nexport const x = k;\n", rule: '@nx/enforce-module-boundaries' },
+    { name: 'fail/names imports pki (the grammar depends on nothing of ours)', file: 'libs/names/src/probe.ts', code: "import * as p from '@trustmesh/pki';\nexport const x = p;\n", rule: 'no-restricted-imports' },
+    { name: 'fail/names imports pki (tags)', file: 'libs/names/src/probe.ts', code: "import * as p from '@trustmesh/pki';\nexport const x = p;\n", rule: '@nx/enforce-module-boundaries' },
+    { name: 'fail/names imports fs', file: 'libs/names/src/probe.ts', code: "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n", rule: 'no-restricted-imports' },
+    { name: 'fail/names reads the clock', file: 'libs/names/src/probe.ts', code: 'export const t = Date.now();\n', rule: 'no-restricted-syntax' },
+    { name: 'fail/names schedules a timer', file: 'libs/names/src/probe.ts', code: 'setTimeout(() => undefined, 1);\n', rule: 'no-restricted-globals' },
+    { name: 'fail/args reads process.argv', file: 'libs/args/src/probe.ts', code: 'export const a = process.argv;\n', rule: 'no-restricted-globals' },
+    { name: 'fail/args imports names (args depends on nothing of ours)', file: 'libs/args/src/probe.ts', code: "import * as n from '@trustmesh/names';\nexport const x = n;\n", rule: 'no-restricted-imports' },
+    { name: 'fail/a workspace check imports the CLI app', file: 'tools/workspace/src/probe.spec.ts', code: "import * as c from '@trustmesh/cli';\nexport const x = c;\n", rule: 'no-restricted-imports' },
+    { name: 'fail/the agreement test reaches into an app by relative path', file: 'tools/workspace/src/names-agreement.spec.ts', code: "import * as c from '../../../apps/cli/src/run';\nexport const x = c;\n", rule: 'no-restricted-imports' },
   ])('$name', async ({ file, code, rule }) => {
     expect(await ruleIds(code, file)).toContain(rule);
   });
@@ -36,6 +48,13 @@ describe('module boundaries', () => {
     { name: 'ok/the CLI starts the signer app', file: 'apps/cli/src/probe.ts', code: "import * as s from '@trustmesh/signer';\nexport const x = s;\n" },
     { name: 'ok/store may use fs', file: 'libs/store/src/probe.ts', code: "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n" },
     { name: 'ok/the signer reads a state directory through libs/ca', file: 'apps/signer/src/probe.ts', code: "import { LAYOUT } from '@trustmesh/ca';\nexport const x = LAYOUT;\n" },
+    { name: 'ok/pki may import names', file: 'libs/pki/src/probe.ts', code: "import { parseIpAddress } from '@trustmesh/names';\nexport const x = parseIpAddress;\n" },
+    { name: 'ok/policy may import names', file: 'libs/policy/src/probe.ts', code: "import { typeNameProblem } from '@trustmesh/names';\nexport const x = typeNameProblem;\n" },
+    { name: 'ok/an app may import names and args', file: 'apps/sidecar/src/probe.ts', code: "import { parseHostPort } from '@trustmesh/names';\nimport { parseArgv } from '@trustmesh/args';\nexport const x = [parseHostPort, parseArgv];\n" },
+    { name: 'ok/an adapter may import names', file: 'libs/store/src/probe.ts', code: "import { isDnsName } from '@trustmesh/names';\nexport const x = isDnsName;\n" },
+    { name: 'ok/args uses node:util', file: 'libs/args/src/probe.ts', code: "import { parseArgs } from 'node:util';\nexport const x = parseArgs;\n" },
+    { name: 'ok/the agreement test imports the apps through their package entries', file: 'tools/workspace/src/names-agreement.spec.ts',
+      code: "import { runCli } from '@trustmesh/cli';\nimport { parseConfig } from '@trustmesh/sidecar';\nimport { normalizeOptions } from '@trustmesh/nx-plugin';\nexport const x = [runCli, parseConfig, normalizeOptions];\n" },
   ])('$name', async ({ file, code }) => {
     expect(await ruleIds(code, file)).toEqual([]);
   });

@@ -1,5 +1,5 @@
 /** `trustmesh ca rotate <type> --intermediate | --root --phase prepare|activate|retire`. */
-import { parseDuration } from '@trustmesh/policy';
+import { parseDurationSeconds } from '@trustmesh/names';
 import { defineCommand } from '../command';
 import { COMMON_OPTIONS, type ConfigIssue } from '../config';
 import { activatePhase, LAYOUT, preparePhase, retirePhase, rotateIntermediate } from '@trustmesh/ca';
@@ -88,7 +88,7 @@ export const caRotateCommand = defineCommand<RotateOptions>({
 function duration(value: unknown, dflt: string, where: string, issues: ConfigIssue[]): number {
   const text = typeof value === 'string' ? value : dflt;
   try {
-    const s = parseDuration(text);
+    const s = parseDurationSeconds(text);
     if (s <= 7 * 86_400) return s;
   } catch {
     // reported below

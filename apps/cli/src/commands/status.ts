@@ -1,6 +1,6 @@
 /** `trustmesh status [--json] [--watch] [--since 10m]`: per type, CAs, adoption, leaves, fallbacks, next step. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseDuration } from '@trustmesh/policy';
+import { parseDurationSeconds } from '@trustmesh/names';
 import type { CliIo } from '../command';
 import { defineCommand } from '../command';
 import { COMMON_OPTIONS } from '../config';
@@ -36,7 +36,7 @@ export const statusCommand = defineCommand<StatusOptions>({
     let sinceSeconds = 600;
     if (typeof v.since === 'string') {
       try {
-        sinceSeconds = parseDuration(v.since);
+        sinceSeconds = parseDurationSeconds(v.since);
       } catch {
         issues.push({ where: '--since', message: `'${v.since}' is not a duration (e.g. 30s, 10m, 1h)` });
       }

@@ -1,5 +1,5 @@
 /** `trustmesh token create`: a single-use, type-bound, expiring bootstrap token. */
-import { parseDuration, validateInstanceId } from '@trustmesh/policy';
+import { instanceIdProblem, parseDurationSeconds, typeNameProblem, type NameProblem } from '@trustmesh/names';
 import { defineCommand } from '../command';
 import { COMMON_OPTIONS, type ConfigIssue } from '../config';
 import { auditCli, newToken, requireType, withState } from '@trustmesh/ca';
@@ -32,7 +32,9 @@ export const tokenCreateCommand = defineCommand<TokenCreateOptions>({
     const v = args.values;
     const type = typeof v.type === 'string' ? v.type : '';
     if (type === '') issues.push({ where: '--type', message: 'required' });
-    const instanceId = typeof v.instance === 'string' ? checkInstance(v.instance, issues) : null;
+    else nameIssue('--type', typeNameProblem(type), issues);
+    const instanceId = typeof v.instance === 'string' ? v.instance : null;
+    if (instanceId !== null) nameIssue('--instance', instanceIdProblem(instanceId), issues);
     return { type, ttlSeconds: ttl(typeof v.ttl === 'string' ? v.ttl : '1h', issues), instanceId };
   },
   run: (cfg, io) => withState(cfg.dir, { lock: false }, async ({ store, mesh }) => {
@@ -64,7 +66,7 @@ export const tokenCreateCommand = defineCommand<TokenCreateOptions>({
 
 function ttl(text: string, issues: ConfigIssue[]): number {
   try {
-    const s = parseDuration(text);
+    const s = parseDurationSeconds(text);
     if (s >= MIN_TTL_S && s <= MAX_TTL_S) return s;
   } catch {
     // reported below with the allowed range
@@ -73,11 +75,7 @@ function ttl(text: string, issues: ConfigIssue[]): number {
   return 0;
 }
 
-function checkInstance(id: string, issues: ConfigIssue[]): string {
-  try {
-    validateInstanceId(id);
-  } catch (err) {
-    issues.push({ where: '--instance', message: `${(err as Error).message}` });
-  }
-  return id;
+/** Records a grammar problem of libs/names (its code and rule) under the flag. */
+function nameIssue(where: string, problem: NameProblem | null, issues: ConfigIssue[]): void {
+  if (problem) issues.push({ where, message: `${problem.code}: ${problem.message}` });
 }

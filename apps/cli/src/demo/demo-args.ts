@@ -2,6 +2,8 @@
  * Arguments of `trustmesh demo` (and so of `npm start -- ...`).
  */
 import { resolve } from 'node:path';
+import { isArgsError, parseArgv, type ArgsSpec } from '@trustmesh/args';
+import { typeNameProblem } from '@trustmesh/names';
 import { DemoError } from './demo-error';
 
 /** What the demo was asked to do. */
@@ -41,32 +43,40 @@ export const DEMO_USAGE = [
   'Ctrl-C stops every process cleanly and exits 0.',
 ].join('\n');
 
+/** The demo's flags (parsed by @trustmesh/args; `--help` is answered before parsing, in run-demo.ts). */
+const DEMO_ARGS: ArgsSpec = {
+  positionals: [],
+  options: {
+    duration: { type: 'string', valueName: 'SECONDS', describe: 'run unattended, then print a summary and exit' },
+    rate: { type: 'string', valueName: 'N', describe: 'client requests per second' },
+    rotate: { type: 'string', valueName: 'TYPE', describe: "rotate TYPE's root live" },
+    dir: { type: 'string', valueName: 'D', describe: 'state directory' },
+    plain: { type: 'boolean', describe: 'periodic plain lines instead of the redrawn view' },
+  },
+};
+
 /**
  * Parses the demo's argv. `defaultDir` is used when `--dir` is absent; relative dirs resolve
  * against `cwd`.
  * @throws DemoError ARGS_INVALID naming the flag for unknown flags, missing or bad values
  */
 export function parseDemoArgs(argv: readonly string[], defaultDir: string, cwd: string): DemoOptions {
-  let durationSeconds: number | undefined;
-  let rate = 100;
-  let rotate: string | undefined;
-  let dir = defaultDir;
-  let plain = false;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    if (flag === '--plain') { plain = true; continue; }
-    const value = argv[i + 1];
-    if (!['--duration', '--rate', '--rotate', '--dir'].includes(flag)) throw new DemoError('ARGS_INVALID', `unknown argument ${flag}`);
-    if (value === undefined || value.startsWith('--')) throw new DemoError('ARGS_INVALID', `${flag} needs a value`);
-    i++;
-    if (flag === '--duration') durationSeconds = intIn(flag, value, 1, 3600);
-    else if (flag === '--rate') rate = intIn(flag, value, 1, 500);
-    else if (flag === '--rotate') {
-      if (!/^[a-z][a-z0-9-]{0,30}$/.test(value)) throw new DemoError('ARGS_INVALID', '--rotate needs a service type name');
-      rotate = value;
-    } else dir = resolve(cwd, value);
+  let v: Readonly<Record<string, unknown>>;
+  try {
+    v = parseArgv(DEMO_ARGS, argv).values;
+  } catch (err) {
+    if (isArgsError(err)) throw new DemoError('ARGS_INVALID', err.message);
+    throw err;
   }
-  return { ...(durationSeconds !== undefined ? { durationSeconds } : {}), rate, ...(rotate ? { rotate } : {}), dir, plain };
+  const durationSeconds = typeof v.duration === 'string' ? intIn('--duration', v.duration, 1, 3600) : undefined;
+  const rate = typeof v.rate === 'string' ? intIn('--rate', v.rate, 1, 500) : 100;
+  const rotate = typeof v.rotate === 'string' ? v.rotate : undefined;
+  if (rotate !== undefined) {
+    const p = typeNameProblem(rotate);
+    if (p) throw new DemoError('ARGS_INVALID', `--rotate needs a service type name: ${p.code}: ${p.message}`);
+  }
+  const dir = typeof v.dir === 'string' ? resolve(cwd, v.dir) : defaultDir;
+  return { ...(durationSeconds !== undefined ? { durationSeconds } : {}), rate, ...(rotate ? { rotate } : {}), dir, plain: v.plain === true };
 }
 
 function intIn(flag: string, text: string, min: number, max: number): number {

@@ -79,9 +79,9 @@ describe('npm start (tools/scripts/start.js → trustmesh demo)', () => {
   });
 
   it.each([
-    { name: 'fail/unknown flag', args: ['--bogus'], detail: 'unknown argument --bogus' },
+    { name: 'fail/unknown flag', args: ['--bogus'], detail: "Unknown option '--bogus'" },
     { name: 'fail/--duration out of range', args: ['--duration', '0'], detail: '--duration must be a whole number from 1 to 3600' },
-    { name: 'fail/--rate without a value', args: ['--rate'], detail: '--rate needs a value' },
+    { name: 'fail/--rate without a value', args: ['--rate'], detail: "Option '--rate <value>' argument missing" },
   ])('$name: ARGS_INVALID, exit 2', async ({ args, detail }) => {
     const r = await startDemo(args);
     expect(r.code).toBe(2);

@@ -2,7 +2,9 @@
  * Field validators shared by the config parser. Each returns the parsed value or `undefined`
  * after recording an issue on the {@link IssueList}; none throws, so every problem gets listed.
  */
-import { isIP } from 'node:net';
+import {
+  dnsLabelProblem, durationProblem, hostPortProblem, instanceIdProblem, parseDurationMs, parseHostPort, typeNameProblem, type NameProblem,
+} from '@trustmesh/names';
 import type { ConfigIssue, ConfigIssueCode } from '../errors';
 import type { HostPort } from './types';
 
@@ -15,18 +17,15 @@ export class IssueList {
     this.items.push({ path, code, message });
     return undefined;
   }
+
+  /** Records a grammar problem of libs/names under its own code (`TYPE_NAME_INVALID`, …). */
+  addProblem(path: string, p: NameProblem): undefined {
+    return this.add(path, p.code, p.message);
+  }
 }
 
 /** A YAML mapping as a plain record, or `undefined` (issue recorded) when it is something else. */
 export type Mapping = Record<string, unknown>;
-
-/** Service type and route names: `[a-z][a-z0-9-]{0,30}` (DESIGN.md "Trust model"). */
-export const NAME_RE = /^[a-z][a-z0-9-]{0,30}$/;
-/** Instance ids end up in a SPIFFE path segment: keep them to DNS-label characters. */
-export const INSTANCE_RE = /^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/;
-const HOSTNAME_RE = /^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
-const DURATION_RE = /^(\d{1,9})(ms|s|m|h)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** A mapping at `path`; REQUIRED when absent (unless optional), WRONG_TYPE when not a mapping. */
 export function mapping(v: unknown, path: string, issues: IssueList, required = true): Mapping | undefined {
@@ -51,39 +50,54 @@ export function str(v: unknown, path: string, issues: IssueList, required = true
   return v;
 }
 
-/** A service type or route name ({@link NAME_RE}); INVALID_NAME otherwise. */
-export function name(v: unknown, path: string, issues: IssueList): string | undefined {
-  const s = str(v, path, issues);
-  if (s === undefined) return undefined;
-  if (!NAME_RE.test(s)) return issues.add(path, 'INVALID_NAME', 'must match [a-z][a-z0-9-]{0,30}');
-  return s;
+/**
+ * A string checked by one grammar of libs/names: REQUIRED when absent, WRONG_TYPE when not a
+ * string, else the grammar's own code when `check` finds a problem (an empty string included).
+ */
+function grammarChecked(v: unknown, path: string, issues: IssueList, check: (s: string) => NameProblem | null): string | undefined {
+  if (v === undefined || v === null) return issues.add(path, 'REQUIRED', 'is required');
+  if (typeof v !== 'string') return issues.add(path, 'WRONG_TYPE', 'must be a string');
+  const p = check(v);
+  return p ? issues.addProblem(path, p) : v;
+}
+
+/** A service type name (libs/names grammar); TYPE_NAME_INVALID otherwise. */
+export function typeName(v: unknown, path: string, issues: IssueList): string | undefined {
+  return grammarChecked(v, path, issues, typeNameProblem);
+}
+
+/** An instance id (libs/names grammar: what the signer issues); INSTANCE_ID_INVALID otherwise. */
+export function instanceId(v: unknown, path: string, issues: IssueList): string | undefined {
+  return grammarChecked(v, path, issues, instanceIdProblem);
 }
 
 /**
- * `host:port` or `[v6]:port`. `allowZero` admits port 0 (listeners only: "any free port").
- * Hosts are IP literals or DNS names; no scheme, no path.
+ * A route name: one lowercase DNS label (libs/names `dnsLabelProblem`: 1–63 of `[a-z0-9-]`, no
+ * edge hyphen); it names a route in logs and metrics, it is not a type. DNS_NAME_INVALID otherwise.
  */
-export function hostPort(v: unknown, path: string, issues: IssueList, allowZero: boolean): HostPort | undefined {
-  const s = str(v, path, issues);
-  if (s === undefined) return undefined;
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(s);
-  const host = m ? (m[1] ?? m[2]) : undefined;
-  const port = m ? Number(m[3]) : NaN;
-  const hostOk = host !== undefined && (m?.[1] !== undefined ? isIP(host) === 6 : isIP(host) === 4 || HOSTNAME_RE.test(host));
-  const portOk = Number.isInteger(port) && port <= 65535 && (allowZero ? port >= 0 : port >= 1);
-  if (!hostOk || !portOk || host === undefined) {
-    return issues.add(path, 'INVALID_ADDRESS', `must be host:port with port ${allowZero ? '0' : '1'}-65535`);
-  }
-  return { host, port };
+export function routeName(v: unknown, path: string, issues: IssueList): string | undefined {
+  return grammarChecked(v, path, issues, dnsLabelProblem);
 }
 
-/** Durations are strings with a unit: `500ms`, `10s`, `5m`, `1h`; bounds in milliseconds. */
+/**
+ * `host:port` or `[v6]:port` (libs/names grammar: IPv4, DNS name or bracketed IPv6; no scheme,
+ * no path). `allowZero` admits port 0 (listeners only: "any free port"). ADDRESS_INVALID otherwise.
+ */
+export function hostPort(v: unknown, path: string, issues: IssueList, allowZero: boolean): HostPort | undefined {
+  const s = grammarChecked(v, path, issues, (t) => hostPortProblem(t, { allowPortZero: allowZero }));
+  return s === undefined ? undefined : parseHostPort(s, { allowPortZero: allowZero });
+}
+
+/**
+ * Durations in the one dialect of libs/names (`500ms`, `10s`, `5m`, `1h`, `1d`), `fallback` when
+ * absent; DURATION_INVALID when malformed or outside [minMs, maxMs].
+ */
 export function duration(v: unknown, path: string, issues: IssueList, fallback: number, minMs: number, maxMs: number): number | undefined {
   if (v === undefined || v === null) return fallback;
-  const m = typeof v === 'string' ? DURATION_RE.exec(v) : null;
-  if (!m) return issues.add(path, 'INVALID_DURATION', 'must be a duration such as 500ms, 10s, 5m or 1h');
-  const ms = Number(m[1]) * UNIT_MS[m[2]];
-  if (ms < minMs || ms > maxMs) return issues.add(path, 'INVALID_DURATION', `must be between ${minMs}ms and ${maxMs}ms`);
+  const p = durationProblem(v);
+  if (p) return issues.addProblem(path, p);
+  const ms = parseDurationMs(v);
+  if (ms < minMs || ms > maxMs) return issues.add(path, 'DURATION_INVALID', `must be between ${minMs}ms and ${maxMs}ms`);
   return ms;
 }
 

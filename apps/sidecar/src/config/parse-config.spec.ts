@@ -53,6 +53,8 @@ describe('parseConfig', () => {
     ['ok/IPv6 and host names', ISSUE_EXAMPLE.replace('127.0.0.1:8080', "'[::1]:8080'").replace('127.0.0.1:15002', 'db.internal:15002'),
       { inbound: [{ forward: { host: '::1', port: 8080 } }], outbound: [{ connect: { host: 'db.internal', port: 15002 } }] }],
     ['ok/outbound only', ISSUE_EXAMPLE.replace(/inbound:.*\n.*\n/, ''), { inbound: [] }],
+    ['ok/a dotted instance id and durations in every unit', `${ISSUE_EXAMPLE.replace('instanceId: api-1', 'instanceId: api-1.zone-a')}limits: { handshakeTimeout: 1m, idleTimeout: 1d, drainTimeout: 1ms }\n`,
+      { instanceId: 'api-1.zone-a', limits: { handshakeTimeoutMs: 60_000, idleTimeoutMs: 86_400_000, drainTimeoutMs: 1 } }],
   ])('%s', (_name, text, want) => {
     expect(parseConfig(text, { hostname: 'Host_1.local' })).toMatchObject(want);
   });
@@ -61,13 +63,23 @@ describe('parseConfig', () => {
     ['fail/YAML syntax', 'serviceType: [api\n', [{ path: 'line 2', code: 'YAML_SYNTAX' }]],
     ['fail/not a mapping', '- a\n- b\n', [{ path: '(document)', code: 'WRONG_TYPE' }]],
     ['fail/unknown top-level field', `${ISSUE_EXAMPLE}serviceTyp: api\n`, [{ path: 'serviceTyp', code: 'UNKNOWN_FIELD' }]],
-    ['fail/bad listen port', ISSUE_EXAMPLE.replace('127.0.0.1:15001', '127.0.0.1:70000'), [{ path: 'inbound[0].listen', code: 'INVALID_ADDRESS' }]],
-    ['fail/port 0 is only for listeners', ISSUE_EXAMPLE.replace('127.0.0.1:8080', '127.0.0.1:0'), [{ path: 'inbound[0].forward', code: 'INVALID_ADDRESS' }]],
+    ['fail/bad listen port', ISSUE_EXAMPLE.replace('127.0.0.1:15001', '127.0.0.1:70000'), [{ path: 'inbound[0].listen', code: 'ADDRESS_INVALID' }]],
+    ['fail/port 0 is only for listeners', ISSUE_EXAMPLE.replace('127.0.0.1:8080', '127.0.0.1:0'), [{ path: 'inbound[0].forward', code: 'ADDRESS_INVALID' }]],
     ['fail/empty accept', ISSUE_EXAMPLE.replace('accept: [web]', 'accept: []'), [{ path: 'inbound[0].accept', code: 'EMPTY_LIST' }]],
     ['fail/duplicate accepted type', ISSUE_EXAMPLE.replace('accept: [web]', 'accept: [web, web]'), [{ path: 'inbound[0].accept[1]', code: 'DUPLICATE' }]],
     ['fail/duplicate route name', ISSUE_EXAMPLE.replace('name: db', 'name: http'), [{ path: 'outbound[0].name', code: 'DUPLICATE' }]],
     ['fail/two routes on one address', ISSUE_EXAMPLE.replace('127.0.0.1:16001', '127.0.0.1:15001'), [{ path: 'outbound[0].listen', code: 'DUPLICATE' }]],
-    ['fail/bad duration', `${ISSUE_EXAMPLE}limits: { idleTimeout: 10 }\n`, [{ path: 'limits.idleTimeout', code: 'INVALID_DURATION' }]],
+    ['fail/bad duration', `${ISSUE_EXAMPLE}limits: { idleTimeout: 10 }\n`, [{ path: 'limits.idleTimeout', code: 'DURATION_INVALID' }]],
+    ['fail/instance id the signer refuses (underscore)', ISSUE_EXAMPLE.replace('instanceId: api-1', 'instanceId: db_1'), [{ path: 'instanceId', code: 'INSTANCE_ID_INVALID' }]],
+    ['fail/upper-case instance id', ISSUE_EXAMPLE.replace('instanceId: api-1', 'instanceId: API-1'), [{ path: 'instanceId', code: 'INSTANCE_ID_INVALID' }]],
+    ['fail/type name ending in a hyphen', ISSUE_EXAMPLE.replace('serviceType: api', 'serviceType: api-'), [{ path: 'serviceType', code: 'TYPE_NAME_INVALID' }]],
+    ['fail/bad peer type', ISSUE_EXAMPLE.replace('peerType: db', 'peerType: db_1'), [{ path: 'outbound[0].peerType', code: 'TYPE_NAME_INVALID' }]],
+    ['fail/route name that is no DNS label', ISSUE_EXAMPLE.replace('name: http', 'name: Http'), [{ path: 'inbound[0].name', code: 'DNS_NAME_INVALID' }]],
+    ['fail/underscore in a host name', ISSUE_EXAMPLE.replace('127.0.0.1:15002', 'db_1.internal:15002'), [{ path: 'outbound[0].connect', code: 'ADDRESS_INVALID' }]],
+    ['fail/unbracketed IPv6', ISSUE_EXAMPLE.replace('127.0.0.1:8080', "'::1:8080'"), [{ path: 'inbound[0].forward', code: 'ADDRESS_INVALID' }]],
+    ['fail/zero duration', `${ISSUE_EXAMPLE}limits: { drainTimeout: 0s }\n`, [{ path: 'limits.drainTimeout', code: 'DURATION_INVALID' }]],
+    ['fail/compound duration', `${ISSUE_EXAMPLE}limits: { idleTimeout: 1h30m }\n`, [{ path: 'limits.idleTimeout', code: 'DURATION_INVALID' }]],
+    ['fail/duration out of range', `${ISSUE_EXAMPLE}limits: { handshakeTimeout: 10ms }\n`, [{ path: 'limits.handshakeTimeout', code: 'DURATION_INVALID' }]],
     ['fail/bad TLS version', `${ISSUE_EXAMPLE}tlsMinVersion: '1.1'\n`, [{ path: 'tlsMinVersion', code: 'INVALID_ENUM' }]],
     ['fail/no routes at all', ISSUE_EXAMPLE.replace(/inbound:.*\n.*\n/, '').replace(/outbound:.*\n.*\n/, ''), [{ path: 'inbound', code: 'EMPTY_LIST' }]],
   ])('%s', (_name, text, want) => {
@@ -85,12 +97,12 @@ outbound:
 limits: { maxConnections: 0 }
 `;
     expect(issuesOf(text)).toEqual([
-      { path: 'serviceType', code: 'INVALID_NAME' },
-      { path: 'signer.address', code: 'INVALID_ADDRESS' },
+      { path: 'serviceType', code: 'TYPE_NAME_INVALID' },
+      { path: 'signer.address', code: 'ADDRESS_INVALID' },
       { path: 'signer.caFile', code: 'REQUIRED' },
       { path: 'inbound[0].acept', code: 'UNKNOWN_FIELD' },
-      { path: 'inbound[0].listen', code: 'INVALID_ADDRESS' },
-      { path: 'inbound[0].accept[1]', code: 'INVALID_NAME' },
+      { path: 'inbound[0].listen', code: 'ADDRESS_INVALID' },
+      { path: 'inbound[0].accept[1]', code: 'TYPE_NAME_INVALID' },
       { path: 'outbound[0].connect', code: 'REQUIRED' },
       { path: 'admin', code: 'REQUIRED' },
       { path: 'limits.maxConnections', code: 'INVALID_NUMBER' },

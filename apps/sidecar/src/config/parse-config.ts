@@ -2,10 +2,11 @@
  * Parses `sidecar.yaml` text into a deep-frozen {@link SidecarConfig}. Pure: no file or
  * environment access (the host-name default comes in as a parameter).
  */
+import { instanceIdProblem } from '@trustmesh/names';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../errors';
 import {
-  deepFreeze, duration, hostPort, INSTANCE_RE, integer, IssueList, list, mapping, name, onlyKnown, str,
+  deepFreeze, duration, hostPort, instanceId as instanceIdField, integer, IssueList, list, mapping, onlyKnown, routeName, str, typeName,
 } from './fields';
 import { DEFAULT_LIMITS, formatHostPort, type InboundRoute, type Limits, type OutboundRoute, type SidecarConfig } from './types';
 
@@ -33,7 +34,7 @@ export function parseConfig(text: string, options: ParseConfigOptions = {}): Sid
   if (!root) throw new ConfigError(issues.items);
   onlyKnown(root, TOP_FIELDS, '', issues);
 
-  const serviceType = name(root.serviceType, 'serviceType', issues);
+  const serviceType = typeName(root.serviceType, 'serviceType', issues);
   const instanceId = parseInstanceId(root.instanceId, options.hostname, issues);
   const signer = parseSigner(root.signer, issues);
   const inbound = (list(root.inbound, 'inbound', issues) ?? []).map((r, i) => parseInbound(r, `inbound[${i}]`, issues));
@@ -63,16 +64,17 @@ export function parseConfig(text: string, options: ParseConfigOptions = {}): Sid
   });
 }
 
+/**
+ * `instanceId`, by the grammar the signer applies (INSTANCE_ID_INVALID otherwise). When absent it
+ * is derived from the host name: lower-cased, other characters turned into `-`; `sidecar` when
+ * that still is no valid instance id.
+ */
 function parseInstanceId(v: unknown, hostname: string | undefined, issues: IssueList): string | undefined {
   if (v === undefined || v === null) {
     const derived = (hostname ?? 'sidecar').toLowerCase().replace(/[^a-z0-9.-]/g, '-').replace(/^[.-]+|[.-]+$/g, '').slice(0, 63);
-    return INSTANCE_RE.test(derived) ? derived : 'sidecar';
+    return instanceIdProblem(derived) === null ? derived : 'sidecar';
   }
-  const s = str(v, 'instanceId', issues);
-  if (s !== undefined && !INSTANCE_RE.test(s)) {
-    return issues.add('instanceId', 'INVALID_NAME', 'must be 1-63 of [a-z0-9.-], starting and ending alphanumeric');
-  }
-  return s;
+  return instanceIdField(v, 'instanceId', issues);
 }
 
 function parseSigner(v: unknown, issues: IssueList): SidecarConfig['signer'] | undefined {
@@ -89,28 +91,28 @@ function parseInbound(v: unknown, path: string, issues: IssueList): InboundRoute
   const m = mapping(v, path, issues);
   if (!m) return undefined;
   onlyKnown(m, ['name', 'listen', 'forward', 'accept'], path, issues);
-  const routeName = name(m.name, `${path}.name`, issues);
+  const name = routeName(m.name, `${path}.name`, issues);
   const listen = hostPort(m.listen, `${path}.listen`, issues, true);
   const forward = hostPort(m.forward, `${path}.forward`, issues, false);
   const rawAccept = list(m.accept, `${path}.accept`, issues);
   if (rawAccept && rawAccept.length === 0) issues.add(`${path}.accept`, 'EMPTY_LIST', 'must name at least one service type');
-  const accept = (rawAccept ?? []).map((t, i) => name(t, `${path}.accept[${i}]`, issues));
+  const accept = (rawAccept ?? []).map((t, i) => typeName(t, `${path}.accept[${i}]`, issues));
   accept.forEach((t, i) => {
     if (t !== undefined && accept.indexOf(t) !== i) issues.add(`${path}.accept[${i}]`, 'DUPLICATE', `type ${t} is listed twice`);
   });
-  if (!routeName || !listen || !forward || accept.length === 0 || accept.some((t) => t === undefined)) return undefined;
-  return { name: routeName, listen, forward, accept: accept as string[] };
+  if (!name || !listen || !forward || accept.length === 0 || accept.some((t) => t === undefined)) return undefined;
+  return { name, listen, forward, accept: accept as string[] };
 }
 
 function parseOutbound(v: unknown, path: string, issues: IssueList): OutboundRoute | undefined {
   const m = mapping(v, path, issues);
   if (!m) return undefined;
   onlyKnown(m, ['name', 'listen', 'connect', 'peerType'], path, issues);
-  const routeName = name(m.name, `${path}.name`, issues);
+  const name = routeName(m.name, `${path}.name`, issues);
   const listen = hostPort(m.listen, `${path}.listen`, issues, true);
   const connect = hostPort(m.connect, `${path}.connect`, issues, false);
-  const peerType = name(m.peerType, `${path}.peerType`, issues);
-  return routeName && listen && connect && peerType ? { name: routeName, listen, connect, peerType } : undefined;
+  const peerType = typeName(m.peerType, `${path}.peerType`, issues);
+  return name && listen && connect && peerType ? { name, listen, connect, peerType } : undefined;
 }
 
 function parseTlsVersion(v: unknown, issues: IssueList): SidecarConfig['tlsMinVersion'] | undefined {
@@ -126,7 +128,7 @@ function parseLimits(v: unknown, issues: IssueList): Limits | undefined {
   const handshakeTimeoutMs = duration(m.handshakeTimeout, 'limits.handshakeTimeout', issues, d.handshakeTimeoutMs, 50, 120_000);
   const idleTimeoutMs = duration(m.idleTimeout, 'limits.idleTimeout', issues, d.idleTimeoutMs, 100, 86_400_000);
   const maxConnections = integer(m.maxConnections, 'limits.maxConnections', issues, d.maxConnections, 1, 1_000_000);
-  const drainTimeoutMs = duration(m.drainTimeout, 'limits.drainTimeout', issues, d.drainTimeoutMs, 0, 3_600_000);
+  const drainTimeoutMs = duration(m.drainTimeout, 'limits.drainTimeout', issues, d.drainTimeoutMs, 1, 3_600_000);
   if (handshakeTimeoutMs === undefined || idleTimeoutMs === undefined || maxConnections === undefined || drainTimeoutMs === undefined) {
     return undefined;
   }

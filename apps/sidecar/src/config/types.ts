@@ -3,16 +3,14 @@
  * follow issue 5 (`serviceType`, `instanceId`, `signer`, `inbound`, `outbound`, `admin`); `limits`,
  * `tlsMinVersion` and `keyFile` are additions with safe defaults.
  */
+import type { HostPort } from '@trustmesh/names';
 
-/** A parsed `host:port` (`[v6]:port` for IPv6). Port 0 means "any free port" (listen only). */
-export interface HostPort {
-  readonly host: string;
-  readonly port: number;
-}
+/** A parsed `host:port` (`[v6]:port` for IPv6; libs/names). Port 0 means "any free port" (listen only). */
+export type { HostPort };
 
 /** mTLS in, plaintext to the local service. */
 export interface InboundRoute {
-  /** Route name, unique among all routes (`[a-z][a-z0-9-]{0,30}`). */
+  /** Route name, unique among all routes: one lowercase DNS label (libs/names). */
   readonly name: string;
   readonly listen: HostPort;
   /** Local plaintext target. */
@@ -74,7 +72,5 @@ export interface SidecarConfig {
   readonly limits: Limits;
 }
 
-/** `host:port` as written in configs and logs. */
-export function formatHostPort(a: HostPort): string {
-  return a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
-}
+/** `host:port` as written in configs and logs (IPv6 in brackets). */
+export { formatHostPort } from '@trustmesh/names';

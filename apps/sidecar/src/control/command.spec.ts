@@ -14,6 +14,7 @@ describe('parseSidecarArgs', () => {
     ['ok/--config FILE', ['--config', 'a.yaml'], { config: 'a.yaml' }],
     ['ok/--config=FILE', ['--config=a.yaml'], { config: 'a.yaml' }],
     ['ok/--help', ['--help'], 'help'],
+    ['ok/-h', ['-h'], 'help'],
   ])('%s', (_name, argv, expected) => {
     expect(parseSidecarArgs(argv)).toEqual(expected);
   });
@@ -24,6 +25,8 @@ describe('parseSidecarArgs', () => {
     ['fail/--config followed by a flag', ['--config', '--help']],
     ['fail/twice', ['--config', 'a', '--config=b']],
     ['fail/unknown argument', ['--listen', 'x']],
+    ['fail/empty --config=', ['--config=']],
+    ['fail/a positional argument', ['--config', 'a.yaml', 'b.yaml']],
   ])('%s → ARGS_INVALID', (_name, argv) => {
     expect(() => parseSidecarArgs(argv)).toThrow(expect.objectContaining({ code: 'ARGS_INVALID' }));
   });

@@ -5,6 +5,7 @@
  * follows the standard `OTEL_*` variables of the environment handed in (libs/telemetry).
  */
 import { createTelemetry, type Telemetry } from '@trustmesh/telemetry';
+import { isArgsError, parseArgv, type ArgsSpec } from '@trustmesh/args';
 import { loadConfig } from '../config/load-config';
 import { ConfigError } from '../errors';
 import { JsonLogger, type Logger } from '../observe/logger';
@@ -31,25 +32,31 @@ export interface RunSidecarOptions extends Omit<ControlOptions, 'telemetry'> {
   exit?: (code: number) => void;
 }
 
-/** Parses `--config FILE` (or `--config=FILE`); `help` for `--help`. */
+/** The flags of `trustmesh sidecar` (parsed by @trustmesh/args). */
+const SIDECAR_ARGS: ArgsSpec = {
+  positionals: [],
+  options: {
+    config: { type: 'string', valueName: 'FILE', describe: 'the sidecar config (YAML)' },
+    help: { type: 'boolean', short: 'h', describe: 'show this help' },
+  },
+};
+
+/**
+ * Parses `--config FILE` (or `--config=FILE`); `help` for `--help` / `-h`.
+ * @throws ControlError ARGS_INVALID for unknown arguments, a missing, empty or repeated --config
+ */
 export function parseSidecarArgs(argv: readonly string[]): { config: string } | 'help' {
-  let config: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--help' || a === '-h') return 'help';
-    if (a === '--config') {
-      const v = argv[++i];
-      if (v === undefined || v === '' || v.startsWith('--')) throw new ControlError('ARGS_INVALID', '--config needs a file');
-      if (config !== undefined) throw new ControlError('ARGS_INVALID', '--config given twice');
-      config = v;
-    } else if (a.startsWith('--config=') && a.length > 9) {
-      if (config !== undefined) throw new ControlError('ARGS_INVALID', '--config given twice');
-      config = a.slice(9);
-    } else {
-      throw new ControlError('ARGS_INVALID', `unknown argument ${JSON.stringify(a.slice(0, 64))}`);
-    }
+  let values: Readonly<Record<string, unknown>>;
+  try {
+    values = parseArgv(SIDECAR_ARGS, argv).values;
+  } catch (err) {
+    if (isArgsError(err)) throw new ControlError('ARGS_INVALID', err.message);
+    throw err;
   }
+  if (values.help === true) return 'help';
+  const config = values.config as string | undefined;
   if (config === undefined) throw new ControlError('ARGS_INVALID', '--config is required');
+  if (config === '') throw new ControlError('ARGS_INVALID', '--config needs a file');
   return { config };
 }
 

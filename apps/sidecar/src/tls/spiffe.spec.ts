@@ -10,6 +10,9 @@ describe('parseSpiffeUri', () => {
     ['fail/query', 'spiffe://example.test/api/api-1?x=1', undefined],
     ['fail/percent escape', 'spiffe://example.test/api/api%2D1', undefined],
     ['fail/other scheme', 'https://example.test/api/api-1', undefined],
+    ['fail/underscore in the instance id (the signer no longer issues it)', 'spiffe://example.test/db/db_1', undefined],
+    ['fail/empty label in the instance id', 'spiffe://example.test/db/db..1', undefined],
+    ['ok/dotted instance id', 'spiffe://example.test/db/db-1.zone-a', { trustDomain: 'example.test', serviceType: 'db', instanceId: 'db-1.zone-a' }],
   ])('%s', (_name, uri, want) => {
     expect(parseSpiffeUri(uri)).toEqual(want);
   });

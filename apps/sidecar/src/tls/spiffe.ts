@@ -2,22 +2,19 @@
  * SPIFFE ID checks on peer certificates — the sidecar's defence in depth on top of the per-type
  * trust store: a peer must also *name* an allowed type in the mesh's trust domain.
  */
+import { tryParseSpiffeId, type SpiffeId } from '@trustmesh/names';
 
 /** The three parts of `spiffe://<trust-domain>/<type>/<instance-id>`. */
-export interface SpiffeParts {
-  readonly trustDomain: string;
-  readonly serviceType: string;
-  readonly instanceId: string;
-}
+export type SpiffeParts = SpiffeId;
 
-// Strict on purpose: anything unusual (ports, userinfo, queries, percent-escapes, extra path
-// segments, upper case) is not an ID we issue, so it is refused rather than normalised.
-const SPIFFE_RE = /^spiffe:\/\/([a-z0-9]([a-z0-9.-]{0,253}[a-z0-9])?)\/([a-z][a-z0-9-]{0,30})\/([a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?)$/;
-
-/** Parses one SPIFFE ID of the mesh's form; `undefined` when it is not exactly that form. */
+/**
+ * Parses one SPIFFE ID of the mesh's form (libs/names/src/spiffe.ts: strict, so ports, userinfo,
+ * queries, percent escapes, extra path segments and upper case are refused, not normalised);
+ * `undefined` when it is not exactly that form. The same grammar the signer issues by; one pass
+ * and no exception, as it runs on every TLS handshake.
+ */
 export function parseSpiffeUri(uri: string): SpiffeParts | undefined {
-  const m = SPIFFE_RE.exec(uri);
-  return m ? { trustDomain: m[1], serviceType: m[3], instanceId: m[4] } : undefined;
+  return tryParseSpiffeId(uri) ?? undefined;
 }
 
 /**

@@ -150,7 +150,8 @@ describe('service-type generator', () => {
     expect(tree.read('deploy/audit/sidecar.yaml', 'utf-8')).toContain('connect: 127.0.0.1:7104\n');
   });
 
-  const NAME_RULE = 'must match [a-z][a-z0-9-]{0,30}';
+  // The rule text of libs/names (libs/names/src/identity.ts), passed through by @trustmesh/policy.
+  const NAME_RULE = "must be 1-31 characters of a-z, 0-9 and '-', starting with a letter and not ending with '-'";
   it.each([
     { name: 'fail/uppercase', opts: { name: 'Payments', dials: 'db' }, code: 'TYPE_NAME_INVALID', detail: `"Payments": ${NAME_RULE}` },
     { name: 'fail/space', opts: { name: 'pay ments', dials: 'db' }, code: 'TYPE_NAME_INVALID', detail: `"pay ments": ${NAME_RULE}` },
@@ -162,7 +163,9 @@ describe('service-type generator', () => {
     { name: 'fail/unknown accepts and dials', opts: { name: 'pay', accepts: 'nope', dials: 'db,gone' }, code: 'TYPE_UNKNOWN', detail: 'nope, gone' },
     { name: 'fail/existing type', opts: { name: 'api', dials: 'db' }, code: 'TYPE_EXISTS', detail: 'api' },
     { name: 'fail/no edges', opts: { name: 'pay' }, code: 'EDGES_REQUIRED', detail: 'pay' },
-    { name: 'fail/bad ttl', opts: { name: 'pay', dials: 'db', ttl: '3 days' }, code: 'TTL_INVALID', detail: '"3 days": expected a number and a unit s|m|h|d, e.g. 24h' },
+    { name: 'fail/bad ttl', opts: { name: 'pay', dials: 'db', ttl: '3 days' }, code: 'TTL_INVALID', detail: '"3 days": must be a positive whole number and one unit ms, s, m, h or d, e.g. 500ms, 10s, 5m, 24h, 7d' },
+    { name: 'fail/ttl with a sub-second part', opts: { name: 'pay', dials: 'db', ttl: '90500ms' }, code: 'TTL_INVALID', detail: '"90500ms": must be a whole number of seconds' },
+    { name: 'fail/type name ending in a hyphen', opts: { name: 'pay-', dials: 'db' }, code: 'TYPE_NAME_INVALID', detail: `"pay-": ${NAME_RULE}` },
     { name: 'fail/ttl over 7d', opts: { name: 'pay', dials: 'db', ttl: '8d' }, code: 'TTL_INVALID', detail: '8d: must be between 1m and 7d (the default maxTtl)' },
   ])('$name', async ({ opts, code, detail }) => {
     const tree = workspace();
