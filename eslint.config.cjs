@@ -1,14 +1,14 @@
 /**
  * Lint rules for the whole workspace.
  *
- * Module boundaries (DESIGN.md "Dependency direction"), enforced two ways so a bad import
+ * Module boundaries (the dependency direction of README.md), enforced two ways so a bad import
  * always fails, whichever rule sees it first:
  *  - `@nx/enforce-module-boundaries` with project tags (`type:domain` libs depend on nothing
  *    of ours; adapters on domain/contract/adapter; apps on libs, never on other apps; the CLI
  *    (`type:cli`) may start the apps);
  *  - `no-restricted-imports` / `no-restricted-syntax` in the pure libs (pki, policy): no
  *    `@trustmesh/*`, no Node I/O modules, no clock and no `process` (pass them in).
- * tools/lint-rules/boundaries.spec.ts proves that a deliberately bad import fails.
+ * tools/workspace/src/boundaries.spec.ts proves that a deliberately bad import fails.
  */
 const nx = require('@nx/eslint-plugin');
 const tseslint = require('typescript-eslint');
@@ -23,6 +23,38 @@ const IO_IMPORTS = IO_MODULES.flatMap((m) => [m, `node:${m}`]).map((name) => ({
   name,
   message: 'pure libs (pki, policy) do no I/O: take the data or the capability as a parameter',
 }));
+
+/** Options of `@nx/enforce-module-boundaries`; `allow` names the apps a set of files may import. */
+const boundaries = (allow) => [
+  'error',
+  {
+    enforceBuildableLibDependency: false,
+    allow,
+    depConstraints: [
+      { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [] },
+      { sourceTag: 'type:contract', onlyDependOnLibsWithTags: [] },
+      { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter'] },
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter'] },
+      // The `trustmesh` command is the umbrella: it may start the signer and the sidecar apps.
+      { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:app'] },
+      { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter'] },
+    ],
+  },
+];
+
+/** Apps that no file outside apps/cli may import (see the exceptions below). */
+const APPS = ['@trustmesh/signer', '@trustmesh/sidecar', '@trustmesh/cli', '@trustmesh/demo'];
+const appImports = (except) => ['error', {
+  patterns: [{ group: APPS.filter((a) => !except.includes(a)), message: 'apps are composed only by the trustmesh CLI' }],
+}];
+
+/**
+ * Specs that check generated sidecar configs with the sidecar's own parser (`parseConfig` of
+ * `@trustmesh/sidecar`): what the Nx generator and the demo write must parse exactly as the
+ * product will parse it, so a second copy of the parser would prove nothing. Spec files only;
+ * the generator and the demo themselves never import an app.
+ */
+const SIDECAR_PARSER_SPECS = ['tools/nx-plugin/**/*.spec.ts', 'apps/demo/**/*.spec.ts'];
 
 module.exports = [
   {
@@ -43,25 +75,18 @@ module.exports = [
     files: ['**/*.ts'],
     plugins: { '@nx': nx },
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          // Nx forbids importing an app outright; the CLI is the one umbrella that starts the
-          // signer and sidecar apps. The block below keeps every other app from using this.
-          allow: ['@trustmesh/signer', '@trustmesh/sidecar'],
-          depConstraints: [
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:contract', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter'] },
-            // The `trustmesh` command is the umbrella: it may start the signer and the sidecar apps.
-            { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter', 'type:app'] },
-            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:adapter'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries([]),
     },
+  },
+  {
+    // Nx forbids importing an app outright; the CLI is the one umbrella that starts the signer
+    // and sidecar apps, so only its files may.
+    files: ['apps/cli/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': boundaries(['@trustmesh/signer', '@trustmesh/sidecar']) },
+  },
+  {
+    files: SIDECAR_PARSER_SPECS,
+    rules: { '@nx/enforce-module-boundaries': boundaries(['@trustmesh/sidecar']) },
   },
   {
     files: ['**/*.cjs', '**/*.js'],
@@ -69,10 +94,13 @@ module.exports = [
   },
   {
     // Only the CLI may start the apps (see `allow` above); apps and libs never import apps.
-    files: ['libs/**/*.ts', 'apps/signer/**/*.ts', 'apps/sidecar/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@trustmesh/signer', '@trustmesh/sidecar', '@trustmesh/cli'], message: 'apps are composed only by the trustmesh CLI' }] }],
-    },
+    // The demo starts them as child processes through the `trustmesh` bin, like a user.
+    files: ['libs/**/*.ts', 'apps/signer/**/*.ts', 'apps/sidecar/**/*.ts', 'apps/demo/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts'],
+    rules: { 'no-restricted-imports': appImports([]) },
+  },
+  {
+    files: SIDECAR_PARSER_SPECS,
+    rules: { 'no-restricted-imports': appImports(['@trustmesh/sidecar']) },
   },
   {
     files: ['libs/pki/src/**/*.ts', 'libs/policy/src/**/*.ts'],
