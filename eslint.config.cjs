@@ -1,11 +1,12 @@
 /**
  * Lint rules for the whole workspace.
  *
- * Module boundaries, enforced two ways so a bad import always fails, whichever rule sees it first:
+ * Module boundaries (the dependency direction of docs/ARCHITECTURE.md), enforced two ways so a
+ * bad import always fails, whichever rule sees it first:
  *  - `@nx/enforce-module-boundaries` with project tags: `type:grammar` (libs/names) depends on
  *    nothing of ours and every other tag may depend on it; `type:domain` libs depend on nothing
  *    of ours but the grammar; adapters on grammar/domain/contract/adapter; apps on libs, never on
- *    other apps; the CLI (`type:cli`) may start the apps;
+ *    other apps; only the CLI's files may import the signer and sidecar apps (it starts them);
  *  - `no-restricted-imports` / `no-restricted-syntax` in the pure libs (names, args, pki, policy):
  *    no Node I/O modules, no clock, no timers and no `process` (pass them in); no `@trustmesh/*`,
  *    except that pki and policy may import `@trustmesh/names`.
@@ -40,6 +41,40 @@ const PURE_SYNTAX = [
   { selector: "MemberExpression[object.name='performance'][property.name='now']", message: 'pure libs never read the clock' },
 ];
 
+/** Options of `@nx/enforce-module-boundaries`; `allow` names the apps a set of files may import. */
+const boundaries = (allow) => [
+  'error',
+  {
+    enforceBuildableLibDependency: false,
+    allow,
+    depConstraints: [
+      // The grammar (libs/names) is the bottom layer: it depends on nothing of ours.
+      { sourceTag: 'type:grammar', onlyDependOnLibsWithTags: [] },
+      { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:grammar'] },
+      { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:grammar'] },
+      { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:grammar', 'type:domain', 'type:contract', 'type:adapter'] },
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:grammar', 'type:domain', 'type:contract', 'type:adapter'] },
+      // The `trustmesh` command is the umbrella: it may start the signer and the sidecar apps.
+      { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:grammar', 'type:domain', 'type:contract', 'type:adapter', 'type:app'] },
+      { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:grammar', 'type:domain', 'type:contract', 'type:adapter'] },
+    ],
+  },
+];
+
+/** Apps that no file outside apps/cli may import (see the exceptions below). */
+const APPS = ['@trustmesh/signer', '@trustmesh/sidecar', '@trustmesh/cli', '@trustmesh/demo'];
+const appImports = (except) => ['error', {
+  patterns: [{ group: APPS.filter((a) => !except.includes(a)), message: 'apps are composed only by the trustmesh CLI' }],
+}];
+
+/**
+ * Specs that check generated sidecar configs with the sidecar's own parser (`parseConfig` of
+ * `@trustmesh/sidecar`): what the Nx generator and the demo write must parse exactly as the
+ * product will parse it, so a second copy of the parser would prove nothing. Spec files only;
+ * the generator and the demo themselves never import an app.
+ */
+const SIDECAR_PARSER_SPECS = ['tools/nx-plugin/**/*.spec.ts', 'apps/demo/**/*.spec.ts'];
+
 module.exports = [
   {
     ignores: [
@@ -59,27 +94,18 @@ module.exports = [
     files: ['**/*.ts'],
     plugins: { '@nx': nx },
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          // Nx forbids importing an app outright; the CLI is the one umbrella that starts the
-          // signer and sidecar apps. The block below keeps every other app from using this.
-          allow: ['@trustmesh/signer', '@trustmesh/sidecar'],
-          depConstraints: [
-            // The grammar (libs/names) is the bottom layer: it depends on nothing of ours.
-            { sourceTag: 'type:grammar', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:grammar'] },
-            { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:grammar'] },
-            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:grammar', 'type:domain', 'type:contract', 'type:adapter'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:grammar', 'type:domain', 'type:contract', 'type:adapter'] },
-            // The `trustmesh` command is the umbrella: it may start the signer and the sidecar apps.
-            { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:grammar', 'type:domain', 'type:contract', 'type:adapter', 'type:app'] },
-            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:grammar', 'type:domain', 'type:contract', 'type:adapter'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries([]),
     },
+  },
+  {
+    // Nx forbids importing an app outright; the CLI is the one umbrella that starts the signer
+    // and sidecar apps, so only its files may.
+    files: ['apps/cli/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': boundaries(['@trustmesh/signer', '@trustmesh/sidecar']) },
+  },
+  {
+    files: SIDECAR_PARSER_SPECS,
+    rules: { '@nx/enforce-module-boundaries': boundaries(['@trustmesh/sidecar']) },
   },
   {
     files: ['**/*.cjs', '**/*.js'],
@@ -87,10 +113,13 @@ module.exports = [
   },
   {
     // Only the CLI may start the apps (see `allow` above); apps and libs never import apps.
-    files: ['libs/**/*.ts', 'apps/signer/**/*.ts', 'apps/sidecar/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@trustmesh/signer', '@trustmesh/sidecar', '@trustmesh/cli'], message: 'apps are composed only by the trustmesh CLI' }] }],
-    },
+    // The demo starts them as child processes through the `trustmesh` bin, like a user.
+    files: ['libs/**/*.ts', 'apps/signer/**/*.ts', 'apps/sidecar/**/*.ts', 'apps/demo/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts'],
+    rules: { 'no-restricted-imports': appImports([]) },
+  },
+  {
+    files: SIDECAR_PARSER_SPECS,
+    rules: { 'no-restricted-imports': appImports(['@trustmesh/sidecar']) },
   },
   {
     // The grammar and the argv parser: pure, and they depend on nothing of ours.
@@ -130,14 +159,7 @@ module.exports = [
     // path into another project stays an error.
     files: ['tools/workspace/src/names-agreement.spec.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: ['@trustmesh/cli', '@trustmesh/signer', '@trustmesh/sidecar', '@trustmesh/nx-plugin'],
-          depConstraints: [{ sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:grammar', 'type:domain', 'type:contract', 'type:adapter'] }],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries(['@trustmesh/cli', '@trustmesh/signer', '@trustmesh/sidecar', '@trustmesh/demo', '@trustmesh/nx-plugin']),
       'no-restricted-imports': [
         'error',
         { patterns: [{ regex: '^(\\.\\./){2,}', message: 'import other projects through their package entry (@trustmesh/...), never by relative path' }] },

@@ -1,7 +1,7 @@
 'use strict';
 /**
  * Registers the swc TypeScript transpiler for `require` of `.ts` files (CommonJS, ES2022).
- * Shared by tools/scripts/run-ts.js and the `trustmesh` bin. Idempotent.
+ * Shared by tools/scripts/run-ts.js, the `trustmesh` bin and the demo's bin. Idempotent.
  */
 const path = require('node:path');
 

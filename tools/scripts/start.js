@@ -4,8 +4,8 @@
  * behind sidecars, traffic, live view). TypeScript runs through swc (no build); the gRPC code of
  * libs/proto is generated on `npm ci` and regenerated here when a .proto file is newer
  * (tools/scripts/generate.js). Then runs
- * `trustmesh demo ...argv` with stdio inherited; SIGINT/SIGTERM are forwarded to it (it stops its
- * children in order) and its exit code is ours.
+ * the demo app (apps/demo/bin/demo.js ...argv) with stdio inherited; SIGINT/SIGTERM are forwarded
+ * to it (it stops its children in order) and its exit code is ours.
  */
 'use strict';
 const { spawn } = require('node:child_process');
@@ -19,8 +19,8 @@ if (ensureGenerated() !== 0) {
   process.exit(1);
 }
 
-const bin = path.join(root, 'apps/cli/bin/trustmesh.js');
-const child = spawn(process.execPath, [bin, 'demo', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const bin = path.join(root, 'apps/demo/bin/demo.js');
+const child = spawn(process.execPath, [bin, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
 // A terminal Ctrl-C reaches both processes (same process group); forwarding makes `kill <pid>`
 // of this wrapper behave the same. The demo ignores a repeated signal while it is stopping.
 for (const sig of ['SIGINT', 'SIGTERM']) {

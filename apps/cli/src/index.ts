@@ -3,6 +3,5 @@
  * and embedding; bin/trustmesh.js is the process entry.
  */
 export { runCli } from './run';
-export { parseDemoArgs, DemoError, type DemoOptions } from './demo';
 export type { CliIo } from './command';
 export type { CliEnv } from './config';

@@ -1,10 +1,9 @@
 /**
- * Long-running services that `trustmesh` starts (`trustmesh signer ...`, `trustmesh sidecar ...`,
- * `trustmesh demo ...`). Each lives in its own
+ * Long-running services that `trustmesh` starts (`trustmesh signer ...`, `trustmesh sidecar ...`).
+ * Each lives in its own
  * app and owns its argument parsing; the CLI only dispatches to it. Loaded lazily, so the
  * short commands (`ca list`, `token create`) never pay for gRPC and OpenTelemetry start-up.
  */
-import { DEMO_USAGE, runDemoCommand } from './demo';
 
 export type ServiceEnv = Readonly<Record<string, string | undefined>>;
 
@@ -30,13 +29,6 @@ export const SERVICES: readonly ServiceCommand[] = [
     summary: 'run the mTLS sidecar described by a config file (until SIGINT/SIGTERM)',
     usage: async () => (await import('@trustmesh/sidecar')).SIDECAR_USAGE,
     run: async (argv, env) => (await import('@trustmesh/sidecar')).runSidecarCommand(argv, env),
-  },
-  {
-    name: 'demo',
-    summary: 'run the demo mesh web -> api -> db with traffic and a live view (npm start; Ctrl-C to stop)',
-    // Static import: the demo module loads only node built-ins and @trustmesh/policy (cheap).
-    usage: async () => DEMO_USAGE,
-    run: (argv, env) => runDemoCommand(argv, env),
   },
 ];
 

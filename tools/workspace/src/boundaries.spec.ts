@@ -1,7 +1,10 @@
 /**
  * Proves the module-boundary lint rules bite: a deliberately bad import or clock read in a
  * pure lib (names, args, pki, policy) fails lint, and the same code is fine where it belongs;
- * pki and policy may import the grammar (@trustmesh/names) and nothing else of ours.
+ * pki and policy may import the grammar (@trustmesh/names) and nothing else of ours. Apps are
+ * imported only by the CLI, and the sidecar's parser only by the specs that judge generated
+ * sidecar configs with it (the Nx plugin's and the demo's): each of the two rules catches an app
+ * import on its own, so both are asserted.
  */
 import * as path from 'node:path';
 import { ESLint } from 'eslint';
@@ -38,6 +41,20 @@ describe('module boundaries', () => {
     { name: 'fail/args imports names (args depends on nothing of ours)', file: 'libs/args/src/probe.ts', code: "import * as n from '@trustmesh/names';\nexport const x = n;\n", rule: 'no-restricted-imports' },
     { name: 'fail/a workspace check imports the CLI app', file: 'tools/workspace/src/probe.spec.ts', code: "import * as c from '@trustmesh/cli';\nexport const x = c;\n", rule: 'no-restricted-imports' },
     { name: 'fail/the agreement test reaches into an app by relative path', file: 'tools/workspace/src/names-agreement.spec.ts', code: "import * as c from '../../../apps/cli/src/run';\nexport const x = c;\n", rule: 'no-restricted-imports' },
+    ...[
+      { what: 'the Nx plugin (not a spec) imports the sidecar app', file: 'tools/nx-plugin/src/lib/probe.ts', app: '@trustmesh/sidecar' },
+      { what: 'a generator imports the sidecar app', file: 'tools/nx-plugin/src/generators/service-type/probe.ts', app: '@trustmesh/sidecar' },
+      { what: 'an e2e test of the Nx plugin imports the sidecar app', file: 'tools/nx-plugin/src/probe.e2e.ts', app: '@trustmesh/sidecar' },
+      { what: 'a workspace check imports the sidecar app', file: 'tools/workspace/src/probe.ts', app: '@trustmesh/sidecar' },
+      { what: 'a benchmark imports the sidecar app', file: 'bench/sidecar/probe.ts', app: '@trustmesh/sidecar' },
+      { what: 'a spec of the Nx plugin imports the signer app', file: 'tools/nx-plugin/src/lib/probe.spec.ts', app: '@trustmesh/signer' },
+      { what: 'the demo (not a spec) imports the sidecar app', file: 'apps/demo/src/probe.ts', app: '@trustmesh/sidecar' },
+      { what: 'the demo imports the CLI', file: 'apps/demo/src/probe.ts', app: '@trustmesh/cli' },
+      { what: 'a demo spec imports the signer app', file: 'apps/demo/src/probe.spec.ts', app: '@trustmesh/signer' },
+      { what: 'the sidecar imports the demo', file: 'apps/sidecar/src/probe.ts', app: '@trustmesh/demo' },
+    ].flatMap(({ what, file, app }) => ['@nx/enforce-module-boundaries', 'no-restricted-imports'].map((rule) => (
+      { name: `fail/${what} (${rule})`, file, code: `import * as a from '${app}';\nexport const x = a;\n`, rule }))),
+    { name: 'fail/the CLI imports the demo', file: 'apps/cli/src/probe.ts', code: "import * as d from '@trustmesh/demo';\nexport const x = d;\n", rule: '@nx/enforce-module-boundaries' },
   ])('$name', async ({ file, code, rule }) => {
     expect(await ruleIds(code, file)).toContain(rule);
   });
@@ -55,6 +72,9 @@ describe('module boundaries', () => {
     { name: 'ok/args uses node:util', file: 'libs/args/src/probe.ts', code: "import { parseArgs } from 'node:util';\nexport const x = parseArgs;\n" },
     { name: 'ok/the agreement test imports the apps through their package entries', file: 'tools/workspace/src/names-agreement.spec.ts',
       code: "import { runCli } from '@trustmesh/cli';\nimport { parseConfig } from '@trustmesh/sidecar';\nimport { normalizeOptions } from '@trustmesh/nx-plugin';\nexport const x = [runCli, parseConfig, normalizeOptions];\n" },
+    { name: 'ok/a spec of the Nx plugin parses its output with the sidecar\'s parser', file: 'tools/nx-plugin/src/lib/probe.spec.ts', code: "import { parseConfig } from '@trustmesh/sidecar';\nexport const x = parseConfig;\n" },
+    { name: 'ok/a demo spec parses its configs with the sidecar\'s parser', file: 'apps/demo/src/probe.spec.ts', code: "import { parseConfig } from '@trustmesh/sidecar';\nexport const x = parseConfig;\n" },
+    { name: 'ok/the demo takes state-directory names from libs/ca', file: 'apps/demo/src/probe.ts', code: "import { LAYOUT } from '@trustmesh/ca';\nexport const x = LAYOUT;\n" },
   ])('$name', async ({ file, code }) => {
     expect(await ruleIds(code, file)).toEqual([]);
   });

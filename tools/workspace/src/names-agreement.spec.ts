@@ -15,7 +15,8 @@
  */
 import { join } from 'node:path';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { parseDemoArgs, runCli } from '@trustmesh/cli';
+import { runCli } from '@trustmesh/cli';
+import { parseDemoArgs } from '@trustmesh/demo';
 import { instanceIdProblem, typeNameProblem } from '@trustmesh/names';
 import { normalizeOptions } from '@trustmesh/nx-plugin';
 import { parseSpiffeId, spiffeId } from '@trustmesh/pki';

@@ -8,8 +8,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readKeyFile } from '@trustmesh/keystore';
 import { createLeafIssuer, generateKeyPair, pemEncode, spiffeId, spkiPin } from '@trustmesh/pki';
-import { openSqliteStore, type CaRecord, type IssuedCertRecord, type Store } from '@trustmesh/store';
-import { LAYOUT, META, renewBeforeMetaKey } from '@trustmesh/ca';
+import type { CaRecord, IssuedCertRecord } from '@trustmesh/store';
+import { META, renewBeforeMetaKey } from '@trustmesh/ca';
+import { withStateStore as withStore } from '@trustmesh/ca/testing';
 import { cli, PASS, ROOT } from './harness';
 
 export const MESH_YAML = `trustDomain: example.test
@@ -42,14 +43,7 @@ export function crashStep(tmp: string, state: string, type: string, step: 'prepa
 }
 
 /** Runs `fn` on the state's store, closing it afterwards (the CLI child must never see it open mid-write). */
-export async function withStore<T>(state: string, fn: (s: Store) => Promise<T>): Promise<T> {
-  const store = await openSqliteStore(join(state, LAYOUT.db), { create: false });
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
+export { withStore };
 
 /** CA records of a type as [role, state] pairs keyed by id, plus the bundle version and the type's hint. */
 export async function typeState(state: string, type: string): Promise<{ cas: CaRecord[]; version: string | null; hint: string | null;

@@ -1,5 +1,5 @@
 /**
- * A sidecar process for process-level tests and the quick benchmark. Reads one JSON line on
+ * A sidecar process for process-level tests. Reads one JSON line on
  * stdin — `{ yaml, keyPem, chainPem[], roots: {type: pem[]}, bundleVersion }` — starts the
  * sidecar with that material, prints `READY {"route":port,...,"admin":port}` and exits 0 after a
  * graceful shutdown on SIGTERM/SIGINT. Logs go to stderr.
@@ -19,7 +19,7 @@ interface ChildInput {
   chainPem: string[];
   roots: Record<string, string[]>;
   bundleVersion: number;
-  /** Drop per-connection log lines (benchmarks measure the proxy, not stderr). */
+  /** Drop per-connection log lines (load tests measure the proxy, not stderr). */
   quiet?: boolean;
 }
 

@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FAST_KDF } from '@trustmesh/keystore';
 import { parseMeshConfig, type MeshConfig } from '@trustmesh/policy';
-import { openSqliteStore, type Store } from '@trustmesh/store';
+import type { Store } from '@trustmesh/store';
 import type { Protection } from '../ca-factory';
 import { initState, type InitResult } from '../init-state';
-import { LAYOUT, statePath } from '../layout';
 import type { StepContext, StepHooks, StepResult } from '../rotation-step';
 import { runRotationStep } from '../run-step';
+import { withStateStore } from './state-store';
 
 /** Passphrase of the test key files. */
 export const TEST_PASSPHRASE = 'libs/ca test passphrase';
@@ -78,14 +78,7 @@ export async function initTempState(o: { meshYaml?: string; protection?: 'encryp
       return runRotationStep({ dir, type, now: r.now ?? T0, force: r.force ?? false, kdf: FAST_KDF, warn: (t) => warnings.push(t),
         ...(passphrase !== undefined ? { passphrase } : {}), ...(r.hooks ? { hooks: r.hooks } : {}) }, action, step);
     },
-    withStore: async (fn) => {
-      const store = await openSqliteStore(statePath(dir, LAYOUT.db), { create: false });
-      try {
-        return await fn(store);
-      } finally {
-        await store.close();
-      }
-    },
+    withStore: (fn) => withStateStore(dir, fn),
     cleanup: tmp.cleanup,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Errors of `trustmesh demo`: a stable code and one fixed, user-safe message per code; the
+ * Errors of the demo (`npm start`): a stable code and one fixed, user-safe message per code; the
  * detail (which flag, which child, which file) is carried separately.
  */
 

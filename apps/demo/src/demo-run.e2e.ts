@@ -1,5 +1,5 @@
 /**
- * `npm start -- --duration 15` as a user runs it: tools/scripts/start.js → `trustmesh demo`,
+ * `npm start -- --duration 15` as a user runs it: tools/scripts/start.js → apps/demo/bin/demo.js,
  * unattended, into a temp state directory. It exits 0 with a summary reporting zero failed
  * requests and refused web → db attempts, and leaves no process behind. SIGINT stops it early
  * with exit 0. Bad arguments are usage errors (exit 2) with a reason code.
@@ -34,7 +34,7 @@ function processesWith(needle: string): string[] {
   return (r.stdout ?? '').split('\n').filter((l) => l.trim() !== '' && !l.includes('pgrep'));
 }
 
-describe('npm start (tools/scripts/start.js → trustmesh demo)', () => {
+describe('npm start (tools/scripts/start.js → apps/demo/bin/demo.js)', () => {
   let dir: string;
   beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'tm-demo-run-')); });
   afterEach(() => {

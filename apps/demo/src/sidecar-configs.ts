@@ -61,7 +61,7 @@ const addr = (port: number): string => `"127.0.0.1:${port}"`;
 /** The sidecar.yaml text of `service`. */
 export function sidecarYaml(service: DemoService, ports: MeshPorts, signer: SignerRef, o: WiringOptions = {}): string {
   const head = [
-    '# Written by `trustmesh demo` (DEVELOPMENT state).',
+    '# Written by the TrustMesh demo (npm start; DEVELOPMENT state).',
     `serviceType: ${service}`,
     `instanceId: ${service}-1`,
     `signer: { address: ${addr(signer.port)}, caFile: ${JSON.stringify(signer.caFile)}, tokenFile: ${JSON.stringify(signer.tokenFile(service))} }`,

@@ -44,7 +44,7 @@ export function resetDemoDir(dir: string): DemoPaths {
   rmSync(dir, { recursive: true, force: true });
   const p = demoPaths(dir);
   mkdirSync(p.logs, { recursive: true });
-  writeFileSync(join(dir, DEMO_MARKER), 'made by `trustmesh demo`; wiped on every run. DEVELOPMENT keys only.\n');
+  writeFileSync(join(dir, DEMO_MARKER), 'made by the TrustMesh demo (npm start); wiped on every run. DEVELOPMENT keys only.\n');
   return p;
 }
 

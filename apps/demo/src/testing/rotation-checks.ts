@@ -8,7 +8,7 @@ import { credentials, Metadata } from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { CertificateAuthorityClient, type TrustBundle } from '@trustmesh/proto';
-import { withStore } from '../../e2e/rotation-fixture';
+import { withStateStore as withStore } from '@trustmesh/ca/testing';
 import { runCli, type CliRun } from '../demo-state';
 import { childEnv, REPO_ROOT, TRUSTMESH_BIN } from '../mesh';
 
@@ -115,7 +115,7 @@ export function bundleAnchors(bundle: TrustBundle): Record<string, string[]> {
   return Object.fromEntries(bundle.types.map((t) => [t.serviceType, t.anchors.map((a) => a.caId).sort()]));
 }
 
-/** Runs `fn` on the state's store, closing it afterwards (the CLI rotation tests' helper). */
+/** Runs `fn` on the state's store, closing it afterwards (libs/ca's test helper). */
 export { withStore };
 
 /** Issuing CA id of the leaf with `serialHex` as the signer recorded it, or undefined. */

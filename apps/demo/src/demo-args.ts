@@ -1,5 +1,5 @@
 /**
- * Arguments of `trustmesh demo` (and so of `npm start -- ...`).
+ * Arguments of the demo (`npm start -- ...`).
  */
 import { resolve } from 'node:path';
 import { isArgsError, parseArgv, type ArgsSpec } from '@trustmesh/args';
@@ -20,9 +20,9 @@ export interface DemoOptions {
   readonly plain: boolean;
 }
 
-/** Usage text printed by `trustmesh demo --help`. */
+/** Usage text printed by `npm start -- --help`. */
 export const DEMO_USAGE = [
-  'usage: trustmesh demo [--duration SECONDS] [--rate N] [--rotate TYPE] [--dir D] [--plain]',
+  'usage: npm start -- [--duration SECONDS] [--rate N] [--rotate TYPE] [--dir D] [--plain]',
   '',
   'Runs the demo mesh on 127.0.0.1: a signer, the example services web → api → db (examples/),',
   'each behind its own sidecar, steady client traffic through the chain and, once a second, an',

@@ -1,5 +1,5 @@
 /**
- * `trustmesh demo` (what `npm start` runs): starts the demo mesh, drives traffic, redraws the
+ * The demo (what `npm start` runs, apps/demo/bin/demo.js): starts the demo mesh, drives traffic, redraws the
  * view once a second and stops everything cleanly on Ctrl-C, on `--duration`, or when a process
  * dies. Exit codes: 0 ok; 1 when a process died, setup failed, or (with --duration) any allowed
  * request failed or web ever reached db; 2 for bad arguments.
@@ -13,7 +13,7 @@ import { TrafficLoop } from './traffic';
 import { CLEAR, renderLine, renderSummary, renderView, type ViewState } from './view';
 import { join } from 'node:path';
 
-/** Environment the demo reads (none today; kept for the service command signature). */
+/** Environment the demo reads (none today; main.ts hands in process.env). */
 export type DemoEnv = Readonly<Record<string, string | undefined>>;
 
 /** Where the demo writes: stdout text and whether it is a terminal. */
@@ -25,7 +25,7 @@ export interface DemoIo {
 const processIo = (): DemoIo => ({ write: (t) => process.stdout.write(t), isTty: process.stdout.isTTY === true });
 
 /**
- * Runs the demo for `argv` (after `demo`). Resolves to the exit code once every child has been
+ * Runs the demo for `argv` (the arguments after `npm start --`). Resolves to the exit code once every child has been
  * stopped. Installs SIGINT/SIGTERM handlers for its lifetime.
  */
 export async function runDemoCommand(argv: readonly string[], _env: DemoEnv, io: DemoIo = processIo()): Promise<number> {

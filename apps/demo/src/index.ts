@@ -1,5 +1,5 @@
 /**
- * `trustmesh demo` (`npm start`): the demo mesh web → api → db behind real sidecars, with live
+ * @trustmesh/demo (`npm start`): the demo mesh web → api → db behind real sidecars, with live
  * traffic, a live view and a refused web → db attempt. See run-demo.ts.
  */
 export { runDemoCommand, type DemoEnv, type DemoIo } from './run-demo';

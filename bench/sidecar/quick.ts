@@ -1,39 +1,23 @@
 /**
- * Quick data-plane measurement (not a test, not the full bench/sidecar of issue 5): two sidecar
- * processes in a chain, client → A (outbound) → mTLS → B (inbound) → local server, against raw
- * TCP to the same server, in one run. Prints a table of bulk MB/s, 64-byte round-trip p50/p99 on
- * one connection, 32-connection requests/s and new connections/s, each with its ratio to raw.
- * Run: `node tools/scripts/run-ts.js apps/sidecar/bin/quick-bench.ts [seconds-per-row]`.
+ * `npm run bench:sidecar:quick [-- seconds-per-row]`: a quick data-plane measurement (not a test;
+ * `npm run bench:sidecar` is the full comparison). Two `trustmesh sidecar` processes in a chain,
+ * client → A (api, outbound) → mTLS → B (db, inbound) → a local echo server, set up exactly as
+ * bench/sidecar/trustmesh.ts does for the full benchmark (`trustmesh init`, `trustmesh signer`,
+ * bootstrap tokens), against raw TCP to the same server, in one run. Prints a table of bulk
+ * MB/s, 64-byte round-trip p50/p99 on one connection, 32-connection requests/s and new
+ * connections/s, each with its ratio to raw. Every process is stopped by pid at the end, on a
+ * signal and on any error.
  */
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { spawnSidecar, type ChildSidecar } from '../src/testing/spawn-sidecar';
-import { createTestCa, issueTestIdentity } from '../src/testing/test-mesh';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeCerts } from './certs';
+import { Processes } from './pair';
+import { startSigner, startTrustMeshPair } from './trustmesh';
+import { open, roundTrip } from './workloads';
 
 const SECONDS = Number(process.argv[2] ?? 2);
-
-function open(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = connect({ host: '127.0.0.1', port, noDelay: true });
-    s.once('connect', () => resolve(s));
-    s.once('error', reject);
-  });
-}
-
-/** One request/response of `size` bytes on `s` (the echo returns exactly what it got). */
-function roundTrip(s: Socket, payload: Buffer): Promise<void> {
-  return new Promise((resolve) => {
-    let got = 0;
-    const onData = (c: Buffer) => {
-      got += c.length;
-      if (got >= payload.length) {
-        s.off('data', onData);
-        resolve();
-      }
-    };
-    s.on('data', onData);
-    s.write(payload);
-  });
-}
 
 async function bulk(port: number, sink: { bytes: number }): Promise<number> {
   const s = await open(port);
@@ -98,8 +82,20 @@ async function newConnections(port: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const now = new Date();
-  const [web, api] = ['web', 'api'].map((t) => createTestCa(t, now));
+  const dir = mkdtempSync(join(tmpdir(), 'tm-bench-quick-'));
+  const procs = new Processes();
+  let stopping = false;
+  const abort = (why: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`bench:sidecar:quick: ${why}; stopping every process\n`);
+    void procs.stopAll().finally(() => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(code);
+    });
+  };
+  process.once('SIGINT', () => abort('SIGINT', 130));
+  process.once('SIGTERM', () => abort('SIGTERM', 143));
   const sink = { bytes: 0 };
   // Echo for request/response rows; bytes counted for the bulk row.
   const server = createServer({ noDelay: true }, (s) => {
@@ -111,32 +107,34 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const target = (server.address() as AddressInfo).port;
-  const base = 'signer: { address: 127.0.0.1:7443, caFile: ca.pem, tokenFile: t }\nadmin: { listen: 127.0.0.1:0 }\n';
-  const b: ChildSidecar = await spawnSidecar(`serviceType: api\n${base}inbound:\n  - { name: in, listen: 127.0.0.1:0, forward: 127.0.0.1:${target}, accept: [web] }`,
-    issueTestIdentity(api, { now }), [web, api], true);
-  const a: ChildSidecar = await spawnSidecar(`serviceType: web\n${base}outbound:\n  - { name: out, listen: 127.0.0.1:0, connect: 127.0.0.1:${b.ports.in}, peerType: api }`,
-    issueTestIdentity(web, { now }), [api], true);
   try {
+    process.stderr.write(`setting up in ${dir}…\n`);
+    const certs = makeCerts(dir);
+    const signer = await startSigner(procs, dir, certs);
+    const chain = (await startTrustMeshPair(procs, dir, certs, signer, target, true)).entryPort;
     const rows: [string, number, number][] = [];
     const both = async (name: string, f: (port: number) => Promise<number>) => {
       process.stderr.write(`${name}…\n`);
       const raw = await f(target);
-      const mesh = await f(a.ports.out);
+      const mesh = await f(chain);
       rows.push([name, raw, mesh]);
     };
     await both('bulk MB/s, 1 connection', (p) => bulk(p, sink));
     let lat: Record<number, [number, number]> = {};
     await both('64 B round trip p50 µs', async (p) => { lat = { ...lat, [p]: await latency(p) }; return lat[p][0]; });
-    rows.push(['64 B round trip p99 µs', lat[target][1], lat[a.ports.out][1]]);
+    rows.push(['64 B round trip p99 µs', lat[target][1], lat[chain][1]]);
     await both('32-connection requests/s', (p) => parallel(p, 32));
     await both('new connections/s (conc 4, resumed)', newConnections);
     process.stdout.write(`| metric (${SECONDS}s per row) | raw TCP | TrustMesh chain | ratio |\n|---|---|---|---|\n`);
     for (const [name, raw, mesh] of rows) process.stdout.write(`| ${name} | ${raw.toFixed(0)} | ${mesh.toFixed(0)} | ${(mesh / raw).toFixed(2)} |\n`);
   } finally {
-    for (const c of [a, b]) c.child.kill('SIGTERM');
-    await Promise.all([a.exited, b.exited]);
+    await procs.stopAll();
     server.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-void main();
+main().catch((e: unknown) => {
+  process.stderr.write(`bench:sidecar:quick failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exitCode = 1;
+});

@@ -16,9 +16,9 @@ import {
   assignPorts, DEMO_SERVICES, PORT_COUNT, serviceArgs, writeSidecarConfigs, type DemoService, type MeshPorts, type WiringOptions,
 } from './sidecar-configs';
 
-/** The repository root (this file is apps/cli/src/demo/mesh.ts). */
-export const REPO_ROOT = resolve(__dirname, '../../../..');
-/** The `trustmesh` bin every child runs through. */
+/** The repository root (this file is apps/demo/src/mesh.ts). */
+export const REPO_ROOT = resolve(__dirname, '../../..');
+/** The `trustmesh` bin every child runs through: the demo uses the product as a user would. */
 export const TRUSTMESH_BIN = join(REPO_ROOT, 'apps/cli/bin/trustmesh.js');
 const RUN_TS = join(REPO_ROOT, 'tools/scripts/run-ts.js');
 
