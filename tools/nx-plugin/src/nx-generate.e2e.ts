@@ -22,7 +22,7 @@ const ENV = {
 
 function copyWorkspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'tm-nx-plugin-'));
-  for (const f of ['package.json', 'nx.json', 'tsconfig.base.json', 'tsconfig.json', 'jest.preset.cjs', 'trustmesh.yaml']) {
+  for (const f of ['package.json', 'nx.json', 'tsconfig.base.json', 'tsconfig.json', 'jest.preset.cjs', 'jest.unit-guard.cjs', 'trustmesh.yaml', '.prettierrc.json', '.prettierignore']) {
     cpSync(join(ROOT, f), join(dir, f));
   }
   // Nested node_modules come along: they hold yaml 2 where the hoisted copy is yaml 1.

@@ -105,7 +105,8 @@ export async function serviceTypeGenerator(tree: Tree, options: ServiceTypeSchem
   tree.write(MESH_FILE, meshText);
   addFiles(tree, o, plan);
   for (const [path, text] of peers.writes) tree.write(path, text);
-  // No formatter is configured in this workspace; formatFiles then leaves the files as written.
+  // Prettier formats the new TypeScript and JSON files; YAML is in .prettierignore, so the mesh
+  // config and the sidecar configs keep exactly the lines this generator wrote.
   await formatFiles(tree);
   const steps = nextSteps(plan, peers.manual);
   return () => logger.info(steps);
