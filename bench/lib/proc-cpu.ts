@@ -1,7 +1,7 @@
 /**
  * CPU time of a process and all its descendants, from /proc (Linux only), in microseconds.
  * Used to report "server CPU per operation", which moves far less than throughput on a noisy
- * 2-core machine (perf-anchors.md). Resolution is one clock tick (10 ms): measure over seconds.
+ * 2-core machine (docs/BENCHMARKS.md "The anchors"). Resolution is one clock tick (10 ms): measure over seconds.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 

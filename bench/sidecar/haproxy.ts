@@ -3,7 +3,7 @@
  * db root only and checks `db.internal` (`verify required verifyhost`); B's bind presents the db
  * certificate, requires a client certificate chaining to the api root, and a `tcp-request
  * session` rule rejects any CN but `api.internal`. TLS 1.3 only, 2 threads, `maxconn 8000`
- * (20000 does not start with this FD limit; perf-anchors.md "Pitfalls"), no logging (its
+ * (20000 does not start with this FD limit; docs/BENCHMARKS.md "The anchors"), no logging (its
  * default). Without `resume`: no client session reuse, no tickets, no server session cache.
  */
 import { writeFileSync } from 'node:fs';

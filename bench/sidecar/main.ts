@@ -1,7 +1,7 @@
 /**
  * `npm run bench:sidecar`: in one run, the same two-proxy chain client → A → mTLS → B → echo
  * (P-256 certificates from one `trustmesh init`, TLS 1.3) with TrustMesh sidecars, stunnel and
- * haproxy, against raw TCP (client → echo), with the minimal Node pair of perf-anchors.md
+ * haproxy, against raw TCP (client → echo), with the minimal Node pair of docs/BENCHMARKS.md "The anchors"
  * ("node-naive") as a reference column: what Node and OpenSSL cost before TrustMesh adds
  * anything. Each pair's mTLS enforcement is checked before it is measured. Every row runs
  * BENCH_ROUNDS interleaved rounds over all systems (so a busy moment on this shared machine hits

@@ -1,5 +1,5 @@
 /**
- * The reference Node pair of perf-anchors.md §3 ("node-naive"): the most obvious Node sidecar,
+ * The reference Node pair of docs/BENCHMARKS.md "The anchors" ("node-naive"): the most obvious Node sidecar,
  * `net` + `tls` + `pipe()`, one SecureContext built once, nothing else — no logging, metrics,
  * limits, fallback or hot reload. It separates what Node and OpenSSL cost from what TrustMesh
  * adds. Same checks as the others: B requires a client certificate chaining to the api root and

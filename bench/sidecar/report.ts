@@ -1,7 +1,7 @@
 /**
  * The Markdown output of the sidecar benchmark: one table with raw TCP, TrustMesh, stunnel and
- * haproxy side by side (each proxy cell with its ratio to raw TCP), then the goal check of
- * issue 5 (TrustMesh at least stunnel on every row; at least haproxy on bulk and 32-connection
+ * haproxy side by side (each proxy cell with its ratio to raw TCP), then the goal check
+ * (TrustMesh at least stunnel on every row; at least haproxy on bulk and 32-connection
  * requests/s), then the session counts that show the resumption switch worked.
  */
 import { fmt, markdownTable } from '../lib/table';
@@ -22,7 +22,7 @@ export interface Metric {
 }
 
 const PROXIES = ['trustmesh', 'stunnel', 'haproxy', 'node-naive'] as const;
-/** Rows where issue 5 asks TrustMesh to reach haproxy too. */
+/** Rows where the goal is to reach haproxy too (docs/BENCHMARKS.md). */
 const HAPROXY_GOAL = /^(bulk MB\/s|32-conn req\/s)/;
 
 function cellText(m: Metric, system: string): string {

@@ -3,7 +3,7 @@
  * `db.internal`), B in server mode (db certificate, requires a client certificate chaining to the
  * api root with host `api.internal`). TLS 1.3 only, TCP_NODELAY both sides, `syslog = no` and
  * `foreground = quiet` (syslog() falls back to /dev/console here and costs ms per line;
- * perf-anchors.md "Pitfalls"), default log level `notice` to a file. `resume` turns client-side
+ * docs/BENCHMARKS.md "The anchors"), default log level `notice` to a file. `resume` turns client-side
  * session resumption on; off, every connection is a full handshake.
  */
 import { writeFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * The CFSSL anchor: `cfssl serve` (Debian golang-cfssl) with an ECDSA P-256 CA, a default
  * profile for `/api/v1/cfssl/sign` and an HMAC-authenticated profile for `/authsign`
- * (perf-anchors.md §2 describes the same setup). Clients use a keep-alive HTTP agent.
+ * (docs/BENCHMARKS.md "The anchors" describes the same setup). Clients use a keep-alive HTTP agent.
  */
 import { execFileSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';

@@ -21,7 +21,7 @@ describe('PostgreSQL behind the db sidecar (psql through api\'s outbound)', () =
   let pg: TestPostgres | undefined;
 
   beforeAll(async () => {
-    // Fail loudly rather than skip: the machine and CI have PostgreSQL 15 (toolchain.md §7).
+    // Fail loudly rather than skip: the machine and CI have PostgreSQL 15 (docs/TOOLCHAIN.md).
     expect(postgresAvailable()).toBe(true);
     pg = startPostgres((await freePorts(1))[0]);
   });

@@ -1,7 +1,7 @@
 /**
  * Renewals under continuous traffic, then the signer killed during traffic — real processes.
  *
- * Lifetime 10 s (issue 5): the signer backdates a leaf by at most a tenth of its lifetime, so each
+ * Lifetime 10 s (the shortest the policy allows): the signer backdates a leaf by at most a tenth of its lifetime, so each
  * certificate spans about 11 s and its sidecar renews at 2/3 of that (±10 %): about every 7 s.
  */
 import { httpStatus } from './mesh';

@@ -1,5 +1,5 @@
 /**
- * 5,000 idle connections against a sidecar process (issue 5): the connection limit (4,800 here) is
+ * 5,000 idle connections against a sidecar process: the connection limit (4,800 here) is
  * enforced — the rest are refused at accept and counted — and the process memory stays bounded.
  */
 import { readFileSync } from 'node:fs';

@@ -24,7 +24,7 @@ export interface NewCaSet {
 }
 
 const DAY_S = 86_400;
-/** Roots live 10 years, issuing intermediates 1 year (issue 3). */
+/** Roots live 10 years, issuing intermediates 1 year. */
 export const ROOT_TTL_S = 3650 * DAY_S;
 export const INTERMEDIATE_TTL_S = 365 * DAY_S;
 /** CA certificates start a little in the past, so a peer whose clock lags still accepts them. */

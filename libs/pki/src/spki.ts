@@ -3,7 +3,7 @@
  *
  * Why not `createPublicKey(spkiDer)`: on OpenSSL 3.0 it costs about 150 µs per call (the
  * decoder framework tries several decoders); importing the same EC key from its x/y coordinates
- * as JWK costs about 80 µs (research/perf-anchors.md §2). So we read the SPKI ourselves and hand
+ * as JWK costs about 80 µs (docs/BENCHMARKS.md "The anchors"). So we read the SPKI ourselves and hand
  * node:crypto a JWK. OpenSSL still checks that the point is on the curve during the import.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';

@@ -4,9 +4,9 @@
  * Used by the sidecar's identity manager and by the rotation benchmark's simulated fleet.
  */
 
-/** Renewal point as a fraction of the certificate's lifetime (issue 5: about 2/3). */
+/** Renewal point as a fraction of the certificate's lifetime: about 2/3. */
 export const RENEW_FRACTION = 2 / 3;
-/** ± jitter around the renewal point, as a fraction of it (issue 5: ±10%). */
+/** ± jitter around the renewal point, as a fraction of it : ±10%. */
 export const RENEW_JITTER = 0.1;
 
 /** Exponential backoff bounds. */

@@ -1,6 +1,6 @@
 /**
  * The sidecar configuration after validation: a deep-frozen, fully defaulted object. Field names
- * follow issue 5 (`serviceType`, `instanceId`, `signer`, `inbound`, `outbound`, `admin`); `limits`,
+ * follow the root README.md (`serviceType`, `instanceId`, `signer`, `inbound`, `outbound`, `admin`); `limits`,
  * `tlsMinVersion` and `keyFile` are additions with safe defaults.
  */
 import type { HostPort } from '@trustmesh/names';

@@ -1,6 +1,6 @@
 /**
  * Builds every TLS context the proxy needs from the identity and trust sources, once per change
- * (never per connection: a SecureContext costs ~1.3 ms on OpenSSL 3.0, perf-anchors.md), and
+ * (never per connection: a SecureContext costs ~1.3 ms on OpenSSL 3.0, docs/BENCHMARKS.md "The anchors"), and
  * publishes them as one immutable snapshot. A rebuild that fails keeps the last good snapshot.
  */
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';

@@ -26,7 +26,7 @@ export interface TrustSource {
 
 /**
  * Validates a bundle: every root parses, is a CA and is self-signed (OpenSSL needs a
- * self-signed anchor; see toolchain.md §4).
+ * self-signed anchor: Node 20's tls.Server ignores `allowPartialTrustChain`).
  * @throws SidecarError `TRUST_INVALID` naming the first bad type.
  */
 export function createTrustBundle(version: number, roots: Readonly<Record<string, readonly (Buffer | string)[]>>): TrustBundle {

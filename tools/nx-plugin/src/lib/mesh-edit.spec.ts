@@ -102,7 +102,7 @@ describe('addServiceType / removeServiceType', () => {
 describe('the workspace trustmesh.yaml', () => {
   const text = readFileSync(join(__dirname, '../../../../trustmesh.yaml'), 'utf8');
 
-  it('ok/is the demo mesh of DESIGN.md: web -> api -> db', () => {
+  it('ok/is the demo mesh of the root README: web -> api -> db', () => {
     const mesh = parseMeshConfig(text);
     expect(mesh.trustDomain).toBe('example.test');
     expect(Object.values(mesh.types).map((t) => [t.name, t.accepts, t.dials, t.leafTtlSeconds])).toEqual([

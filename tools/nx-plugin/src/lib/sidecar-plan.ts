@@ -1,5 +1,5 @@
 /**
- * The sidecar config of a new service type (deploy/<name>/sidecar.yaml, the format of issue 5
+ * The sidecar config of a new service type (deploy/<name>/sidecar.yaml, the format of apps/sidecar/README.md
  * parsed by apps/sidecar/src/config/parse-config.ts) and the ports of its service, derived from
  * the trust matrix: one inbound route accepting the types that may dial it, one outbound route
  * per type it dials, every listener on a port no other scaffold uses.
