@@ -29,7 +29,7 @@ function issuesOf(text: string): { path: string; code: string }[] {
 }
 
 describe('parseConfig', () => {
-  it('ok/the README's example, with defaults filled in and frozen', () => {
+  it("ok/the README's example, with defaults filled in and frozen", () => {
     const c = parseConfig(ISSUE_EXAMPLE);
     expect(c).toMatchObject({
       serviceType: 'api',
