@@ -4,8 +4,9 @@
  * admin HTTP, graceful shutdown.
  */
 export { ConfigError, SidecarError, type ConfigIssue, type ConfigIssueCode, type SidecarErrorCode } from './errors';
-export { parseConfig, type ParseConfigOptions } from './config/parse-config';
-export { loadConfig, checkKeyFileMode } from './config/load-config';
+export { parseConfig, inspectConfig, type ParseConfigOptions, type ConfigInspection, type ConfigFiles } from './config/parse-config';
+export { readConfigText, checkKeyFileMode } from './config/load-config';
+export { preflight, type Preflight, type PreflightOptions, type PreflightProblem } from './control/preflight';
 export {
   DEFAULT_LIMITS, formatHostPort, type HostPort, type InboundRoute, type Limits, type OutboundRoute, type SidecarConfig,
 } from './config/types';

@@ -1,11 +1,12 @@
-import { readFileSync, statSync } from 'node:fs';
 import { CaError, openStateReader } from '@trustmesh/ca';
-import { readKeyFile } from '@trustmesh/keystore';
 import type { Store } from '@trustmesh/store';
 import { createTelemetry } from '@trustmesh/telemetry';
-import { parseSignerArgs, SIGNER_USAGE, type SignerCommandConfig } from './config';
+import { checkSigner } from './check';
+import { argsError, inspectSignerArgs, SIGNER_USAGE, type SignerArgsInspection, type SignerCommandConfig } from './config';
 import { SignerError } from './errors';
+import { readPassphraseFile } from './passphrase-file';
 import { createSigner } from './signer';
+import { stateKeyLoader } from './state-keys';
 
 /** Where the command writes: results and log lines. */
 export interface SignerIo {
@@ -20,9 +21,9 @@ export interface RunSignerOptions {
   signal?: AbortSignal;
   /** Called once the signer listens (tests: learn the ports). */
   onListening?: (info: { port: number; adminPort?: number }) => void;
+  /** The clock reading of `--check` (the serving certificate is minted at it). Default: now. */
+  now?: Date;
 }
-
-const MAX_PASSPHRASE_FILE_BYTES = 4096;
 
 /**
  * `trustmesh signer --dir D --listen HOST:PORT [--admin-listen HOST:PORT] [--san NAME|IP]...`:
@@ -31,18 +32,33 @@ const MAX_PASSPHRASE_FILE_BYTES = 4096;
  * `signal`), then shuts down gracefully. Resolves to the exit code: 0 after a clean stop, 2 for
  * bad arguments, 1 when the signer cannot start (the reason code is printed on stderr).
  * Telemetry: Prometheus on the admin listener, OTLP when `env` has the OTEL_* variables.
+ *
+ * With `--check`, runs the checks of a start that need no port ({@link checkSigner}) and starts
+ * nothing: 0 and one line on stdout (`signer state D: ok (...)`) when all pass, else 1 and one
+ * line per problem on stderr (`signer state D: <where>: <CODE>: <message>`); 2 when the command
+ * line cannot be parsed at all.
  */
 export async function runSignerCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, o: RunSignerOptions = {}): Promise<number> {
   const io = o.io ?? { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
-  let cfg: SignerCommandConfig;
+  let args: SignerArgsInspection;
+  let cfg: SignerCommandConfig | undefined;
   try {
-    cfg = parseSignerArgs(argv, env);
-    if (cfg.passphraseFile) cfg = { ...cfg, passphrase: readPassphraseFile(cfg.passphraseFile) };
+    args = inspectSignerArgs(argv, env);
+    if (!args.config.check) {
+      if (args.issues.length > 0) throw argsError(args.issues);
+      cfg = args.config as SignerCommandConfig;
+      if (cfg.passphraseFile) {
+        const read = readPassphraseFile(cfg.passphraseFile);
+        if ('issue' in read) throw argsError([read.issue]);
+        cfg = { ...cfg, passphrase: read.passphrase };
+      }
+    }
   } catch (err) {
     io.err(`trustmesh signer: ${describe(err)}\n`);
     if (!(err instanceof SignerError)) io.err(`${SIGNER_USAGE}\n`);
     return 2;
   }
+  if (!cfg) return runCheck(args, env, io, o.now ?? new Date());
 
   let store: Store | undefined;
   const telemetry = createTelemetryOrNull(env, io);
@@ -53,11 +69,10 @@ export async function runSignerCommand(argv: readonly string[], env: Readonly<Re
       throw err instanceof CaError ? new SignerError('STATE_INVALID', err.detail, { cause: err }) : err;
     });
     store = state.store;
-    const passphrase = cfg.passphrase;
     const signer = await createSigner({
       store,
       mesh: state.mesh,
-      loadKey: (keyRef) => readKeyFile(state.keyPath(keyRef), passphrase),
+      loadKey: stateKeyLoader(state, cfg.passphrase),
       now: () => new Date(),
       listen: cfg.listen,
       ...(cfg.adminListen ? { adminListen: cfg.adminListen } : {}),
@@ -85,22 +100,24 @@ export async function runSignerCommand(argv: readonly string[], env: Readonly<Re
   }
 }
 
+/** `--check`: every problem on stderr (exit 1), or what was checked on stdout (exit 0). */
+async function runCheck(args: SignerArgsInspection, env: Readonly<Record<string, string | undefined>>, io: SignerIo, now: Date): Promise<number> {
+  const result = await checkSigner(args, env, now);
+  const head = args.config.dir === undefined ? 'signer' : `signer state ${args.config.dir}`;
+  if (result.problems.length === 0) {
+    io.out(`${head}: ok (${result.summary ?? ''})\n`);
+    return 0;
+  }
+  for (const p of result.problems) io.err(`${head}: ${p.where}: ${p.code}: ${p.message}\n`);
+  return 1;
+}
+
 function createTelemetryOrNull(env: Readonly<Record<string, string | undefined>>, io: SignerIo): ReturnType<typeof createTelemetry> | null {
   try {
     return createTelemetry({ serviceName: 'trustmesh-signer', env });
   } catch (err) {
     io.err(`trustmesh signer: ${describe(err)}\n`);
     return null;
-  }
-}
-
-function readPassphraseFile(file: string): string {
-  try {
-    if (statSync(file).size > MAX_PASSPHRASE_FILE_BYTES) throw new SignerError('ARGS_INVALID', `--passphrase-file ${file}: larger than 4 KiB`);
-    return readFileSync(file, 'utf8').split(/\r?\n/)[0] ?? '';
-  } catch (err) {
-    if (err instanceof SignerError) throw err;
-    throw new SignerError('ARGS_INVALID', `--passphrase-file ${file}: ${(err as Error).message}`);
   }
 }
 

@@ -13,12 +13,33 @@ export interface ActiveIssuer {
   record: CaRecord;
 }
 
+/** A CA's prepared LeafIssuer and its private key. */
+export interface LoadedIssuer {
+  issuer: LeafIssuer;
+  key: KeyObject;
+}
+
+function isActiveIntermediate(ca: CaRecord): boolean {
+  return ca.role === 'intermediate' && ca.state === 'active';
+}
+
+/** Per service type, the active intermediate that issues: the one with the latest notBefore. */
+export function issuingCas(intermediates: readonly CaRecord[]): Map<string, CaRecord> {
+  const byType = new Map<string, CaRecord>();
+  for (const ca of intermediates) {
+    if (!isActiveIntermediate(ca)) continue;
+    const current = byType.get(ca.serviceType);
+    if (!current || ca.notBefore.getTime() > current.notBefore.getTime()) byType.set(ca.serviceType, ca);
+  }
+  return byType;
+}
+
 /**
  * One prepared LeafIssuer per active issuing intermediate. Keys are loaded once per CA (at start,
  * and when the CLI activates a new intermediate while the signer runs); issuance then needs no I/O.
  */
 export class IssuerPool {
-  private readonly issuers = new Map<string, { issuer: LeafIssuer; key: KeyObject }>();
+  private readonly issuers = new Map<string, LoadedIssuer>();
   private byType = new Map<string, ActiveIssuer>();
 
   /** `onSync` hears every completed sync: the issuers by CA id and their key material. */
@@ -29,26 +50,16 @@ export class IssuerPool {
 
   /**
    * Makes the pool match `intermediates`: loads keys of newly active ones, forgets the others.
-   * Per type the active intermediate with the latest notBefore issues. A key that fails to load
-   * rejects the whole sync (KeystoreError/PkiError) and leaves the previous state in place.
+   * Per type the active intermediate with the latest notBefore issues ({@link issuingCas}). A key
+   * that fails to load rejects the whole sync with the first failure (KeystoreError/PkiError) and
+   * leaves the previous state in place.
    */
   async sync(intermediates: readonly CaRecord[]): Promise<void> {
-    const active = intermediates.filter((c) => c.role === 'intermediate' && c.state === 'active');
-    const next = new Map<string, { issuer: LeafIssuer; key: KeyObject }>();
-    for (const ca of active) {
-      const known = this.issuers.get(ca.id);
-      if (known) next.set(ca.id, known);
-      else {
-        const key = await this.loadKey(ca.keyRef);
-        next.set(ca.id, { issuer: createLeafIssuer({ caCertificate: ca.certificateDer, caPrivateKey: key }), key });
-      }
-    }
+    const { loaded: next, failures } = await this.load(intermediates);
+    if (failures.length > 0) throw failures[0].error;
     const byType = new Map<string, ActiveIssuer>();
-    for (const ca of active) {
-      const current = byType.get(ca.serviceType);
-      if (!current || ca.notBefore.getTime() > current.record.notBefore.getTime()) {
-        byType.set(ca.serviceType, { issuer: (next.get(ca.id) as { issuer: LeafIssuer }).issuer, record: ca });
-      }
+    for (const [type, record] of issuingCas(intermediates)) {
+      byType.set(type, { issuer: (next.get(record.id) as { issuer: LeafIssuer }).issuer, record });
     }
     const changed = next.size !== this.issuers.size || [...next.keys()].some((id) => !this.issuers.has(id));
     this.issuers.clear();
@@ -59,6 +70,32 @@ export class IssuerPool {
       new Map([...next.values()].map((e) => [e.issuer.caId, e.issuer])),
       [...next.values()].map((e) => ({ caCertificate: e.issuer.caCertificate, caPrivateKey: e.key })),
     );
+  }
+
+  /**
+   * Prepares a LeafIssuer for every active intermediate of `intermediates` (keys already held are
+   * reused, the others loaded with the pool's loader), changing nothing in the pool. Every CA whose
+   * key cannot be loaded (KeystoreError) or prepared (PkiError) is listed in `failures`, in record
+   * order; nothing is thrown for them. {@link sync} and `trustmesh signer --check` both load through here.
+   */
+  async load(intermediates: readonly CaRecord[]): Promise<{ loaded: Map<string, LoadedIssuer>; failures: { ca: CaRecord; error: unknown }[] }> {
+    const loaded = new Map<string, LoadedIssuer>();
+    const failures: { ca: CaRecord; error: unknown }[] = [];
+    for (const ca of intermediates) {
+      if (!isActiveIntermediate(ca)) continue;
+      const known = this.issuers.get(ca.id);
+      if (known) {
+        loaded.set(ca.id, known);
+        continue;
+      }
+      try {
+        const key = await this.loadKey(ca.keyRef);
+        loaded.set(ca.id, { issuer: createLeafIssuer({ caCertificate: ca.certificateDer, caPrivateKey: key }), key });
+      } catch (error) {
+        failures.push({ ca, error });
+      }
+    }
+    return { loaded, failures };
   }
 
   /** The issuer for `serviceType`, or undefined (never throws; {@link issuerFor} decides errors). */

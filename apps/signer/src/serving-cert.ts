@@ -1,7 +1,8 @@
+import type { KeyObject } from 'node:crypto';
 import type { SecureContextOptions } from 'node:tls';
 import { ServerCredentials } from '@grpc/grpc-js';
 import { PLATFORM_TYPE } from '@trustmesh/ca';
-import { exportPrivateKey, generateKeyPair, pemEncode, spiffeId, spkiPin } from '@trustmesh/pki';
+import { exportPrivateKey, generateKeyPair, pemEncode, spiffeId, spkiPin, type IssuedLeaf, type LeafIssuer } from '@trustmesh/pki';
 import type { MeshConfig } from '@trustmesh/policy';
 import type { Store } from '@trustmesh/store';
 import type { IssuerPool } from './issuer-pool';
@@ -14,10 +15,43 @@ export interface ServingIdentity {
   notAfter: Date;
 }
 
+/** A serving certificate minted in memory: its key, leaf and SANs, not yet recorded anywhere. */
+export interface ServingLeaf {
+  keys: { privateKey: KeyObject; publicKey: KeyObject };
+  leaf: IssuedLeaf;
+  sans: { dns: string[]; ips: string[]; uris: string[] };
+  uri: string;
+}
+
 /**
- * Issues the signer's TLS serving certificate from the active platform intermediate: a fresh
- * P-256 key held in memory only, SANs `localhost`, `127.0.0.1`, `::1`, the extra ones given, and
- * `spiffe://<td>/platform/signer`; recorded in the store and audited like any issuance.
+ * Mints the signer's serving certificate from `issuer` (the active platform intermediate): a
+ * fresh P-256 key, SANs `localhost`, `127.0.0.1`, `::1`, the extra ones given, and
+ * `spiffe://<td>/platform/signer`. Pure computation: nothing is recorded (a start records it
+ * through {@link issueServingIdentity}; `trustmesh signer --check` only mints it).
+ * Throws PkiError (e.g. VALIDITY_INVALID when the intermediate has expired at `now`).
+ */
+export function mintServingLeaf(d: {
+  issuer: LeafIssuer;
+  mesh: MeshConfig;
+  now: Date;
+  ttlSeconds: number;
+  extraSans: { dns: string[]; ips: string[] };
+}): ServingLeaf {
+  const keys = generateKeyPair('ec-p256');
+  const uri = spiffeId(d.mesh.trustDomain, PLATFORM_TYPE, 'signer');
+  const sans = {
+    dns: [...new Set(['localhost', ...d.extraSans.dns])],
+    ips: [...new Set(['127.0.0.1', '::1', ...d.extraSans.ips])],
+    uris: [uri],
+  };
+  const leaf = d.issuer.issue({ publicKey: keys.publicKey, sans, now: d.now, ttlSeconds: d.ttlSeconds });
+  return { keys, leaf, sans, uri };
+}
+
+/**
+ * Issues the signer's TLS serving certificate from the active platform intermediate
+ * ({@link mintServingLeaf}: a fresh P-256 key held in memory only); recorded in the store and
+ * audited like any issuance.
  * Throws SignerError NO_ACTIVE_CA without a platform intermediate, store/pki errors otherwise.
  */
 export async function issueServingIdentity(d: {
@@ -29,14 +63,7 @@ export async function issueServingIdentity(d: {
   extraSans: { dns: string[]; ips: string[] };
 }): Promise<ServingIdentity> {
   const { issuer, record } = d.pool.issuerFor(PLATFORM_TYPE);
-  const keys = generateKeyPair('ec-p256');
-  const uri = spiffeId(d.mesh.trustDomain, PLATFORM_TYPE, 'signer');
-  const sans = {
-    dns: [...new Set(['localhost', ...d.extraSans.dns])],
-    ips: [...new Set(['127.0.0.1', '::1', ...d.extraSans.ips])],
-    uris: [uri],
-  };
-  const leaf = issuer.issue({ publicKey: keys.publicKey, sans, now: d.now, ttlSeconds: d.ttlSeconds });
+  const { keys, leaf, sans, uri } = mintServingLeaf({ issuer, mesh: d.mesh, now: d.now, ttlSeconds: d.ttlSeconds, extraSans: d.extraSans });
   const serialHex = leaf.serialHex.toLowerCase(); // the store's form
   await d.store.transaction(async (s) => {
     await s.recordIssued({

@@ -10,7 +10,7 @@ export {
   LAYOUT, STAGING_PREFIX, PLATFORM_TYPE, ADMIN_TYPE, ADMIN_INSTANCE, META, rotationMetaKey, renewBeforeMetaKey, statePath, keyRefFor,
   isStoreFile,
 } from './layout';
-export { openStateReader, type StateReader } from './state-reader';
+export { openStateReader, inspectStateReader, type StateReader, type StateReaderOptions } from './state-reader';
 export { withState, auditCli, type StateSession } from './session';
 export { loadMeshFile, loadStateMesh, renderMeshYaml, requireType, readTextFile, readBytesFile, type MeshSource } from './mesh-file';
 export { checkNewMesh, replaceMesh } from './mesh-update';

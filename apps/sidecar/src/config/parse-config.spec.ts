@@ -1,21 +1,7 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { LAYOUT } from '@trustmesh/ca';
-import { ConfigError, SidecarError } from '../errors';
-import { loadConfig } from './load-config';
-import { parseConfig } from './parse-config';
-
-const ISSUE_EXAMPLE = `
-serviceType: api
-instanceId: api-1                 # default: hostname-based
-signer: { address: 127.0.0.1:7443, caFile: state/${LAYOUT.platformRoot}, tokenFile: api.token }
-inbound:                          # mTLS in, plaintext to the local service
-  - { name: http, listen: 127.0.0.1:15001, forward: 127.0.0.1:8080, accept: [web] }
-outbound:                         # plaintext from the local service, mTLS out
-  - { name: db, listen: 127.0.0.1:16001, connect: 127.0.0.1:15002, peerType: db }
-admin: { listen: 127.0.0.1:15900 }
-`;
+import { BAD_CONFIGS, EXAMPLE_CONFIG as ISSUE_EXAMPLE, MANY_PROBLEMS } from '../testing/config-cases';
+import { ConfigError } from '../errors';
+import { inspectConfig, parseConfig } from './parse-config';
 
 function issuesOf(text: string): { path: string; code: string }[] {
   try {
@@ -59,84 +45,27 @@ describe('parseConfig', () => {
     expect(parseConfig(text, { hostname: 'Host_1.local' })).toMatchObject(want);
   });
 
-  it.each([
-    ['fail/YAML syntax', 'serviceType: [api\n', [{ path: 'line 2', code: 'YAML_SYNTAX' }]],
-    ['fail/not a mapping', '- a\n- b\n', [{ path: '(document)', code: 'WRONG_TYPE' }]],
-    ['fail/unknown top-level field', `${ISSUE_EXAMPLE}serviceTyp: api\n`, [{ path: 'serviceTyp', code: 'UNKNOWN_FIELD' }]],
-    ['fail/bad listen port', ISSUE_EXAMPLE.replace('127.0.0.1:15001', '127.0.0.1:70000'), [{ path: 'inbound[0].listen', code: 'ADDRESS_INVALID' }]],
-    ['fail/port 0 is only for listeners', ISSUE_EXAMPLE.replace('127.0.0.1:8080', '127.0.0.1:0'), [{ path: 'inbound[0].forward', code: 'ADDRESS_INVALID' }]],
-    ['fail/empty accept', ISSUE_EXAMPLE.replace('accept: [web]', 'accept: []'), [{ path: 'inbound[0].accept', code: 'EMPTY_LIST' }]],
-    ['fail/duplicate accepted type', ISSUE_EXAMPLE.replace('accept: [web]', 'accept: [web, web]'), [{ path: 'inbound[0].accept[1]', code: 'DUPLICATE' }]],
-    ['fail/duplicate route name', ISSUE_EXAMPLE.replace('name: db', 'name: http'), [{ path: 'outbound[0].name', code: 'DUPLICATE' }]],
-    ['fail/two routes on one address', ISSUE_EXAMPLE.replace('127.0.0.1:16001', '127.0.0.1:15001'), [{ path: 'outbound[0].listen', code: 'DUPLICATE' }]],
-    ['fail/bad duration', `${ISSUE_EXAMPLE}limits: { idleTimeout: 10 }\n`, [{ path: 'limits.idleTimeout', code: 'DURATION_INVALID' }]],
-    ['fail/instance id the signer refuses (underscore)', ISSUE_EXAMPLE.replace('instanceId: api-1', 'instanceId: db_1'), [{ path: 'instanceId', code: 'INSTANCE_ID_INVALID' }]],
-    ['fail/upper-case instance id', ISSUE_EXAMPLE.replace('instanceId: api-1', 'instanceId: API-1'), [{ path: 'instanceId', code: 'INSTANCE_ID_INVALID' }]],
-    ['fail/type name ending in a hyphen', ISSUE_EXAMPLE.replace('serviceType: api', 'serviceType: api-'), [{ path: 'serviceType', code: 'TYPE_NAME_INVALID' }]],
-    ['fail/bad peer type', ISSUE_EXAMPLE.replace('peerType: db', 'peerType: db_1'), [{ path: 'outbound[0].peerType', code: 'TYPE_NAME_INVALID' }]],
-    ['fail/route name that is no DNS label', ISSUE_EXAMPLE.replace('name: http', 'name: Http'), [{ path: 'inbound[0].name', code: 'DNS_NAME_INVALID' }]],
-    ['fail/underscore in a host name', ISSUE_EXAMPLE.replace('127.0.0.1:15002', 'db_1.internal:15002'), [{ path: 'outbound[0].connect', code: 'ADDRESS_INVALID' }]],
-    ['fail/unbracketed IPv6', ISSUE_EXAMPLE.replace('127.0.0.1:8080', "'::1:8080'"), [{ path: 'inbound[0].forward', code: 'ADDRESS_INVALID' }]],
-    ['fail/zero duration', `${ISSUE_EXAMPLE}limits: { drainTimeout: 0s }\n`, [{ path: 'limits.drainTimeout', code: 'DURATION_INVALID' }]],
-    ['fail/compound duration', `${ISSUE_EXAMPLE}limits: { idleTimeout: 1h30m }\n`, [{ path: 'limits.idleTimeout', code: 'DURATION_INVALID' }]],
-    ['fail/duration out of range', `${ISSUE_EXAMPLE}limits: { handshakeTimeout: 10ms }\n`, [{ path: 'limits.handshakeTimeout', code: 'DURATION_INVALID' }]],
-    ['fail/bad TLS version', `${ISSUE_EXAMPLE}tlsMinVersion: '1.1'\n`, [{ path: 'tlsMinVersion', code: 'INVALID_ENUM' }]],
-    ['fail/no routes at all', ISSUE_EXAMPLE.replace(/inbound:.*\n.*\n/, '').replace(/outbound:.*\n.*\n/, ''), [{ path: 'inbound', code: 'EMPTY_LIST' }]],
-  ])('%s', (_name, text, want) => {
+  it.each(BAD_CONFIGS)('%s', (_name, text, want) => {
     expect(issuesOf(text)).toEqual(want);
   });
 
   it('fail/every error is listed, in document order, with its path', () => {
-    const text = `
-serviceType: API
-signer: { address: localhost, tokenFile: t }
-inbound:
-  - { name: http, listen: nowhere, forward: 127.0.0.1:8080, accept: [web, Bad], acept: [x] }
-outbound:
-  - { name: db, listen: 127.0.0.1:16001, peerType: db }
-limits: { maxConnections: 0 }
-`;
-    expect(issuesOf(text)).toEqual([
-      { path: 'serviceType', code: 'TYPE_NAME_INVALID' },
-      { path: 'signer.address', code: 'ADDRESS_INVALID' },
-      { path: 'signer.caFile', code: 'REQUIRED' },
-      { path: 'inbound[0].acept', code: 'UNKNOWN_FIELD' },
-      { path: 'inbound[0].listen', code: 'ADDRESS_INVALID' },
-      { path: 'inbound[0].accept[1]', code: 'TYPE_NAME_INVALID' },
-      { path: 'outbound[0].connect', code: 'REQUIRED' },
-      { path: 'admin', code: 'REQUIRED' },
-      { path: 'limits.maxConnections', code: 'INVALID_NUMBER' },
-    ]);
+    expect(issuesOf(MANY_PROBLEMS.text)).toEqual(MANY_PROBLEMS.issues);
   });
 });
 
-describe('loadConfig', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sidecar-config-'));
-  });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
-
-  it('ok/reads the file; a key file that does not exist yet is fine', async () => {
-    const path = join(dir, 'ok.yaml');
-    await writeFile(path, `${ISSUE_EXAMPLE}keyFile: ${join(dir, 'absent.key')}\n`);
-    expect((await loadConfig(path)).serviceType).toBe('api');
+describe('inspectConfig', () => {
+  it('ok/a valid document: the config, no issue, its file names', () => {
+    const r = inspectConfig(`${ISSUE_EXAMPLE}keyFile: state/api.key\n`);
+    expect(r.issues).toEqual([]);
+    expect(r.config?.instanceId).toBe('api-1');
+    expect(r.files).toEqual({ caFile: `state/${LAYOUT.platformRoot}`, tokenFile: 'api.token', keyFile: 'state/api.key' });
   });
 
-  it.each([
-    ['fail/missing file', 'missing.yaml', undefined, 'CONFIG_UNREADABLE'],
-    ['fail/key file readable by others', 'k.yaml', 0o644, 'KEY_FILE_INSECURE'],
-    ['fail/invalid content', 'bad.yaml', undefined, 'CONFIG_INVALID'],
-  ])('%s', async (_name, file, keyMode, code) => {
-    const path = join(dir, file);
-    if (file === 'k.yaml') {
-      const key = join(dir, 'k.key');
-      await writeFile(key, 'not a key, only its mode matters');
-      await chmod(key, keyMode as number);
-      await writeFile(path, `${ISSUE_EXAMPLE}keyFile: ${key}\n`);
-    }
-    if (file === 'bad.yaml') await writeFile(path, 'serviceType: 1\n');
-    await expect(loadConfig(path)).rejects.toMatchObject({ code });
-    await expect(loadConfig(path)).rejects.toBeInstanceOf(SidecarError);
+  it('fail/every issue, and the file names that are valid although other fields are not', () => {
+    const r = inspectConfig(MANY_PROBLEMS.text);
+    expect(r.config).toBeUndefined();
+    expect(r.issues.map(({ path, code }) => ({ path, code }))).toEqual(MANY_PROBLEMS.issues);
+    expect(r.files).toEqual({ tokenFile: 'api.token' });
   });
 });

@@ -4,7 +4,7 @@
  */
 import { instanceIdProblem } from '@trustmesh/names';
 import { LineCounter, parseDocument } from 'yaml';
-import { ConfigError } from '../errors';
+import { ConfigError, type ConfigIssue } from '../errors';
 import {
   deepFreeze, duration, hostPort, instanceId as instanceIdField, integer, IssueList, list, mapping, onlyKnown, routeName, str, typeName,
 } from './fields';
@@ -18,20 +18,43 @@ export interface ParseConfigOptions {
 
 const TOP_FIELDS = ['serviceType', 'instanceId', 'signer', 'inbound', 'outbound', 'admin', 'keyFile', 'tlsMinVersion', 'limits'];
 
+/** The files a config names, each set when its field is valid (even if other fields are not). */
+export interface ConfigFiles {
+  readonly caFile?: string;
+  readonly tokenFile?: string;
+  readonly keyFile?: string;
+}
+
+/** The outcome of {@link inspectConfig}: the config when the document is valid, else every issue. */
+export type ConfigInspection =
+  | { readonly config: SidecarConfig; readonly issues: readonly []; readonly files: ConfigFiles }
+  | { readonly config?: undefined; readonly issues: readonly ConfigIssue[]; readonly files: ConfigFiles };
+
 /**
  * Validates the whole document and returns the frozen config.
  * @throws ConfigError (code `CONFIG_INVALID`) listing every problem with its path — YAML syntax
  *   errors, missing or unknown fields, bad names, addresses, durations, duplicates.
  */
 export function parseConfig(text: string, options: ParseConfigOptions = {}): SidecarConfig {
+  const r = inspectConfig(text, options);
+  if (!r.config) throw new ConfigError(r.issues);
+  return r.config;
+}
+
+/**
+ * Validates the whole document like {@link parseConfig} without throwing: every issue in
+ * document order, and the file names that are valid so far (`trustmesh sidecar --check` looks at
+ * those files even when other fields are wrong).
+ */
+export function inspectConfig(text: string, options: ParseConfigOptions = {}): ConfigInspection {
   const issues = new IssueList();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   for (const e of doc.errors) issues.add(`line ${lineCounter.linePos(e.pos[0]).line}`, 'YAML_SYNTAX', e.message.split('\n')[0]);
-  if (doc.errors.length > 0) throw new ConfigError(issues.items);
+  if (doc.errors.length > 0) return { issues: issues.items, files: {} };
 
   const root = mapping(doc.toJS({ maxAliasCount: 10 }), '(document)', issues);
-  if (!root) throw new ConfigError(issues.items);
+  if (!root) return { issues: issues.items, files: {} };
   onlyKnown(root, TOP_FIELDS, '', issues);
 
   const serviceType = typeName(root.serviceType, 'serviceType', issues);
@@ -50,11 +73,16 @@ export function parseConfig(text: string, options: ParseConfigOptions = {}): Sid
   const limits = parseLimits(root.limits, issues);
   checkUnique(inbound, outbound, adminListen && formatHostPort(adminListen), issues);
 
-  if (issues.items.length > 0) throw new ConfigError(issues.items);
-  return deepFreeze({
+  const files: ConfigFiles = {
+    ...(signer.caFile !== undefined ? { caFile: signer.caFile } : {}),
+    ...(signer.tokenFile !== undefined ? { tokenFile: signer.tokenFile } : {}),
+    ...(keyFile !== undefined ? { keyFile } : {}),
+  };
+  if (issues.items.length > 0) return { issues: issues.items, files };
+  const config = deepFreeze({
     serviceType: serviceType as string,
     instanceId: instanceId as string,
-    signer: signer as SidecarConfig['signer'],
+    signer: signer.value as SidecarConfig['signer'],
     inbound: inbound as InboundRoute[],
     outbound: outbound as OutboundRoute[],
     admin: { listen: adminListen! },
@@ -62,6 +90,7 @@ export function parseConfig(text: string, options: ParseConfigOptions = {}): Sid
     tlsMinVersion: tlsMinVersion!,
     limits: limits as Limits,
   });
+  return { config, issues: [], files };
 }
 
 /**
@@ -77,14 +106,19 @@ function parseInstanceId(v: unknown, hostname: string | undefined, issues: Issue
   return instanceIdField(v, 'instanceId', issues);
 }
 
-function parseSigner(v: unknown, issues: IssueList): SidecarConfig['signer'] | undefined {
+/** The `signer` block; `caFile` and `tokenFile` are also returned alone when they are valid. */
+function parseSigner(v: unknown, issues: IssueList): { value?: SidecarConfig['signer']; caFile?: string; tokenFile?: string } {
   const m = mapping(v, 'signer', issues);
-  if (!m) return undefined;
+  if (!m) return {};
   onlyKnown(m, ['address', 'caFile', 'tokenFile'], 'signer', issues);
   const address = hostPort(m.address, 'signer.address', issues, false);
   const caFile = str(m.caFile, 'signer.caFile', issues);
   const tokenFile = str(m.tokenFile, 'signer.tokenFile', issues);
-  return address && caFile && tokenFile ? { address, caFile, tokenFile } : undefined;
+  return {
+    ...(address && caFile && tokenFile ? { value: { address, caFile, tokenFile } } : {}),
+    ...(caFile !== undefined ? { caFile } : {}),
+    ...(tokenFile !== undefined ? { tokenFile } : {}),
+  };
 }
 
 function parseInbound(v: unknown, path: string, issues: IssueList): InboundRoute | undefined {

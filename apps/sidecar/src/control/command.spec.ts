@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pemEncode } from '@trustmesh/pki';
 import { MemoryLogger } from '../observe/logger';
+import { BAD_FILES } from '../testing/config-cases';
 import { createTestCa } from '../testing/test-mesh';
 import { parseSidecarArgs, runSidecarCommand } from './command';
 import type { ControlledSidecar } from './start-control';
@@ -11,8 +12,9 @@ import { freePort, waitFor } from './testing/signer-process';
 
 describe('parseSidecarArgs', () => {
   it.each([
-    ['ok/--config FILE', ['--config', 'a.yaml'], { config: 'a.yaml' }],
-    ['ok/--config=FILE', ['--config=a.yaml'], { config: 'a.yaml' }],
+    ['ok/--config FILE', ['--config', 'a.yaml'], { config: 'a.yaml', check: false }],
+    ['ok/--config=FILE', ['--config=a.yaml'], { config: 'a.yaml', check: false }],
+    ['ok/--check', ['--check', '--config', 'a.yaml'], { config: 'a.yaml', check: true }],
     ['ok/--help', ['--help'], 'help'],
     ['ok/-h', ['-h'], 'help'],
   ])('%s', (_name, argv, expected) => {
@@ -27,6 +29,7 @@ describe('parseSidecarArgs', () => {
     ['fail/unknown argument', ['--listen', 'x']],
     ['fail/empty --config=', ['--config=']],
     ['fail/a positional argument', ['--config', 'a.yaml', 'b.yaml']],
+    ['fail/--check with a value', ['--config', 'a.yaml', '--check=yes']],
   ])('%s → ARGS_INVALID', (_name, argv) => {
     expect(() => parseSidecarArgs(argv)).toThrow(expect.objectContaining({ code: 'ARGS_INVALID' }));
   });
@@ -62,17 +65,11 @@ describe('runSidecarCommand', () => {
     expect({ code: r.code, err: r.err.split(':')[1]?.trim() }).toEqual({ code: 2, err: 'OTEL_CONFIG_INVALID' });
   });
 
-  it('fail/a missing config file → exit 2 CONFIG_UNREADABLE', async () => {
-    const r = await run(['--config', join(dir, 'missing.yaml')]);
-    expect({ code: r.code, err: r.err.split(':')[1]?.trim() }).toEqual({ code: 2, err: 'CONFIG_UNREADABLE' });
-  });
-
-  it('fail/an unreadable signer CA file → exit 1 CA_FILE_UNREADABLE', async () => {
-    const file = join(dir, 'noca.yaml');
-    writeFileSync(file, `serviceType: api\ninstanceId: api-1\nsigner: { address: 127.0.0.1:1, caFile: ${join(dir, 'nope.pem')}, tokenFile: ${join(dir, 't')} }\n` +
-      'outbound: [ { name: db, listen: 127.0.0.1:0, connect: 127.0.0.1:2, peerType: db } ]\nadmin: { listen: 127.0.0.1:0 }\n');
-    const r = await run(['--config', file]);
-    expect({ code: r.code, err: r.err.split(':')[1]?.trim() }).toEqual({ code: 1, err: 'CA_FILE_UNREADABLE' });
+  it.each(BAD_FILES.filter((c) => c.start !== 'starts').map((c) => [c.name, c] as const))('%s → the start refuses with the code --check reports', async (_name, c) => {
+    const caseDir = join(dir, `bad-files-${c.name.replace(/\W+/g, '-')}`);
+    mkdirSync(caseDir);
+    const r = await run(['--config', c.write(caseDir)]);
+    expect({ code: r.code, err: r.err.split(':')[1]?.trim() }).toEqual({ code: c.start, err: c.problem.code });
   });
 
   it('ok/signer unreachable: starts, admin serves (metrics with the OTEL_SERVICE_NAME handed in), not ready, no crash; stops with 0 on abort', async () => {

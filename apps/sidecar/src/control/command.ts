@@ -3,27 +3,35 @@
  * starts the control plane and the data plane, serves until SIGTERM/SIGINT (or `signal`), then
  * stops accepting, drains and exits. Everything is in the config except telemetry export, which
  * follows the standard `OTEL_*` variables of the environment handed in (libs/telemetry).
+ * `--check` runs the checks of a start that need no network (preflight.ts) and starts nothing.
  */
-import { createTelemetry, type Telemetry } from '@trustmesh/telemetry';
+import { createTelemetry, parseOtlpConfig, type Telemetry } from '@trustmesh/telemetry';
 import { isArgsError, parseArgv, type ArgsSpec } from '@trustmesh/args';
-import { loadConfig } from '../config/load-config';
 import { ConfigError } from '../errors';
 import { JsonLogger, type Logger } from '../observe/logger';
 import { SIDECAR_SERVICE_NAME } from '../observe/otel-export';
 import { ControlError, describeError } from './errors';
+import { preflight, toProblem, type PreflightProblem } from './preflight';
 import { startControlledSidecar, type ControlledSidecar, type ControlOptions } from './start-control';
 
 /** Usage text of the command. */
-export const SIDECAR_USAGE = 'usage: trustmesh sidecar --config FILE\n\n' +
+export const SIDECAR_USAGE = 'usage: trustmesh sidecar --config FILE [--check]\n\n' +
   'Runs the mTLS sidecar described by FILE (YAML: serviceType, instanceId, signer, inbound, outbound, admin).\n' +
   'Logs are JSON lines on stdout. SIGTERM/SIGINT: stop accepting, drain, exit 0 (a second signal exits 1 at once).\n' +
   'Metrics: Prometheus text on the admin port (/metrics); OTLP/HTTP as the OTEL_* environment variables ask.\n' +
-  'exit codes: 0 clean stop, 1 could not start, 2 usage or configuration error';
+  '--check: validate FILE and the files it names (signer CA, token, key file mode and content) and the OTEL_* variables\n' +
+  '  as a start would, then exit: nothing is started, nothing listens, nothing is written, the signer is not called\n' +
+  '  (so ports in use and an unreachable signer are not detected). Prints one line on stdout when all is well, else\n' +
+  '  one line per problem on stderr: `sidecar config FILE: <path>: <CODE>: <message>`.\n' +
+  'exit codes: 0 clean stop, 1 could not start, 2 usage or configuration error;\n' +
+  '  with --check: 0 valid, 1 problems found, 2 usage error';
 
 /** Where the command writes and how it is stopped (tests). The telemetry is built here, from `env`. */
-export interface RunSidecarOptions extends Omit<ControlOptions, 'telemetry'> {
-  /** Plain-text lines (usage, start failures). Default: stderr. */
+export interface RunSidecarOptions extends Omit<ControlOptions, 'telemetry' | 'caPem'> {
+  /** Plain-text lines (usage, start failures, `--check` problems). Default: stderr. */
   err?: (text: string) => void;
+  /** The `--check` result line. Default: stdout. */
+  out?: (text: string) => void;
   /** Stops the sidecar when aborted. Default: SIGTERM / SIGINT of this process. */
   signal?: AbortSignal;
   /** Called once started (the routes may still be waiting for the first identity). */
@@ -37,15 +45,23 @@ const SIDECAR_ARGS: ArgsSpec = {
   positionals: [],
   options: {
     config: { type: 'string', valueName: 'FILE', describe: 'the sidecar config (YAML)' },
+    check: { type: 'boolean', describe: 'validate the config and the files it names, start nothing' },
     help: { type: 'boolean', short: 'h', describe: 'show this help' },
   },
 };
 
+/** What `trustmesh sidecar` was asked to do. */
+export interface SidecarArgs {
+  config: string;
+  /** `--check`: validate, start nothing. */
+  check: boolean;
+}
+
 /**
- * Parses `--config FILE` (or `--config=FILE`); `help` for `--help` / `-h`.
+ * Parses `--config FILE` (or `--config=FILE`) and `--check`; `help` for `--help` / `-h`.
  * @throws ControlError ARGS_INVALID for unknown arguments, a missing, empty or repeated --config
  */
-export function parseSidecarArgs(argv: readonly string[]): { config: string } | 'help' {
+export function parseSidecarArgs(argv: readonly string[]): SidecarArgs | 'help' {
   let values: Readonly<Record<string, unknown>>;
   try {
     values = parseArgv(SIDECAR_ARGS, argv).values;
@@ -57,7 +73,7 @@ export function parseSidecarArgs(argv: readonly string[]): { config: string } | 
   const config = values.config as string | undefined;
   if (config === undefined) throw new ControlError('ARGS_INVALID', '--config is required');
   if (config === '') throw new ControlError('ARGS_INVALID', '--config needs a file');
-  return { config };
+  return { config, check: values.check === true };
 }
 
 /**
@@ -65,11 +81,11 @@ export function parseSidecarArgs(argv: readonly string[]): { config: string } | 
  * invalid config (every issue printed) or invalid `OTEL_*` settings (`OTEL_CONFIG_INVALID`), 1
  * when the sidecar cannot start (reason code printed). Of `env`, the environment as the process
  * entry read it, only the `OTEL_*` variables are consulted (see libs/telemetry's README); the
- * telemetry is flushed and shut down after the sidecar stops.
+ * telemetry is flushed and shut down after the sidecar stops. With `--check`: see {@link runCheck}.
  */
 export async function runSidecarCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, o: RunSidecarOptions = {}): Promise<number> {
   const err = o.err ?? ((t: string) => process.stderr.write(t));
-  let args: { config: string } | 'help';
+  let args: SidecarArgs | 'help';
   try {
     args = parseSidecarArgs(argv);
   } catch (e) {
@@ -80,6 +96,7 @@ export async function runSidecarCommand(argv: readonly string[], env: Readonly<R
     err(`${SIDECAR_USAGE}\n`);
     return 0;
   }
+  if (args.check) return runCheck(args.config, env, o.out ?? ((t: string) => process.stdout.write(t)), err);
   const logger: Logger = o.logger ?? new JsonLogger();
   let telemetry: Telemetry;
   let running: ControlledSidecar;
@@ -90,8 +107,9 @@ export async function runSidecarCommand(argv: readonly string[], env: Readonly<R
     return 2;
   }
   try {
-    const config = await loadConfig(args.config);
-    running = await startControlledSidecar(config, { ...o, logger, telemetry });
+    const checked = await preflight(args.config);
+    if (checked.error || !checked.config) throw checked.error;
+    running = await startControlledSidecar(checked.config, { ...o, logger, telemetry, ...(checked.caPem ? { caPem: checked.caPem } : {}) });
   } catch (e) {
     err(`trustmesh sidecar: ${line(e)}\n`);
     await telemetry.shutdown().catch(() => undefined);
@@ -137,6 +155,32 @@ function waitForStop(signal: AbortSignal | undefined, logger: Logger, exit: (cod
     process.on('SIGINT', handler);
     process.on('SIGTERM', handler);
   });
+}
+
+/**
+ * `--check`: the preflight of a start plus what the first issuance reads (token file, key file
+ * content) and the `OTEL_*` variables (libs/telemetry `parseOtlpConfig`, what `createTelemetry`
+ * applies). Exit 0 with `sidecar config FILE: ok (type T, instance I, N inbound, M outbound
+ * routes)` on `out`, or 1 with one `sidecar config FILE: <path>: <CODE>: <message>` line per
+ * problem on `err`.
+ */
+async function runCheck(file: string, env: Readonly<Record<string, string | undefined>>, out: (t: string) => void, err: (t: string) => void): Promise<number> {
+  const checked = await preflight(file, { issuance: true });
+  const problems: PreflightProblem[] = [...checked.problems];
+  try {
+    parseOtlpConfig(env);
+  } catch (e) {
+    problems.push(toProblem('OTEL_*', e as Error));
+  }
+  const head = `sidecar config ${file}`;
+  const c = checked.config;
+  if (problems.length === 0 && c) {
+    out(`${head}: ok (type ${c.serviceType}, instance ${c.instanceId}, ${c.inbound.length} inbound, ` +
+      `${c.outbound.length} outbound route${c.outbound.length === 1 ? '' : 's'})\n`);
+    return 0;
+  }
+  for (const p of problems) err(`${head}: ${p.path}: ${p.code}: ${p.message}\n`);
+  return 1;
 }
 
 function line(e: unknown): string {

@@ -17,7 +17,6 @@
  */
 import { buildCsr, spiffeId } from '@trustmesh/pki';
 import type { SignResponse } from '@trustmesh/proto';
-import { readFile } from 'node:fs/promises';
 import { createIdentity, type Identity } from '../identity/identity';
 import type { IdentityStore } from '../identity/identity-source';
 import type { Logger } from '../observe/logger';
@@ -26,6 +25,7 @@ import { ControlError, describeError } from './errors';
 import { memoryKeySource, type KeyPair, type KeySource } from './key-source';
 import { backoffDelayMs, DEFAULT_BACKOFF, renewalTime, type BackoffPolicy } from '@trustmesh/policy';
 import type { SignerClient } from './signer-client';
+import { readTokenFile } from './token-file';
 
 /** Options of {@link IdentityManager}. */
 export interface IdentityManagerOptions {
@@ -42,7 +42,6 @@ export interface IdentityManagerOptions {
   logger?: Logger;
 }
 
-const MAX_TOKEN_BYTES = 4096;
 const MAX_CA_IDS = 16;
 
 /** Drives issuance and renewal; see the module comment for the rules. */
@@ -160,7 +159,7 @@ export class IdentityManager {
     const renewal = current !== undefined && current.notBefore <= now && now < current.notAfter && this.o.client.hasIdentity;
     const via = renewal ? 'mtls' : 'token';
     try {
-      const token = renewal ? undefined : await this.readToken();
+      const token = renewal ? undefined : await readTokenFile(this.o.tokenFile);
       const keys = await this.keys.next();
       const res = await this.o.client.sign({
         csr: this.csr(keys),
@@ -193,18 +192,6 @@ export class IdentityManager {
       });
       throw e;
     }
-  }
-
-  private async readToken(): Promise<string> {
-    let text: string;
-    try {
-      text = await readFile(this.o.tokenFile, 'utf8');
-    } catch (e) {
-      throw new ControlError('TOKEN_UNREADABLE', `${this.o.tokenFile}: ${(e as NodeJS.ErrnoException).code ?? 'read failed'}`, { cause: e });
-    }
-    const token = text.split(/\r?\n/)[0]?.trim() ?? '';
-    if (token === '' || text.length > MAX_TOKEN_BYTES) throw new ControlError('TOKEN_UNREADABLE', `${this.o.tokenFile}: empty or larger than 4 KiB`);
-    return token;
   }
 
   private csr(keys: KeyPair): Buffer {

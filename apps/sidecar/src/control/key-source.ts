@@ -44,24 +44,33 @@ export function fileKeySource(path: string): KeySource {
 }
 
 async function loadOrCreate(path: string): Promise<KeyPair> {
-  let text: string | undefined;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new ControlError('KEY_FILE_FAILED', `${path}: ${(e as Error).message}`, { cause: e });
-  }
-  if (text !== undefined) {
-    try {
-      const privateKey = importPrivateKey(text);
-      if (privateKey.asymmetricKeyType !== 'ec' || privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new Error('not a P-256 key');
-      return { privateKey, publicKey: createPublicKey(privateKey) };
-    } catch (e) {
-      throw new ControlError('KEY_FILE_FAILED', `${path}: ${(e as Error).message}`, { cause: e });
-    }
-  }
+  const existing = await readKeyPair(path);
+  if (existing) return existing;
   const pair = generateKeyPair('ec-p256');
   await writeAtomic0600(path, exportPrivateKey(pair.privateKey, 'pem') as string);
   return pair;
+}
+
+/**
+ * The P-256 key kept in `path` (PKCS#8 PEM), or `undefined` when the file does not exist yet (a
+ * start then creates it). Reads only.
+ * @throws ControlError `KEY_FILE_FAILED` when the file cannot be read or holds no P-256 private key
+ */
+export async function readKeyPair(path: string): Promise<KeyPair | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ControlError('KEY_FILE_FAILED', `${path}: ${(e as Error).message}`, { cause: e });
+  }
+  try {
+    const privateKey = importPrivateKey(text);
+    if (privateKey.asymmetricKeyType !== 'ec' || privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new Error('not a P-256 key');
+    return { privateKey, publicKey: createPublicKey(privateKey) };
+  } catch (e) {
+    throw new ControlError('KEY_FILE_FAILED', `${path}: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 /** Writes `text` to a 0600 temp file beside `path`, fsyncs, renames over `path`. */

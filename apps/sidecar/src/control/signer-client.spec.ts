@@ -1,4 +1,6 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { pemEncode } from '@trustmesh/pki';
+import { createTestCa } from '../testing/test-mesh';
 import { ControlError } from './errors';
 import { SignerClient, toControlError } from './signer-client';
 
@@ -27,12 +29,15 @@ describe('toControlError', () => {
 });
 
 describe('SignerClient', () => {
-  it('fail/a CA file without a certificate → CA_FILE_UNREADABLE', () => {
-    expect(() => new SignerClient({ address: { host: '127.0.0.1', port: 1 }, caPem: 'nothing here' })).toThrow(expect.objectContaining({ code: 'CA_FILE_UNREADABLE' }));
+  it.each([
+    ['fail/a CA file without a certificate', 'nothing here'],
+    ['fail/a CERTIFICATE block that is no X.509 certificate', '-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n'],
+  ])('%s → CA_FILE_UNREADABLE', (_name, caPem) => {
+    expect(() => new SignerClient({ address: { host: '127.0.0.1', port: 1 }, caPem })).toThrow(expect.objectContaining({ code: 'CA_FILE_UNREADABLE' }));
   });
 
   it('fail/renewal and status without an identity → SIGNER_DENIED NO_IDENTITY, nothing sent', async () => {
-    const c = new SignerClient({ address: { host: '127.0.0.1', port: 1 }, caPem: '-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n' });
+    const c = new SignerClient({ address: { host: '127.0.0.1', port: 1 }, caPem: pemEncode('CERTIFICATE', createTestCa('platform', new Date()).root) });
     try {
       await expect(c.sign({ csr: Buffer.from([1]), serviceType: 'api', instanceId: 'a' })).rejects.toMatchObject({ code: 'SIGNER_DENIED', reason: 'NO_IDENTITY' });
       await expect(c.reportStatus({} as never)).rejects.toMatchObject({ code: 'SIGNER_DENIED', reason: 'NO_IDENTITY' });

@@ -17,6 +17,7 @@ import type { HostPort } from '../config/types';
 import { formatHostPort } from '../config/types';
 import type { Identity } from '../identity/identity';
 import { ControlError } from './errors';
+import { checkSignerCaPem } from './signer-ca';
 
 /** Trailing metadata keys set by the signer on every failed call. */
 export const REASON_KEY = 'trustmesh-reason';
@@ -69,10 +70,10 @@ export class SignerClient {
   private readonly channelListeners: (() => void)[] = [];
   private closed = false;
 
-  /** @throws ControlError `CA_FILE_UNREADABLE` when `caPem` holds no certificate. */
+  /** @throws ControlError `CA_FILE_UNREADABLE` when `caPem` holds no usable certificate ({@link checkSignerCaPem}). */
   constructor(o: SignerClientOptions) {
+    checkSignerCaPem(o.caPem);
     const caPem = Buffer.from(o.caPem);
-    if (!caPem.toString('latin1').includes('-----BEGIN CERTIFICATE-----')) throw new ControlError('CA_FILE_UNREADABLE', 'no PEM certificate');
     this.caPem = caPem;
     this.target = formatHostPort(o.address);
     this.deadlineMs = o.deadlineMs ?? 10_000;

@@ -3,7 +3,6 @@
  * (issuance + renewal into an IdentityStore), the trust manager (WatchTrustBundle into a
  * TrustStore), the status reporter, and the data plane (`startSidecar`) reading those sources.
  */
-import { readFile } from 'node:fs/promises';
 import type { Telemetry } from '@trustmesh/telemetry';
 import type { SidecarConfig } from '../config/types';
 import { IdentityStore } from '../identity/identity-source';
@@ -11,10 +10,10 @@ import { JsonLogger, type Logger } from '../observe/logger';
 import { MetricsRegistry } from '../observe/metrics';
 import { startSidecar, type RunningSidecar } from '../sidecar';
 import { systemClock, type Clock, type UniformRandom } from './clock';
-import { ControlError } from './errors';
 import { IdentityManager } from './identity-manager';
 import { fileKeySource, memoryKeySource } from './key-source';
 import type { BackoffPolicy } from '@trustmesh/policy';
+import { readSignerCa } from './signer-ca';
 import { SignerClient } from './signer-client';
 import { StatusReporter } from './status-reporter';
 import { TrustManager } from './trust-manager';
@@ -36,6 +35,8 @@ export interface ControlOptions {
   statusIntervalMs?: number;
   /** Previous identities kept for fallback, the current one included. Default 3. */
   keepIdentities?: number;
+  /** The signer CA PEM when already read and checked (by `preflight`). Default: read from `config.signer.caFile`. */
+  caPem?: Buffer;
 }
 
 /** A running sidecar with its control plane. */
@@ -62,19 +63,14 @@ export function trustTypesOf(config: SidecarConfig): string[] {
 /**
  * Starts everything; the routes listen once the first identity and bundle arrive (until then
  * readiness is false and the managers keep retrying — a signer down at start is not fatal).
- * @throws ControlError `CA_FILE_UNREADABLE`; SidecarError `LISTEN_FAILED` (admin address).
+ * @throws ControlError `CA_FILE_UNREADABLE` (see `readSignerCa`); SidecarError `LISTEN_FAILED` (admin address).
  */
 export async function startControlledSidecar(config: SidecarConfig, o: ControlOptions = {}): Promise<ControlledSidecar> {
   const logger = o.logger ?? new JsonLogger();
   const metrics = o.metrics ?? new MetricsRegistry();
   const clock = o.clock ?? systemClock;
   const random = o.random ?? Math.random;
-  let caPem: Buffer;
-  try {
-    caPem = await readFile(config.signer.caFile);
-  } catch (cause) {
-    throw new ControlError('CA_FILE_UNREADABLE', config.signer.caFile, { cause });
-  }
+  const caPem = o.caPem ?? (await readSignerCa(config.signer.caFile));
   const client = new SignerClient({ address: config.signer.address, caPem, ...(o.deadlineMs ? { deadlineMs: o.deadlineMs } : {}), ...(o.reconnectMaxMs ? { reconnectMaxMs: o.reconnectMaxMs } : {}) });
   const identities = new IdentityStore({ keep: o.keepIdentities ?? 3 });
   const common = { clock, random, logger, ...(o.backoff ? { backoff: o.backoff } : {}) };
