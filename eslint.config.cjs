@@ -17,9 +17,28 @@ const tseslint = require('typescript-eslint');
 
 /** Node modules that do I/O or read the environment; `node:crypto` is allowed (pure compute). */
 const IO_MODULES = [
-  'fs', 'fs/promises', 'net', 'tls', 'http', 'https', 'http2', 'dgram', 'dns', 'dns/promises',
-  'child_process', 'cluster', 'worker_threads', 'os', 'readline', 'process', 'v8', 'vm',
-  'inspector', 'perf_hooks', 'timers', 'timers/promises',
+  'fs',
+  'fs/promises',
+  'net',
+  'tls',
+  'http',
+  'https',
+  'http2',
+  'dgram',
+  'dns',
+  'dns/promises',
+  'child_process',
+  'cluster',
+  'worker_threads',
+  'os',
+  'readline',
+  'process',
+  'v8',
+  'vm',
+  'inspector',
+  'perf_hooks',
+  'timers',
+  'timers/promises',
 ];
 const IO_IMPORTS = IO_MODULES.flatMap((m) => [m, `node:${m}`]).map((name) => ({
   name,
@@ -36,9 +55,18 @@ const PURE_GLOBALS = [
 ];
 const PURE_SYNTAX = [
   'error',
-  { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'pure libs never read the clock: take `now` as a parameter' },
-  { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'pure libs never read the clock: take `now` as a parameter' },
-  { selector: "MemberExpression[object.name='performance'][property.name='now']", message: 'pure libs never read the clock' },
+  {
+    selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+    message: 'pure libs never read the clock: take `now` as a parameter',
+  },
+  {
+    selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+    message: 'pure libs never read the clock: take `now` as a parameter',
+  },
+  {
+    selector: "MemberExpression[object.name='performance'][property.name='now']",
+    message: 'pure libs never read the clock',
+  },
 ];
 
 /** Options of `@nx/enforce-module-boundaries`; `allow` names the apps a set of files may import. */
@@ -52,20 +80,37 @@ const boundaries = (allow) => [
       { sourceTag: 'type:grammar', onlyDependOnLibsWithTags: [] },
       { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:grammar'] },
       { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:grammar'] },
-      { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:grammar', 'type:domain', 'type:contract', 'type:adapter'] },
-      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:grammar', 'type:domain', 'type:contract', 'type:adapter'] },
+      {
+        sourceTag: 'type:adapter',
+        onlyDependOnLibsWithTags: ['type:grammar', 'type:domain', 'type:contract', 'type:adapter'],
+      },
+      {
+        sourceTag: 'type:app',
+        onlyDependOnLibsWithTags: ['type:grammar', 'type:domain', 'type:contract', 'type:adapter'],
+      },
       // The `trustmesh` command is the umbrella: it may start the signer and the sidecar apps.
-      { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:grammar', 'type:domain', 'type:contract', 'type:adapter', 'type:app'] },
-      { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:grammar', 'type:domain', 'type:contract', 'type:adapter'] },
+      {
+        sourceTag: 'type:cli',
+        onlyDependOnLibsWithTags: ['type:grammar', 'type:domain', 'type:contract', 'type:adapter', 'type:app'],
+      },
+      {
+        sourceTag: 'type:tooling',
+        onlyDependOnLibsWithTags: ['type:grammar', 'type:domain', 'type:contract', 'type:adapter'],
+      },
     ],
   },
 ];
 
 /** Apps that no file outside apps/cli may import (see the exceptions below). */
 const APPS = ['@trustmesh/signer', '@trustmesh/sidecar', '@trustmesh/cli', '@trustmesh/demo'];
-const appImports = (except) => ['error', {
-  patterns: [{ group: APPS.filter((a) => !except.includes(a)), message: 'apps are composed only by the trustmesh CLI' }],
-}];
+const appImports = (except) => [
+  'error',
+  {
+    patterns: [
+      { group: APPS.filter((a) => !except.includes(a)), message: 'apps are composed only by the trustmesh CLI' },
+    ],
+  },
+];
 
 /**
  * Specs that check generated sidecar configs with the sidecar's own parser (`parseConfig` of
@@ -78,8 +123,13 @@ const SIDECAR_PARSER_SPECS = ['tools/nx-plugin/**/*.spec.ts', 'apps/demo/**/*.sp
 module.exports = [
   {
     ignores: [
-      '**/node_modules/**', '**/dist/**', 'libs/proto/src/gen/**', '**/files/**',
-      'tools/lint-fixtures/**', '.nx/**', 'coverage/**',
+      '**/node_modules/**',
+      '**/dist/**',
+      'libs/proto/src/gen/**',
+      '**/files/**',
+      'tools/lint-fixtures/**',
+      '.nx/**',
+      'coverage/**',
     ],
   },
   ...tseslint.configs.recommended,
@@ -109,12 +159,28 @@ module.exports = [
   },
   {
     files: ['**/*.cjs', '**/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        __dirname: 'readonly',
+        console: 'readonly',
+      },
+    },
   },
   {
     // Only the CLI may start the apps (see `allow` above); apps and libs never import apps.
     // The demo starts them as child processes through the `trustmesh` bin, like a user.
-    files: ['libs/**/*.ts', 'apps/signer/**/*.ts', 'apps/sidecar/**/*.ts', 'apps/demo/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts'],
+    files: [
+      'libs/**/*.ts',
+      'apps/signer/**/*.ts',
+      'apps/sidecar/**/*.ts',
+      'apps/demo/**/*.ts',
+      'tools/**/*.ts',
+      'bench/**/*.ts',
+    ],
     rules: { 'no-restricted-imports': appImports([]) },
   },
   {
@@ -145,7 +211,12 @@ module.exports = [
         'error',
         {
           paths: IO_IMPORTS,
-          patterns: [{ group: ['@trustmesh/*', '!@trustmesh/names'], message: 'pki and policy depend on nothing of ours but @trustmesh/names' }],
+          patterns: [
+            {
+              group: ['@trustmesh/*', '!@trustmesh/names'],
+              message: 'pki and policy depend on nothing of ours but @trustmesh/names',
+            },
+          ],
         },
       ],
       'no-restricted-globals': PURE_GLOBALS,
@@ -159,10 +230,23 @@ module.exports = [
     // path into another project stays an error.
     files: ['tools/workspace/src/names-agreement.spec.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': boundaries(['@trustmesh/cli', '@trustmesh/signer', '@trustmesh/sidecar', '@trustmesh/demo', '@trustmesh/nx-plugin']),
+      '@nx/enforce-module-boundaries': boundaries([
+        '@trustmesh/cli',
+        '@trustmesh/signer',
+        '@trustmesh/sidecar',
+        '@trustmesh/demo',
+        '@trustmesh/nx-plugin',
+      ]),
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(\\.\\./){2,}', message: 'import other projects through their package entry (@trustmesh/...), never by relative path' }] },
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./){2,}',
+              message: 'import other projects through their package entry (@trustmesh/...), never by relative path',
+            },
+          ],
+        },
       ],
     },
   },

@@ -7,7 +7,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const TICK_US = 10_000; // CLK_TCK = 100 on Linux
 
-interface Stat { pid: number; ppid: number; ticks: number }
+interface Stat {
+  pid: number;
+  ppid: number;
+  ticks: number;
+}
 
 function readStat(pid: number): Stat | null {
   try {

@@ -32,25 +32,35 @@ export function pkiCases(rsa: boolean): Case[] {
   const lib = rsa ? 'libs/pki (RSA-2048)' : 'libs/pki (P-256)';
   const caKeys = rsa ? rsaKey() : pki.generateKeyPair('ec-p256');
   const caCert = pki.createRootCertificate({
-    ...caKeys, subject: { commonName: 'bench CA' }, notBefore: new Date(NOW.getTime() - DAY * 1000),
-    notAfter: new Date(NOW.getTime() + 3650 * DAY * 1000), pathLen: 0,
+    ...caKeys,
+    subject: { commonName: 'bench CA' },
+    notBefore: new Date(NOW.getTime() - DAY * 1000),
+    notAfter: new Date(NOW.getTime() + 3650 * DAY * 1000),
+    pathLen: 0,
   });
   // RSA key generation takes 50-200 ms per key: a smaller pool of RSA CSRs.
   const csrs = Array.from({ length: rsa ? 8 : POOL }, (_, i) =>
-    pki.buildCsr({ privateKey: (rsa ? rsaKey() : pki.generateKeyPair()).privateKey, sans: names(i) }));
+    pki.buildCsr({ privateKey: (rsa ? rsaKey() : pki.generateKeyPair()).privateKey, sans: names(i) }),
+  );
   const issuer = pki.createLeafIssuer({ caCertificate: caCert, caPrivateKey: caKeys.privateKey });
   const parsed = csrs.map((c) => pki.parseCsr(c));
   const check = issuer.issue({ publicKey: parsed[0].publicKey, sans: parsed[0].sans, now: NOW, ttlSeconds: DAY });
   pki.verifyChain({ chain: [check.der], anchors: [caCert], at: NOW, purpose: 'clientAuth' });
   return [
     {
-      lib, what: 'parse+verify+issue', async: false, fn: (i) => {
+      lib,
+      what: 'parse+verify+issue',
+      async: false,
+      fn: (i) => {
         const csr = pki.parseCsr(csrs[i % csrs.length]);
         return issuer.issue({ publicKey: csr.publicKey, sans: csr.sans, now: NOW, ttlSeconds: DAY });
       },
     },
     {
-      lib, what: 'issue only', async: false, fn: (i) => {
+      lib,
+      what: 'issue only',
+      async: false,
+      fn: (i) => {
         const csr = parsed[i % parsed.length];
         return issuer.issue({ publicKey: csr.publicKey, sans: csr.sans, now: NOW, ttlSeconds: DAY });
       },
@@ -63,27 +73,48 @@ export async function peculiarCases(): Promise<Case[]> {
   const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
   const caKeys = (await webcrypto.subtle.generateKey(alg, false, ['sign', 'verify'])) as CryptoKeyPair;
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
-    name: 'CN=bench CA', keys: caKeys, signingAlgorithm: alg, notBefore: new Date(NOW.getTime() - DAY * 1000),
+    name: 'CN=bench CA',
+    keys: caKeys,
+    signingAlgorithm: alg,
+    notBefore: new Date(NOW.getTime() - DAY * 1000),
     notAfter: new Date(NOW.getTime() + 3650 * DAY * 1000),
-    extensions: [new x509.BasicConstraintsExtension(true, 0, true), await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey)],
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+    ],
   });
   const aki = await x509.AuthorityKeyIdentifierExtension.create(ca, false);
-  const csrs = Array.from({ length: POOL }, (_, i) =>
-    new Uint8Array(pki.buildCsr({ privateKey: pki.generateKeyPair().privateKey, sans: names(i) })).buffer);
+  const csrs = Array.from(
+    { length: POOL },
+    (_, i) => new Uint8Array(pki.buildCsr({ privateKey: pki.generateKeyPair().privateKey, sans: names(i) })).buffer,
+  );
   const issue = async (publicKey: x509.PublicKey, i: number) => {
     const n = names(i);
     return x509.X509CertificateGenerator.create({
       // 128 random bits with the top bit cleared, so the INTEGER stays positive.
-      serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1'),
-      issuer: ca.subject, subject: '', notBefore: new Date(NOW.getTime() - 60000), notAfter: new Date(NOW.getTime() + DAY * 1000),
-      publicKey, signingKey: caKeys.privateKey, signingAlgorithm: alg,
+      serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
+        .toString('hex')
+        .replace(/^[89a-f]/, '1'),
+      issuer: ca.subject,
+      subject: '',
+      notBefore: new Date(NOW.getTime() - 60000),
+      notAfter: new Date(NOW.getTime() + DAY * 1000),
+      publicKey,
+      signingKey: caKeys.privateKey,
+      signingAlgorithm: alg,
       extensions: [
         new x509.BasicConstraintsExtension(false, undefined, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
         new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
         aki,
         await x509.SubjectKeyIdentifierExtension.create(publicKey),
-        new x509.SubjectAlternativeNameExtension([{ type: 'url', value: n.uris[0] }, { type: 'dns', value: n.dns[0] }], true),
+        new x509.SubjectAlternativeNameExtension(
+          [
+            { type: 'url', value: n.uris[0] },
+            { type: 'dns', value: n.dns[0] },
+          ],
+          true,
+        ),
       ],
     });
   };
@@ -93,7 +124,10 @@ export async function peculiarCases(): Promise<Case[]> {
   const lib = '@peculiar/x509 (P-256)';
   return [
     {
-      lib, what: 'parse+verify+issue', async: true, fn: async (i) => {
+      lib,
+      what: 'parse+verify+issue',
+      async: true,
+      fn: async (i) => {
         const csr = new x509.Pkcs10CertificateRequest(csrs[i % POOL]);
         if (!(await csr.verify())) throw new Error('CSR did not verify');
         return issue(csr.publicKey, i);
@@ -105,7 +139,8 @@ export async function peculiarCases(): Promise<Case[]> {
 
 /** node-forge 1.x, RSA-2048 CA and CSRs (forge has no ECDSA). Keys from node:crypto (fast). */
 export function forgeCases(): Case[] {
-  const toForge = () => forge.pki.privateKeyFromPem(rsaKey().privateKey.export({ type: 'pkcs1', format: 'pem' }) as string);
+  const toForge = () =>
+    forge.pki.privateKeyFromPem(rsaKey().privateKey.export({ type: 'pkcs1', format: 'pem' }) as string);
   const caKey = toForge();
   const ca = forge.pki.createCertificate();
   ca.publicKey = forge.pki.setRsaPublicKey(caKey.n, caKey.e);
@@ -117,7 +152,10 @@ export function forgeCases(): Case[] {
   ca.setExtensions([{ name: 'basicConstraints', cA: true, critical: true }, { name: 'subjectKeyIdentifier' }]);
   ca.sign(caKey, forge.md.sha256.create());
   const caKeyId = ca.generateSubjectKeyIdentifier().getBytes();
-  const sanOf = (i: number) => [{ type: 6, value: names(i).uris[0] }, { type: 2, value: names(i).dns[0] }];
+  const sanOf = (i: number) => [
+    { type: 6, value: names(i).uris[0] },
+    { type: 2, value: names(i).dns[0] },
+  ];
   const csrs = Array.from({ length: 8 }, (_, i) => {
     const k = toForge();
     const csr = forge.pki.createCertificationRequest();
@@ -150,12 +188,22 @@ export function forgeCases(): Case[] {
   const lib = 'node-forge (RSA-2048)';
   return [
     {
-      lib, what: 'parse+verify+issue', async: false, maxOpsPerSlice: 40, fn: (i) => {
+      lib,
+      what: 'parse+verify+issue',
+      async: false,
+      maxOpsPerSlice: 40,
+      fn: (i) => {
         const csr = forge.pki.certificationRequestFromAsn1(forge.asn1.fromDer(csrs[i % csrs.length]));
         if (!csr.verify()) throw new Error('CSR did not verify');
         return issue(csr.publicKey as forge.pki.PublicKey, i);
       },
     },
-    { lib, what: 'issue only', async: false, maxOpsPerSlice: 40, fn: (i) => issue(parsed[i % parsed.length].publicKey as forge.pki.PublicKey, i) },
+    {
+      lib,
+      what: 'issue only',
+      async: false,
+      maxOpsPerSlice: 40,
+      fn: (i) => issue(parsed[i % parsed.length].publicKey as forge.pki.PublicKey, i),
+    },
   ];
 }

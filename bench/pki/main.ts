@@ -16,7 +16,11 @@ import { forgeCases, peculiarCases, pkiCases, type Case } from './cases';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2.5);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 
-interface Slice { perSec: number; cpuUs: number; n: number }
+interface Slice {
+  perSec: number;
+  cpuUs: number;
+  n: number;
+}
 
 const cpuNow = (): number => {
   const u = process.cpuUsage();
@@ -62,21 +66,34 @@ async function main(): Promise<void> {
   }
   const rows = cases.map((c) => {
     const ss = results.get(c) ?? [];
-    return { c, perSec: median(ss.map((s) => s.perSec)), cpuUs: median(ss.map((s) => s.cpuUs)), n: ss.reduce((a, s) => a + s.n, 0) };
+    return {
+      c,
+      perSec: median(ss.map((s) => s.perSec)),
+      cpuUs: median(ss.map((s) => s.cpuUs)),
+      n: ss.reduce((a, s) => a + s.n, 0),
+    };
   });
   // Ratios compare like with like: P-256 rows with libs/pki P-256, RSA rows with libs/pki RSA-2048.
-  const ours = (c: Case) => rows.find((r) => r.c.lib === (c.lib.includes('RSA') ? 'libs/pki (RSA-2048)' : 'libs/pki (P-256)') && r.c.what === c.what);
+  const ours = (c: Case) =>
+    rows.find(
+      (r) => r.c.lib === (c.lib.includes('RSA') ? 'libs/pki (RSA-2048)' : 'libs/pki (P-256)') && r.c.what === c.what,
+    );
   const p256 = (what: string) => rows.find((r) => r.c.lib === 'libs/pki (P-256)' && r.c.what === what);
   const pec = rows.filter((r) => r.c.lib.startsWith('@peculiar'));
   const cpu = cpus();
   const lines = [
-    `node ${process.version} (OpenSSL ${process.versions.openssl}), ${cpu.length} x ${cpu[0]?.model ?? '?'}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `node ${process.version} (OpenSSL ${process.versions.openssl}), ${cpu.length} x ${cpu[0]?.model ?? '?'}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
     '',
     '| library (CA and CSR keys) | operation | certs/s (median) | CPU µs/cert | certs per CPU-second | certs timed | libs/pki × faster (wall / CPU) |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map((r) => {
       const o = ours(r.c);
-      const ratio = r.c.lib.startsWith('libs/pki') || !o ? '–' : `${(o.perSec / r.perSec).toFixed(1)} / ${(r.cpuUs / o.cpuUs).toFixed(1)}`;
+      const ratio =
+        r.c.lib.startsWith('libs/pki') || !o
+          ? '–'
+          : `${(o.perSec / r.perSec).toFixed(1)} / ${(r.cpuUs / o.cpuUs).toFixed(1)}`;
       return `| ${r.c.lib} | ${r.c.what} | ${fmt(r.perSec)} | ${fmt(r.cpuUs)} | ${fmt(1e6 / r.cpuUs)} | ${r.n} | ${ratio} |`;
     }),
     '',

@@ -32,8 +32,11 @@ export class Counters {
  * sidecar pays this once per certificate it receives, not per call.
  */
 export function mtlsCredentials(rootPem: Buffer, id: { key: KeyObject; chain: Buffer[] }): ChannelCredentials {
-  return credentials.createSsl(rootPem, Buffer.from(exportPrivateKey(id.key, 'pem') as string),
-    Buffer.from(id.chain.map((d) => pemEncode('CERTIFICATE', d)).join('')));
+  return credentials.createSsl(
+    rootPem,
+    Buffer.from(exportPrivateKey(id.key, 'pem') as string),
+    Buffer.from(id.chain.map((d) => pemEncode('CERTIFICATE', d)).join('')),
+  );
 }
 
 /** A client over TLS (no client certificate: the token path) or over mTLS with `creds`. */
@@ -44,14 +47,18 @@ export function caClient(target: string, rootPem: Buffer, creds?: ChannelCredent
 /** One Sign call. */
 export function sign(client: CertificateAuthorityClient, req: SignRequest): Promise<SignResponse> {
   return new Promise((resolve, reject) => {
-    client.sign(req, new Metadata(), { deadline: Date.now() + CALL_DEADLINE_MS }, (err, res) => (err ? reject(err) : resolve(res as SignResponse)));
+    client.sign(req, new Metadata(), { deadline: Date.now() + CALL_DEADLINE_MS }, (err, res) =>
+      err ? reject(err) : resolve(res as SignResponse),
+    );
   });
 }
 
 /** One ReportStatus call. */
 export function report(client: CertificateAuthorityClient, r: StatusReport): Promise<void> {
   return new Promise((resolve, reject) => {
-    client.reportStatus(r, new Metadata(), { deadline: Date.now() + CALL_DEADLINE_MS }, (err) => (err ? reject(err) : resolve()));
+    client.reportStatus(r, new Metadata(), { deadline: Date.now() + CALL_DEADLINE_MS }, (err) =>
+      err ? reject(err) : resolve(),
+    );
   });
 }
 

@@ -58,38 +58,80 @@ export interface RenewalLog {
 
 function nextKey(instanceId: string): { key: KeyObject; csr: Buffer } {
   const kp = generateKeyPair();
-  return { key: kp.privateKey, csr: buildCsr({ privateKey: kp.privateKey, publicKey: kp.publicKey, sans: { uris: [spiffeId(TRUST_DOMAIN, TYPE, instanceId)] } }) };
+  return {
+    key: kp.privateKey,
+    csr: buildCsr({
+      privateKey: kp.privateKey,
+      publicKey: kp.publicKey,
+      sans: { uris: [spiffeId(TRUST_DOMAIN, TYPE, instanceId)] },
+    }),
+  };
 }
 
 /** The fields of an issued certificate the sidecar keeps (serial as the store records it: lower-case hex). */
-function adopt(chain: Buffer[], caId: string): Pick<SimIdentity, 'chain' | 'caId' | 'serialHex' | 'notBefore' | 'notAfter'> {
+function adopt(
+  chain: Buffer[],
+  caId: string,
+): Pick<SimIdentity, 'chain' | 'caId' | 'serialHex' | 'notBefore' | 'notAfter'> {
   const leaf = new X509Certificate(chain[0] as Buffer);
-  return { chain, caId, serialHex: leaf.serialNumber.toLowerCase(), notBefore: new Date(leaf.validFrom), notAfter: new Date(leaf.validTo) };
+  return {
+    chain,
+    caId,
+    serialHex: leaf.serialNumber.toLowerCase(),
+    notBefore: new Date(leaf.validFrom),
+    notAfter: new Date(leaf.validTo),
+  };
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
-export async function forEachLimit<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+export async function forEachLimit<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i] as T, i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i] as T, i);
+      }
+    }),
+  );
 }
 
 /** First issuance of `n` identities with bootstrap tokens (over one TLS channel: no client cert). */
-export async function obtainFleet(signer: RotationSigner, n: number, counters: Counters, deadline: number): Promise<SimIdentity[]> {
+export async function obtainFleet(
+  signer: RotationSigner,
+  n: number,
+  counters: Counters,
+  deadline: number,
+): Promise<SimIdentity[]> {
   const client = caClient(signer.target, signer.rootPem);
   const fleet: SimIdentity[] = new Array<SimIdentity>(n);
   try {
-    await forEachLimit(Array.from({ length: n }, (_, i) => i), SETUP_CONCURRENCY, async (i) => {
-      const instanceId = `db-${i}`;
-      const first = nextKey(instanceId);
-      const res = await withRetry(() => sign(client, { csr: first.csr, serviceType: TYPE, instanceId, bootstrapToken: signer.tokens[i] as string }), counters, deadline);
-      const cert = adopt(res.chain, res.caId);
-      fleet[i] = { instanceId, key: first.key, ...cert, creds: mtlsCredentials(signer.rootPem, { key: first.key, chain: cert.chain }), next: nextKey(instanceId) };
-    });
+    await forEachLimit(
+      Array.from({ length: n }, (_, i) => i),
+      SETUP_CONCURRENCY,
+      async (i) => {
+        const instanceId = `db-${i}`;
+        const first = nextKey(instanceId);
+        const res = await withRetry(
+          () =>
+            sign(client, { csr: first.csr, serviceType: TYPE, instanceId, bootstrapToken: signer.tokens[i] as string }),
+          counters,
+          deadline,
+        );
+        const cert = adopt(res.chain, res.caId);
+        fleet[i] = {
+          instanceId,
+          key: first.key,
+          ...cert,
+          creds: mtlsCredentials(signer.rootPem, { key: first.key, chain: cert.chain }),
+          next: nextKey(instanceId),
+        };
+      },
+    );
   } finally {
     client.close();
   }
@@ -97,14 +139,31 @@ export async function obtainFleet(signer: RotationSigner, n: number, counters: C
 }
 
 /** Every identity reports `bundleVersion` (ReportStatus over its own mTLS channel). */
-export async function reportFleet(signer: RotationSigner, fleet: SimIdentity[], bundleVersion: number, counters: Counters, deadline: number): Promise<void> {
+export async function reportFleet(
+  signer: RotationSigner,
+  fleet: SimIdentity[],
+  bundleVersion: number,
+  counters: Counters,
+  deadline: number,
+): Promise<void> {
   await forEachLimit(fleet, SETUP_CONCURRENCY, async (id) => {
     const client = caClient(signer.target, signer.rootPem, id.creds);
     try {
-      await withRetry(() => report(client, {
-        instanceId: id.instanceId, serviceType: TYPE, serialHex: id.serialHex, caId: id.caId,
-        notAfterUnix: Math.floor(id.notAfter.getTime() / 1000), bundleVersion, fallbacks: [], previousIdentities: [],
-      }), counters, deadline);
+      await withRetry(
+        () =>
+          report(client, {
+            instanceId: id.instanceId,
+            serviceType: TYPE,
+            serialHex: id.serialHex,
+            caId: id.caId,
+            notAfterUnix: Math.floor(id.notAfter.getTime() / 1000),
+            bundleVersion,
+            fallbacks: [],
+            previousIdentities: [],
+          }),
+        counters,
+        deadline,
+      );
     } finally {
       client.close();
     }
@@ -118,7 +177,12 @@ export class FleetWatch {
   private readonly waiters: (() => void)[] = [];
   private error: Error | undefined;
 
-  constructor(signer: RotationSigner, private readonly fleet: SimIdentity[], groupCount: number, private readonly onHint: (members: SimIdentity[], hint: Date) => void) {
+  constructor(
+    signer: RotationSigner,
+    private readonly fleet: SimIdentity[],
+    groupCount: number,
+    private readonly onHint: (members: SimIdentity[], hint: Date) => void,
+  ) {
     // Every group needs a member: its certificate is what makes the signer send the type's hint.
     const groups = Math.max(1, Math.min(groupCount, fleet.length));
     this.versions = new Array<number>(groups).fill(0);
@@ -133,7 +197,12 @@ export class FleetWatch {
         this.wake();
       });
       // A cancelled stream ends with CANCELLED: only errors before close() matter.
-      stream.on('error', (e: Error) => { if (this.clients.length) { this.error ??= e; this.wake(); } });
+      stream.on('error', (e: Error) => {
+        if (this.clients.length) {
+          this.error ??= e;
+          this.wake();
+        }
+      });
     }
   }
 
@@ -141,8 +210,12 @@ export class FleetWatch {
   async until(version: number, deadline: number): Promise<void> {
     while (!this.versions.every((v) => v >= version)) {
       if (this.error) throw this.error;
-      if (Date.now() > deadline) throw new Error(`watch streams did not reach bundle v${version} (at ${this.versions.join(',')})`);
-      await new Promise<void>((r) => { this.waiters.push(r); setTimeout(r, 200); });
+      if (Date.now() > deadline)
+        throw new Error(`watch streams did not reach bundle v${version} (at ${this.versions.join(',')})`);
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 200);
+      });
     }
   }
 
@@ -171,18 +244,35 @@ export function applyHint(id: SimIdentity, hint: Date, renew: (id: SimIdentity) 
   if (id.hint?.at.getTime() === hint.getTime() || id.renewedAtMs !== undefined) return;
   id.hint = { at: hint, serial: id.serialHex };
   const now = new Date();
-  const at = renewalTime({ notBefore: id.notBefore, notAfter: id.notAfter, now, u: Math.random(), uHint: Math.random(), renewBefore: hint });
+  const at = renewalTime({
+    notBefore: id.notBefore,
+    notAfter: id.notAfter,
+    now,
+    u: Math.random(),
+    uHint: Math.random(),
+    renewBefore: hint,
+  });
   const delay = at.getTime() - now.getTime();
   clearTimeout(id.timer);
   if (delay <= MAX_PLAN_MS) id.timer = setTimeout(() => renew(id), delay);
 }
 
 /** One identity's renewal over its own mTLS channel, with retries until `deadline`; logged in `log`. */
-export async function renewOne(signer: RotationSigner, id: SimIdentity, expectCaId: string, log: RenewalLog, deadline: number): Promise<void> {
+export async function renewOne(
+  signer: RotationSigner,
+  id: SimIdentity,
+  expectCaId: string,
+  log: RenewalLog,
+  deadline: number,
+): Promise<void> {
   const start = Date.now();
   const client = caClient(signer.target, signer.rootPem, id.creds);
   try {
-    const res = await withRetry(() => sign(client, { csr: id.next.csr, serviceType: TYPE, instanceId: id.instanceId, bootstrapToken: '' }), log.counters, deadline);
+    const res = await withRetry(
+      () => sign(client, { csr: id.next.csr, serviceType: TYPE, instanceId: id.instanceId, bootstrapToken: '' }),
+      log.counters,
+      deadline,
+    );
     const now = Date.now();
     // The issuing CA id is all the benchmark checks; the leaf is not parsed here (an X.509 parse
     // costs the load generator ~0.6 ms on OpenSSL 3.0, CPU the signer would not get).

@@ -51,31 +51,85 @@ async function main(): Promise<void> {
   const loadBefore = loadAverage();
   // BENCH_ROTATION_RUNS=jitter or =nojitter runs one of the two while tuning; the documented table has both.
   const which = (process.env.BENCH_ROTATION_RUNS ?? 'jitter,nojitter').split(',');
-  const plan = ([['jitter', `with jitter (--window ${WINDOW})`, WINDOW], ['nojitter', 'without jitter (--window 1s)', '1s']] as const)
-    .filter(([k]) => which.includes(k));
+  const plan = (
+    [
+      ['jitter', `with jitter (--window ${WINDOW})`, WINDOW],
+      ['nojitter', 'without jitter (--window 1s)', '1s'],
+    ] as const
+  ).filter(([k]) => which.includes(k));
   if (plan.length === 0) throw new Error('BENCH_ROTATION_RUNS must name jitter and/or nojitter');
   for (const [, label, window] of plan) {
-    const r = await runRotation({ label, window, identities: N, watchGroups: 4, rateOverall: RATE, pollMs: 250, budgetMs: RUN_BUDGET_MS, ...(STORE_SYNC ? { storeSync: STORE_SYNC } : {}) });
+    const r = await runRotation({
+      label,
+      window,
+      identities: N,
+      watchGroups: 4,
+      rateOverall: RATE,
+      pollMs: 250,
+      budgetMs: RUN_BUDGET_MS,
+      ...(STORE_SYNC ? { storeSync: STORE_SYNC } : {}),
+    });
     runs.push(r);
-    process.stderr.write(`  ${label}: ${r.renewed}/${r.identities} renewed in ${seconds(r.timeToAllMs)}, peak ${fmt(r.peakRate)}/s, `
-      + `peak CPU ${fmt(r.peakCpuPct)} %, renewal latency p50 ${fmt(r.latencyP50Ms)} ms p99 ${fmt(r.latencyP99Ms)} ms, starts ${fmt(r.firstStartMs)}..${fmt(r.lastStartMs)} ms, ${r.rateLimited} rate-limited retries, ${r.failures} failures`
-      + `${r.firstFailure ? ` (first: ${r.firstFailure})` : ''}; setup ${fmt(r.setup.seconds, 1)} s `
-      + `(${r.setup.rateLimited} rate-limited, ${r.setup.failures} failed)\n    renewals per second after activate: ${perSecond(r)}\n`);
+    process.stderr.write(
+      `  ${label}: ${r.renewed}/${r.identities} renewed in ${seconds(r.timeToAllMs)}, peak ${fmt(r.peakRate)}/s, ` +
+        `peak CPU ${fmt(r.peakCpuPct)} %, renewal latency p50 ${fmt(r.latencyP50Ms)} ms p99 ${fmt(r.latencyP99Ms)} ms, starts ${fmt(r.firstStartMs)}..${fmt(r.lastStartMs)} ms, ${r.rateLimited} rate-limited retries, ${r.failures} failures` +
+        `${r.firstFailure ? ` (first: ${r.firstFailure})` : ''}; setup ${fmt(r.setup.seconds, 1)} s ` +
+        `(${r.setup.rateLimited} rate-limited, ${r.setup.failures} failed)\n    renewals per second after activate: ${perSecond(r)}\n`,
+    );
   }
   // BENCH_ROTATION_DUMP=<file>: every run's buckets as JSON (ms relative to activate's return), for tuning.
   if (process.env.BENCH_ROTATION_DUMP) {
-    writeFileSync(process.env.BENCH_ROTATION_DUMP, JSON.stringify(runs.map((r) => ({ label: r.label,
-      buckets: r.buckets.map((b) => ({ ...b, startMs: b.startMs - r.activateAtMs, endMs: b.endMs - r.activateAtMs })) })), null, 1));
+    writeFileSync(
+      process.env.BENCH_ROTATION_DUMP,
+      JSON.stringify(
+        runs.map((r) => ({
+          label: r.label,
+          buckets: r.buckets.map((b) => ({
+            ...b,
+            startMs: b.startMs - r.activateAtMs,
+            endMs: b.endMs - r.activateAtMs,
+          })),
+        })),
+        null,
+        1,
+      ),
+    );
   }
   const table = markdownTable(
-    ['activate', 'renewed', 'peak renewals/s', 'mean renewals/s', 'peak signer CPU %', 'mean signer CPU %', 'signer CPU ms/renewal', 'time to all renewed',
-      'renewal p50 / p99', 'rate-limited retries', 'failures', 'load-gen CPU %'],
-    runs.map((r) => [r.label, `${r.renewed}/${r.identities}`, fmt(r.peakRate), fmt(r.meanRate), fmt(r.peakCpuPct), fmt(r.meanCpuPct), fmt(r.signerCpuMsPerRenewal, 1),
-      seconds(r.timeToAllMs), `${fmt(r.latencyP50Ms)} / ${fmt(r.latencyP99Ms)} ms`, r.rateLimited, r.failures, fmt(r.loadGenCpuPct)]),
+    [
+      'activate',
+      'renewed',
+      'peak renewals/s',
+      'mean renewals/s',
+      'peak signer CPU %',
+      'mean signer CPU %',
+      'signer CPU ms/renewal',
+      'time to all renewed',
+      'renewal p50 / p99',
+      'rate-limited retries',
+      'failures',
+      'load-gen CPU %',
+    ],
+    runs.map((r) => [
+      r.label,
+      `${r.renewed}/${r.identities}`,
+      fmt(r.peakRate),
+      fmt(r.meanRate),
+      fmt(r.peakCpuPct),
+      fmt(r.meanCpuPct),
+      fmt(r.signerCpuMsPerRenewal, 1),
+      seconds(r.timeToAllMs),
+      `${fmt(r.latencyP50Ms)} / ${fmt(r.latencyP99Ms)} ms`,
+      r.rateLimited,
+      r.failures,
+      fmt(r.loadGenCpuPct),
+    ]),
   );
-  process.stdout.write(`\n## Rotation (activate under load) (${new Date().toISOString().slice(0, 10)}, ${N} db identities, `
-    + `signer --rate-overall ${RATE} --poll-ms 250${STORE_SYNC ? ' --store-sync normal' : ''}, ${BUCKET_MS} ms buckets, `
-    + `load average ${loadBefore} before / ${loadAverage()} after)\n\n${table}\n`);
+  process.stdout.write(
+    `\n## Rotation (activate under load) (${new Date().toISOString().slice(0, 10)}, ${N} db identities, ` +
+      `signer --rate-overall ${RATE} --poll-ms 250${STORE_SYNC ? ' --store-sync normal' : ''}, ${BUCKET_MS} ms buckets, ` +
+      `load average ${loadBefore} before / ${loadAverage()} after)\n\n${table}\n`,
+  );
   if (runs.some((r) => r.renewed !== r.identities)) process.exitCode = 1;
 }
 

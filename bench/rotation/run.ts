@@ -77,11 +77,23 @@ export async function runRotation(o: RunOptions): Promise<RunResult> {
   let signer: Awaited<ReturnType<typeof startRotationSigner>> | undefined;
   let watch: FleetWatch | undefined;
   let sampler: LoadSampler | undefined;
-  const starting = startRotationSigner(dir, o.identities, { rateOverall: o.rateOverall, pollMs: o.pollMs, ...(o.storeSync ? { storeSync: o.storeSync } : {}) });
+  const starting = startRotationSigner(dir, o.identities, {
+    rateOverall: o.rateOverall,
+    pollMs: o.pollMs,
+    ...(o.storeSync ? { storeSync: o.storeSync } : {}),
+  });
   // Ctrl-C / SIGTERM: the finally below would not run, so stop the signer by its pid (once it is
   // up, if it is still starting) and exit.
   const onInterrupt = (): void => {
-    void starting.then((x) => x.stop(), () => undefined).finally(() => { rmSync(dir, { recursive: true, force: true }); process.exit(130); });
+    void starting
+      .then(
+        (x) => x.stop(),
+        () => undefined,
+      )
+      .finally(() => {
+        rmSync(dir, { recursive: true, force: true });
+        process.exit(130);
+      });
   };
   process.once('SIGINT', onInterrupt);
   process.once('SIGTERM', onInterrupt);
@@ -96,7 +108,9 @@ export async function runRotation(o: RunOptions): Promise<RunResult> {
     let expectCaId = '';
     const pending: Promise<void>[] = [];
     let measuring = false;
-    const renew = (id: SimIdentity): void => { pending.push(renewOne(s, id, expectCaId, log, deadline)); };
+    const renew = (id: SimIdentity): void => {
+      pending.push(renewOne(s, id, expectCaId, log, deadline));
+    };
     watch = new FleetWatch(s, fleet, o.watchGroups, (members, hint) => {
       // The hint exists only after activate; a bundle seen earlier carries none.
       if (measuring) for (const id of members) applyHint(id, hint, renew);
@@ -110,7 +124,9 @@ export async function runRotation(o: RunOptions): Promise<RunResult> {
     await watch.until(prepared.rotation.preparedVersion, deadline);
     await reportFleet(s, fleet, prepared.rotation.preparedVersion, setup, deadline);
     const setupSeconds = (Date.now() - started) / 1000;
-    progress(`${o.label}: prepared (bundle v${prepared.rotation.preparedVersion}), all reported; setup ${setupSeconds.toFixed(1)} s, activate --window ${o.window}`);
+    progress(
+      `${o.label}: prepared (bundle v${prepared.rotation.preparedVersion}), all reported; setup ${setupSeconds.toFixed(1)} s, activate --window ${o.window}`,
+    );
 
     sampler = new LoadSampler(s.server.pid);
     measuring = true;
@@ -121,7 +137,12 @@ export async function runRotation(o: RunOptions): Promise<RunResult> {
       await new Promise((r) => setTimeout(r, 50));
     }
     let cap: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(pending), new Promise((r) => { cap = setTimeout(r, Math.max(0, deadline - Date.now())); })]);
+    await Promise.race([
+      Promise.all(pending),
+      new Promise((r) => {
+        cap = setTimeout(r, Math.max(0, deadline - Date.now()));
+      }),
+    ]);
     clearTimeout(cap);
     await new Promise((r) => setTimeout(r, 300)); // one more bucket after the last renewal
     sampler.stop();
@@ -133,16 +154,29 @@ export async function runRotation(o: RunOptions): Promise<RunResult> {
     const lat = log.doneAtMs.map((t, i) => t - (log.startAtMs[i] as number)).sort((a, b) => a - b);
     const sum = summarize(buckets, activateAtMs, Number.isFinite(lastMs) ? lastMs : Date.now());
     return {
-      label: o.label, window: o.window, renewed, identities: fleet.length, timeToAllMs,
-      peakRate: sum.peakRate, meanRate: Number.isFinite(timeToAllMs) ? (renewed * 1000) / timeToAllMs : NaN,
-      peakCpuPct: sum.peakCpuPct, meanCpuPct: sum.meanCpuPct, loadGenCpuPct: sum.loadGenCpuPct, signerCpuMsPerRenewal: sum.signerCpuMicros / 1000 / Math.max(1, log.doneAtMs.length),
-      rateLimited: log.counters.rateLimited, failures: log.counters.failures + log.wrongCa + log.gaveUp,
+      label: o.label,
+      window: o.window,
+      renewed,
+      identities: fleet.length,
+      timeToAllMs,
+      peakRate: sum.peakRate,
+      meanRate: Number.isFinite(timeToAllMs) ? (renewed * 1000) / timeToAllMs : NaN,
+      peakCpuPct: sum.peakCpuPct,
+      meanCpuPct: sum.meanCpuPct,
+      loadGenCpuPct: sum.loadGenCpuPct,
+      signerCpuMsPerRenewal: sum.signerCpuMicros / 1000 / Math.max(1, log.doneAtMs.length),
+      rateLimited: log.counters.rateLimited,
+      failures: log.counters.failures + log.wrongCa + log.gaveUp,
       ...(log.counters.firstFailure ? { firstFailure: log.counters.firstFailure } : {}),
-      wrongCa: log.wrongCa, gaveUp: log.gaveUp,
+      wrongCa: log.wrongCa,
+      gaveUp: log.gaveUp,
       setup: { seconds: setupSeconds, rateLimited: setup.rateLimited, failures: setup.failures },
-      latencyP50Ms: percentile(lat, 0.5), latencyP99Ms: percentile(lat, 0.99),
-      firstStartMs: Math.min(...log.startAtMs) - activateAtMs, lastStartMs: Math.max(...log.startAtMs) - activateAtMs,
-      buckets, activateAtMs,
+      latencyP50Ms: percentile(lat, 0.5),
+      latencyP99Ms: percentile(lat, 0.99),
+      firstStartMs: Math.min(...log.startAtMs) - activateAtMs,
+      lastStartMs: Math.max(...log.startAtMs) - activateAtMs,
+      buckets,
+      activateAtMs,
     };
   } finally {
     process.off('SIGINT', onInterrupt);

@@ -10,7 +10,13 @@ import { selfCpuMicros, treeCpuMicros } from '../lib/proc-cpu';
 export const BUCKET_MS = 250;
 
 /** One bucket: [startMs, endMs) with the signer CPU used, the load generator's own CPU, and renewals completed in it. */
-export interface Bucket { startMs: number; endMs: number; cpuMicros: number; selfMicros: number; renewals: number }
+export interface Bucket {
+  startMs: number;
+  endMs: number;
+  cpuMicros: number;
+  selfMicros: number;
+  renewals: number;
+}
 
 /** Samples the CPU of `pid`'s process tree every {@link BUCKET_MS} until `stop()`. */
 export class LoadSampler {
@@ -35,7 +41,13 @@ export class LoadSampler {
       const a = this.samples[i - 1]!;
       const b = this.samples[i]!;
       if (b.atMs <= a.atMs) continue;
-      out.push({ startMs: a.atMs, endMs: b.atMs, cpuMicros: b.cpu - a.cpu, selfMicros: b.self - a.self, renewals: doneAtMs.filter((t) => t >= a.atMs && t < b.atMs).length });
+      out.push({
+        startMs: a.atMs,
+        endMs: b.atMs,
+        cpuMicros: b.cpu - a.cpu,
+        selfMicros: b.self - a.self,
+        renewals: doneAtMs.filter((t) => t >= a.atMs && t < b.atMs).length,
+      });
     }
     return out;
   }
@@ -46,7 +58,11 @@ export class LoadSampler {
 }
 
 /** Peak and mean of renewals/s and signer CPU %, the signer's total CPU (µs) and the load generator's mean CPU %, over `buckets` from `fromMs` to `toMs`. */
-export function summarize(buckets: Bucket[], fromMs: number, toMs: number): { peakRate: number; peakCpuPct: number; meanCpuPct: number; loadGenCpuPct: number; signerCpuMicros: number } {
+export function summarize(
+  buckets: Bucket[],
+  fromMs: number,
+  toMs: number,
+): { peakRate: number; peakCpuPct: number; meanCpuPct: number; loadGenCpuPct: number; signerCpuMicros: number } {
   const inside = buckets.filter((b) => b.endMs > fromMs && b.startMs < toMs);
   let peakRate = 0;
   let peakCpuPct = 0;
@@ -61,5 +77,11 @@ export function summarize(buckets: Bucket[], fromMs: number, toMs: number): { pe
     self += b.selfMicros;
     ms += width;
   }
-  return { peakRate, peakCpuPct, meanCpuPct: ms > 0 ? (cpu / 1000 / ms) * 100 : 0, loadGenCpuPct: ms > 0 ? (self / 1000 / ms) * 100 : 0, signerCpuMicros: cpu };
+  return {
+    peakRate,
+    peakCpuPct,
+    meanCpuPct: ms > 0 ? (cpu / 1000 / ms) * 100 : 0,
+    loadGenCpuPct: ms > 0 ? (self / 1000 / ms) * 100 : 0,
+    signerCpuMicros: cpu,
+  };
 }

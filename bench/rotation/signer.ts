@@ -52,19 +52,29 @@ export async function startRotationSigner(dir: string, tokenCount: number, o: Si
   const cli = (args: string[]): string => {
     try {
       return execFileSync(process.execPath, [BIN, ...args, '--dir', state], {
-        cwd: ROOT, env: CLI_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000,
+        cwd: ROOT,
+        env: CLI_ENV,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 30_000,
       });
     } catch (e) {
       const err = e as { stderr?: string; message: string };
       throw new Error(`trustmesh ${args.join(' ')} failed: ${(err.stderr ?? err.message).trim()}`);
     }
   };
-  const cliAsync = (args: string[]): Promise<string> => new Promise((resolve, reject) => {
-    execFile(process.execPath, [BIN, ...args, '--dir', state], { cwd: ROOT, env: CLI_ENV, encoding: 'utf8', timeout: 30_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`trustmesh ${args.join(' ')} failed: ${(stderr || err.message).trim()}`));
-      else resolve(stdout);
+  const cliAsync = (args: string[]): Promise<string> =>
+    new Promise((resolve, reject) => {
+      execFile(
+        process.execPath,
+        [BIN, ...args, '--dir', state],
+        { cwd: ROOT, env: CLI_ENV, encoding: 'utf8', timeout: 30_000 },
+        (err, stdout, stderr) => {
+          if (err) reject(new Error(`trustmesh ${args.join(' ')} failed: ${(stderr || err.message).trim()}`));
+          else resolve(stdout);
+        },
+      );
     });
-  });
   cli(['init', '--trust-domain', TRUST_DOMAIN, '--types', TYPE, '--insecure-plaintext-keys']);
 
   // The CLI makes one token per process; 1,000 are written in one transaction instead.
@@ -86,8 +96,19 @@ export async function startRotationSigner(dir: string, tokenCount: number, o: Si
   const port = await freePort();
   const server = await startServer({
     cmd: process.execPath,
-    args: [BIN, 'signer', '--dir', state, '--listen', `127.0.0.1:${port}`,
-      '--rate-overall', String(o.rateOverall), '--poll-ms', String(o.pollMs), ...(o.storeSync ? ['--store-sync', o.storeSync] : [])],
+    args: [
+      BIN,
+      'signer',
+      '--dir',
+      state,
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--rate-overall',
+      String(o.rateOverall),
+      '--poll-ms',
+      String(o.pollMs),
+      ...(o.storeSync ? ['--store-sync', o.storeSync] : []),
+    ],
     port,
     cwd: ROOT,
     logFile: join(dir, 'signer.log'),
@@ -95,18 +116,33 @@ export async function startRotationSigner(dir: string, tokenCount: number, o: Si
     timeoutMs: 30_000,
   });
   return {
-    server, state, target: `127.0.0.1:${port}`, tokens, cli, cliAsync,
+    server,
+    state,
+    target: `127.0.0.1:${port}`,
+    tokens,
+    cli,
+    cliAsync,
     rootPem: readFileSync(statePath(state, LAYOUT.platformRoot)),
     stop: () => server.stop(),
   };
 }
 
 /** `rotation` of a type as `trustmesh status --json` prints it (the fields used here). */
-export interface RotationInfo { phase: string; newIntermediateId: string; preparedVersion: number }
+export interface RotationInfo {
+  phase: string;
+  newIntermediateId: string;
+  preparedVersion: number;
+}
 
 /** The bundle version and `type`'s rotation state, from `status --json` (blocks the event loop ~1 s: setup only). */
-export function statusOf(signer: RotationSigner, type: string): { bundleVersion: number; rotation: RotationInfo | null } {
-  const doc = JSON.parse(signer.cli(['status', '--json'])) as { bundleVersion: number; types: { serviceType: string; rotation: RotationInfo | null }[] };
+export function statusOf(
+  signer: RotationSigner,
+  type: string,
+): { bundleVersion: number; rotation: RotationInfo | null } {
+  const doc = JSON.parse(signer.cli(['status', '--json'])) as {
+    bundleVersion: number;
+    types: { serviceType: string; rotation: RotationInfo | null }[];
+  };
   const t = doc.types.find((x) => x.serviceType === type);
   if (!t) throw new Error(`status --json has no type ${type}`);
   return { bundleVersion: doc.bundleVersion, rotation: t.rotation };

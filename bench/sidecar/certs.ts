@@ -10,7 +10,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAYOUT, statePath } from '@trustmesh/ca';
 import {
-  createLeafIssuer, createRootCertificate, exportPrivateKey, generateKeyPair, importPrivateKey, pemEncode, spiffeId,
+  createLeafIssuer,
+  createRootCertificate,
+  exportPrivateKey,
+  generateKeyPair,
+  importPrivateKey,
+  pemEncode,
+  spiffeId,
 } from '@trustmesh/pki';
 
 /** The repository root (commands run from here). */
@@ -20,7 +26,13 @@ export const TRUST_DOMAIN = 'bench.test';
 const CLI = join(ROOT, 'apps/cli/bin/trustmesh.js');
 
 /** PEM files of one leaf: `chain` (leaf + intermediate), `key`, and `combined` (chain + key, haproxy's format). */
-export interface LeafFiles { chain: string; key: string; combined: string; chainPem: string; keyPem: string }
+export interface LeafFiles {
+  chain: string;
+  key: string;
+  combined: string;
+  chainPem: string;
+  keyPem: string;
+}
 
 /** Everything {@link makeCerts} wrote: the state directory, roots, and the leaf files. */
 export interface BenchCerts {
@@ -38,17 +50,47 @@ export interface BenchCerts {
 
 /** Runs the real CLI; throws with its stderr on a non-zero exit. */
 export function cli(args: string[]): string {
-  return execFileSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
-interface CaRow { id: string; serviceType: string; role: string; state: string; keyRef: string }
+interface CaRow {
+  id: string;
+  serviceType: string;
+  role: string;
+  state: string;
+  keyRef: string;
+}
 
-function writeLeaf(dir: string, name: string, issuer: ReturnType<typeof createLeafIssuer>, caPem: string, cn: string, uri: string, now: Date): LeafFiles {
+function writeLeaf(
+  dir: string,
+  name: string,
+  issuer: ReturnType<typeof createLeafIssuer>,
+  caPem: string,
+  cn: string,
+  uri: string,
+  now: Date,
+): LeafFiles {
   const kp = generateKeyPair();
-  const leaf = issuer.issue({ publicKey: kp.publicKey, sans: { dns: [cn], uris: [uri] }, subject: { commonName: cn }, now, ttlSeconds: 24 * 3600 });
+  const leaf = issuer.issue({
+    publicKey: kp.publicKey,
+    sans: { dns: [cn], uris: [uri] },
+    subject: { commonName: cn },
+    now,
+    ttlSeconds: 24 * 3600,
+  });
   const chainPem = pemEncode('CERTIFICATE', leaf.der) + caPem;
   const keyPem = exportPrivateKey(kp.privateKey, 'pem') as string;
-  const files = { chain: join(dir, `${name}.chain.pem`), key: join(dir, `${name}.key`), combined: join(dir, `${name}.combined.pem`), chainPem, keyPem };
+  const files = {
+    chain: join(dir, `${name}.chain.pem`),
+    key: join(dir, `${name}.key`),
+    combined: join(dir, `${name}.combined.pem`),
+    chainPem,
+    keyPem,
+  };
   writeFileSync(files.chain, chainPem);
   writeFileSync(files.key, keyPem, { mode: 0o600 });
   writeFileSync(files.combined, chainPem + keyPem, { mode: 0o600 });
@@ -82,15 +124,38 @@ export function makeCerts(dir: string): BenchCerts {
 
   const rogueKp = generateKeyPair();
   const rogueCa = createRootCertificate({
-    privateKey: rogueKp.privateKey, publicKey: rogueKp.publicKey, subject: { commonName: 'Rogue Root CA' },
-    notBefore: new Date(now.getTime() - 60_000), notAfter: new Date(now.getTime() + 24 * 3600_000), pathLen: 0,
+    privateKey: rogueKp.privateKey,
+    publicKey: rogueKp.publicKey,
+    subject: { commonName: 'Rogue Root CA' },
+    notBefore: new Date(now.getTime() - 60_000),
+    notAfter: new Date(now.getTime() + 24 * 3600_000),
+    pathLen: 0,
   });
   const rogueIssuer = createLeafIssuer({ caCertificate: rogueCa, caPrivateKey: rogueKp.privateKey });
 
   return {
-    state, platformRoot, apiRoot: api.root, dbRoot: db.root,
-    api: writeLeaf(dir, 'api', api.issuer, api.caPem, 'api.internal', spiffeId(TRUST_DOMAIN, 'api', 'bench-client'), now),
+    state,
+    platformRoot,
+    apiRoot: api.root,
+    dbRoot: db.root,
+    api: writeLeaf(
+      dir,
+      'api',
+      api.issuer,
+      api.caPem,
+      'api.internal',
+      spiffeId(TRUST_DOMAIN, 'api', 'bench-client'),
+      now,
+    ),
     db: writeLeaf(dir, 'db', db.issuer, db.caPem, 'db.internal', spiffeId(TRUST_DOMAIN, 'db', 'bench-server'), now),
-    rogue: writeLeaf(dir, 'rogue', rogueIssuer, pemEncode('CERTIFICATE', rogueCa), 'api.internal', spiffeId(TRUST_DOMAIN, 'api', 'bench-client'), now),
+    rogue: writeLeaf(
+      dir,
+      'rogue',
+      rogueIssuer,
+      pemEncode('CERTIFICATE', rogueCa),
+      'api.internal',
+      spiffeId(TRUST_DOMAIN, 'api', 'bench-client'),
+      now,
+    ),
   };
 }

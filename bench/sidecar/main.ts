@@ -84,9 +84,19 @@ async function measureAll(s: Systems): Promise<Metric[]> {
     log(`  ${p.name}: ${r.mbPerSec.toFixed(0)} MB/s, ${r.cpuMsPerMb.toFixed(2)} ms CPU/MB`);
     return { value: r.mbPerSec, extra: r.cpuMsPerMb };
   });
-  metrics.push({ label: `bulk MB/s, 1 connection (${BULK_BYTES / 1048576} MiB)`, better: 'higher', cells: bulks, digits: 0 });
-  metrics.push({ label: 'bulk: proxy CPU ms per MB', better: 'lower', digits: 2, noRaw: true,
-    cells: Object.fromEntries(Object.entries(bulks).map(([k, c]) => [k, { value: c.extra! }])) });
+  metrics.push({
+    label: `bulk MB/s, 1 connection (${BULK_BYTES / 1048576} MiB)`,
+    better: 'higher',
+    cells: bulks,
+    digits: 0,
+  });
+  metrics.push({
+    label: 'bulk: proxy CPU ms per MB',
+    better: 'lower',
+    digits: 2,
+    noRaw: true,
+    cells: Object.fromEntries(Object.entries(bulks).map(([k, c]) => [k, { value: c.extra! }])),
+  });
 
   log('64-byte round trips, 1 connection ...');
   const lats = await cellsFor(all, async (p) => {
@@ -94,40 +104,77 @@ async function measureAll(s: Systems): Promise<Metric[]> {
     log(`  ${p.name}: p50 ${r.p50Us.toFixed(0)} µs, p99 ${r.p99Us.toFixed(0)} µs, ${r.perSec.toFixed(0)} req/s`);
     return { value: r.p50Us, extra: r.p99Us };
   });
-  metrics.push({ label: `1-conn 64 B p50 µs (${LAT_COUNT} after ${LAT_WARMUP} warm-up)`, better: 'lower', cells: lats, digits: 0 });
-  metrics.push({ label: '1-conn 64 B p99 µs', better: 'lower', digits: 0,
-    cells: Object.fromEntries(Object.entries(lats).map(([k, c]) => [k, { value: c.extra! }])) });
+  metrics.push({
+    label: `1-conn 64 B p50 µs (${LAT_COUNT} after ${LAT_WARMUP} warm-up)`,
+    better: 'lower',
+    cells: lats,
+    digits: 0,
+  });
+  metrics.push({
+    label: '1-conn 64 B p99 µs',
+    better: 'lower',
+    digits: 0,
+    cells: Object.fromEntries(Object.entries(lats).map(([k, c]) => [k, { value: c.extra! }])),
+  });
 
   log('32 connections ...');
   const pars = await cellsFor(all, async (p) => {
     const r = await parallel(p.entryPort, p.pids, 32, PAR_MS);
     const cpu = r.sampled / Math.max(1, r.ops);
-    log(`  ${p.name}: ${r.perSecond.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, ${cpu.toFixed(0)} µs CPU/req, ${r.errors} errors`);
+    log(
+      `  ${p.name}: ${r.perSecond.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, ${cpu.toFixed(0)} µs CPU/req, ${r.errors} errors`,
+    );
     if (r.errors) throw new Error(`${p.name} 32-conn: ${r.errors} errors (first: ${r.firstError})`);
     return { value: r.perSecond, extra: cpu, note: `${r.p50Ms.toFixed(2)} / ${r.p99Ms.toFixed(2)}` };
   });
   metrics.push({ label: `32-conn req/s (${PAR_MS / 1000} s)`, better: 'higher', cells: pars, digits: 0 });
-  metrics.push({ label: '32-conn p50 / p99 ms', better: 'none', digits: 0,
-    cells: Object.fromEntries(Object.entries(pars).map(([k, c]) => [k, { value: NaN, note: c.note }])) });
-  metrics.push({ label: '32-conn: proxy CPU µs per request', better: 'lower', digits: 0, noRaw: true,
-    cells: Object.fromEntries(Object.entries(pars).map(([k, c]) => [k, { value: c.extra! }])) });
+  metrics.push({
+    label: '32-conn p50 / p99 ms',
+    better: 'none',
+    digits: 0,
+    cells: Object.fromEntries(Object.entries(pars).map(([k, c]) => [k, { value: NaN, note: c.note }])),
+  });
+  metrics.push({
+    label: '32-conn: proxy CPU µs per request',
+    better: 'lower',
+    digits: 0,
+    noRaw: true,
+    cells: Object.fromEntries(Object.entries(pars).map(([k, c]) => [k, { value: c.extra! }])),
+  });
 
-  for (const [mode, pairs] of [['resumed', [s.raw, ...s.resumed]], ['full handshake', [s.raw, ...s.full]]] as const) {
+  for (const [mode, pairs] of [
+    ['resumed', [s.raw, ...s.resumed]],
+    ['full handshake', [s.raw, ...s.full]],
+  ] as const) {
     for (const conc of [1, 16]) {
       log(`new connections, ${mode}, conc ${conc} ...`);
       const cells = await cellsFor([...pairs], async (p) => {
         const before = p.sessions?.();
         const r = await newConnections(p.entryPort, p.pids, conc, NEW_MS);
         const after = p.sessions?.();
-        const sess = before && after ? ` (B: ${after.full - before.full} full / ${after.resumed - before.resumed} resumed)` : '';
+        const sess =
+          before && after ? ` (B: ${after.full - before.full} full / ${after.resumed - before.resumed} resumed)` : '';
         const cpu = r.sampled / Math.max(1, r.ops);
-        log(`  ${p.name}: ${r.perSecond.toFixed(0)} conn/s, p50 ${r.p50Ms.toFixed(2)} ms, ${cpu.toFixed(0)} µs CPU/conn, ${r.errors} errors${sess}`);
-        if (r.errors > r.ops / 100) throw new Error(`${p.name} new connections: ${r.errors} errors (first: ${r.firstError})`);
+        log(
+          `  ${p.name}: ${r.perSecond.toFixed(0)} conn/s, p50 ${r.p50Ms.toFixed(2)} ms, ${cpu.toFixed(0)} µs CPU/conn, ${r.errors} errors${sess}`,
+        );
+        if (r.errors > r.ops / 100)
+          throw new Error(`${p.name} new connections: ${r.errors} errors (first: ${r.firstError})`);
         return { value: r.perSecond, extra: cpu, note: sess.trim() };
       });
-      metrics.push({ label: `new conn/s, ${mode}, conc ${conc} (${NEW_MS / 1000} s)`, better: 'higher', cells, digits: 0 });
-      metrics.push({ label: `proxy CPU µs per new conn, ${mode}, conc ${conc}`, better: 'lower', digits: 0, noRaw: true,
-        cells: Object.fromEntries(Object.entries(cells).map(([k, c]) => [k, { value: c.extra!, note: c.note }])) });
+      metrics.push({
+        label: `new conn/s, ${mode}, conc ${conc} (${NEW_MS / 1000} s)`,
+        better: 'higher',
+        cells,
+        digits: 0,
+      });
+      metrics.push({
+        label: `proxy CPU µs per new conn, ${mode}, conc ${conc}`,
+        better: 'lower',
+        digits: 0,
+        noRaw: true,
+        cells: Object.fromEntries(Object.entries(cells).map(([k, c]) => [k, { value: c.extra!, note: c.note }])),
+      });
     }
   }
   return metrics;
@@ -159,8 +206,11 @@ async function main(): Promise<void> {
     const certs = makeCerts(dir);
     const echoPort = await freePort();
     const echo = await procs.start({
-      cmd: process.execPath, args: [join(ROOT, 'tools/scripts/run-ts.js'), join(__dirname, 'echo-server.ts'), String(echoPort)],
-      port: echoPort, cwd: ROOT, logFile: join(dir, 'echo.log'),
+      cmd: process.execPath,
+      args: [join(ROOT, 'tools/scripts/run-ts.js'), join(__dirname, 'echo-server.ts'), String(echoPort)],
+      port: echoPort,
+      cwd: ROOT,
+      logFile: join(dir, 'echo.log'),
     });
     const signer = await startSigner(procs, dir, certs);
     const raw: Pair = { name: 'raw', entryPort: echoPort, pids: [echo.pid] };
@@ -181,7 +231,8 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     const metrics = await measureAll({ raw, longLived, resumed: on, full: off });
     const seconds = ((Date.now() - t0) / 1000).toFixed(0);
-    const context = `Median of ${ROUNDS} interleaved rounds per row, measured in ${seconds} s; ` +
+    const context =
+      `Median of ${ROUNDS} interleaved rounds per row, measured in ${seconds} s; ` +
       `1-minute load average ${load0.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end.`;
     process.stdout.write(renderReport(metrics, new Date(), context));
   } finally {

@@ -13,7 +13,13 @@ type Outcome = 'echoed' | 'refused' | 'silent';
 function tryEcho(port: number, context: SecureContext): Promise<Outcome> {
   return new Promise((resolve) => {
     // The check is about B's side: the client does not judge B's certificate here.
-    const s = tlsConnect({ host: '127.0.0.1', port, secureContext: context, rejectUnauthorized: false, servername: 'db.internal' });
+    const s = tlsConnect({
+      host: '127.0.0.1',
+      port,
+      secureContext: context,
+      rejectUnauthorized: false,
+      servername: 'db.internal',
+    });
     let done = false;
     const finish = (o: Outcome) => {
       if (done) return;
@@ -31,7 +37,9 @@ function tryEcho(port: number, context: SecureContext): Promise<Outcome> {
 }
 
 function contextOf(leaf?: LeafFiles): SecureContext {
-  return createSecureContext(leaf ? { cert: leaf.chainPem, key: leaf.keyPem, minVersion: 'TLSv1.3' } : { minVersion: 'TLSv1.3' });
+  return createSecureContext(
+    leaf ? { cert: leaf.chainPem, key: leaf.keyPem, minVersion: 'TLSv1.3' } : { minVersion: 'TLSv1.3' },
+  );
 }
 
 /** Human-readable summary on success; throws naming the first case that went wrong. */

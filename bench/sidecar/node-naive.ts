@@ -11,7 +11,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { connect, createServer as createTcpServer } from 'node:net';
-import { connect as tlsConnect, createSecureContext, createServer as createTlsServer, type ConnectionOptions } from 'node:tls';
+import {
+  connect as tlsConnect,
+  createSecureContext,
+  createServer as createTlsServer,
+  type ConnectionOptions,
+} from 'node:tls';
 
 const [mode, listenPort, targetPort, certFile, keyFile, caFile, flag] = process.argv.slice(2);
 if ((mode !== 'a' && mode !== 'b') || !caFile || (mode === 'a' && !flag)) {
@@ -19,21 +24,26 @@ if ((mode !== 'a' && mode !== 'b') || !caFile || (mode === 'a' && !flag)) {
   process.exit(2);
 }
 const context = {
-  cert: readFileSync(certFile!, 'utf8'), key: readFileSync(keyFile!, 'utf8'), ca: readFileSync(caFile!, 'utf8'),
+  cert: readFileSync(certFile!, 'utf8'),
+  key: readFileSync(keyFile!, 'utf8'),
+  ca: readFileSync(caFile!, 'utf8'),
   minVersion: 'TLSv1.3' as const,
 };
 const API_PREFIX = 'URI:spiffe://bench.test/api/';
 
 if (mode === 'b') {
-  const server = createTlsServer({ ...context, requestCert: true, rejectUnauthorized: true, allowHalfOpen: true }, (tls) => {
-    const san = tls.getPeerX509Certificate()?.subjectAltName ?? '';
-    if (!san.split(', ').some((n) => n.startsWith(API_PREFIX))) return void tls.destroy();
-    tls.setNoDelay(true);
-    const local = connect({ host: '127.0.0.1', port: Number(targetPort), noDelay: true, allowHalfOpen: true });
-    tls.on('error', () => local.destroy());
-    local.on('error', () => tls.destroy());
-    tls.pipe(local).pipe(tls);
-  });
+  const server = createTlsServer(
+    { ...context, requestCert: true, rejectUnauthorized: true, allowHalfOpen: true },
+    (tls) => {
+      const san = tls.getPeerX509Certificate()?.subjectAltName ?? '';
+      if (!san.split(', ').some((n) => n.startsWith(API_PREFIX))) return void tls.destroy();
+      tls.setNoDelay(true);
+      const local = connect({ host: '127.0.0.1', port: Number(targetPort), noDelay: true, allowHalfOpen: true });
+      tls.on('error', () => local.destroy());
+      local.on('error', () => tls.destroy());
+      tls.pipe(local).pipe(tls);
+    },
+  );
   server.listen(Number(listenPort), '127.0.0.1');
 } else {
   const secureContext = createSecureContext(context);
@@ -42,12 +52,19 @@ if (mode === 'b') {
     local.setNoDelay(true);
     // allowHalfOpen is honoured by tls.connect but missing from the typings.
     const options: ConnectionOptions & { allowHalfOpen: boolean } = {
-      host: '127.0.0.1', port: Number(targetPort), servername: 'db.internal', secureContext,
-      session: flag === '1' ? session : undefined, allowHalfOpen: true,
+      host: '127.0.0.1',
+      port: Number(targetPort),
+      servername: 'db.internal',
+      secureContext,
+      session: flag === '1' ? session : undefined,
+      allowHalfOpen: true,
     };
     const tls = tlsConnect(options);
     tls.setNoDelay(true);
-    if (flag === '1') tls.on('session', (s: Buffer) => { session = s; });
+    if (flag === '1')
+      tls.on('session', (s: Buffer) => {
+        session = s;
+      });
     tls.on('error', () => local.destroy());
     local.on('error', () => tls.destroy());
     local.pipe(tls).pipe(local);

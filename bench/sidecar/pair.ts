@@ -54,7 +54,10 @@ export async function waitForPort(port: number, timeoutMs = 20_000): Promise<voi
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
       const s = connect({ host: '127.0.0.1', port });
-      s.once('connect', () => { s.destroy(); resolve(true); });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
       s.once('error', () => resolve(false));
     });
     if (ok) return;

@@ -56,13 +56,15 @@ async function parallel(port: number, conns: number): Promise<number> {
   const payload = Buffer.alloc(64, 3);
   let count = 0;
   const deadline = Date.now() + SECONDS * 1000;
-  await Promise.all(sockets.map(async (s) => {
-    while (Date.now() < deadline) {
-      await roundTrip(s, payload);
-      count += 1;
-    }
-    s.destroy();
-  }));
+  await Promise.all(
+    sockets.map(async (s) => {
+      while (Date.now() < deadline) {
+        await roundTrip(s, payload);
+        count += 1;
+      }
+      s.destroy();
+    }),
+  );
   return count / SECONDS;
 }
 
@@ -70,14 +72,16 @@ async function newConnections(port: number): Promise<number> {
   const payload = Buffer.alloc(64, 4);
   let count = 0;
   const deadline = Date.now() + SECONDS * 1000;
-  await Promise.all(Array.from({ length: 4 }, async () => {
-    while (Date.now() < deadline) {
-      const s = await open(port);
-      await roundTrip(s, payload);
-      s.destroy();
-      count += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (Date.now() < deadline) {
+        const s = await open(port);
+        await roundTrip(s, payload);
+        s.destroy();
+        count += 1;
+      }
+    }),
+  );
   return count / SECONDS;
 }
 
@@ -121,12 +125,16 @@ async function main(): Promise<void> {
     };
     await both('bulk MB/s, 1 connection', (p) => bulk(p, sink));
     let lat: Record<number, [number, number]> = {};
-    await both('64 B round trip p50 µs', async (p) => { lat = { ...lat, [p]: await latency(p) }; return lat[p][0]; });
+    await both('64 B round trip p50 µs', async (p) => {
+      lat = { ...lat, [p]: await latency(p) };
+      return lat[p][0];
+    });
     rows.push(['64 B round trip p99 µs', lat[target][1], lat[chain][1]]);
     await both('32-connection requests/s', (p) => parallel(p, 32));
     await both('new connections/s (conc 4, resumed)', newConnections);
     process.stdout.write(`| metric (${SECONDS}s per row) | raw TCP | TrustMesh chain | ratio |\n|---|---|---|---|\n`);
-    for (const [name, raw, mesh] of rows) process.stdout.write(`| ${name} | ${raw.toFixed(0)} | ${mesh.toFixed(0)} | ${(mesh / raw).toFixed(2)} |\n`);
+    for (const [name, raw, mesh] of rows)
+      process.stdout.write(`| ${name} | ${raw.toFixed(0)} | ${mesh.toFixed(0)} | ${(mesh / raw).toFixed(2)} |\n`);
   } finally {
     await procs.stopAll();
     server.close();

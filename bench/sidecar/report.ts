@@ -7,7 +7,11 @@
 import { fmt, markdownTable } from '../lib/table';
 
 /** One system's figure for a row; `extra` carries a second figure of the same measurement. */
-export interface Cell { value: number; extra?: number; note?: string }
+export interface Cell {
+  value: number;
+  extra?: number;
+  note?: string;
+}
 
 /** One row of the table. */
 export interface Metric {
@@ -48,22 +52,37 @@ export function renderReport(metrics: Metric[], when: Date, context: string): st
     ['metric', 'raw TCP', 'TrustMesh (x raw)', 'stunnel (x raw)', 'haproxy (x raw)', 'node-naive, reference (x raw)'],
     metrics.map((m) => [m.label, ...['raw', ...PROXIES].map((s) => cellText(m, s))]),
   );
-  const goalRows = metrics.filter((m) => m.better !== 'none').map((m) => {
-    const verdict = (x: number, goal: boolean): string => {
-      if (!Number.isFinite(x)) return '– (not run)';
-      // Rounded down, so that a miss never prints as "1.00x".
-      const shown = `${fmt(Math.floor(x * 100) / 100, 2)}x`;
-      return goal ? `${shown} ${x >= 1 ? 'ok' : '**MISSED**'}` : `${shown} (no goal)`;
-    };
-    return [m.label, verdict(advantage(m, 'stunnel'), true), verdict(advantage(m, 'haproxy'), HAPROXY_GOAL.test(m.label))];
-  });
-  const goals = markdownTable(['row', 'TrustMesh vs stunnel (≥ 1 = as good or better)', 'TrustMesh vs haproxy'], goalRows);
+  const goalRows = metrics
+    .filter((m) => m.better !== 'none')
+    .map((m) => {
+      const verdict = (x: number, goal: boolean): string => {
+        if (!Number.isFinite(x)) return '– (not run)';
+        // Rounded down, so that a miss never prints as "1.00x".
+        const shown = `${fmt(Math.floor(x * 100) / 100, 2)}x`;
+        return goal ? `${shown} ${x >= 1 ? 'ok' : '**MISSED**'}` : `${shown} (no goal)`;
+      };
+      return [
+        m.label,
+        verdict(advantage(m, 'stunnel'), true),
+        verdict(advantage(m, 'haproxy'), HAPROXY_GOAL.test(m.label)),
+      ];
+    });
+  const goals = markdownTable(
+    ['row', 'TrustMesh vs stunnel (≥ 1 = as good or better)', 'TrustMesh vs haproxy'],
+    goalRows,
+  );
   const sessions = metrics
     .filter((m) => m.label.startsWith('new conn/s') && m.cells.trustmesh?.note)
     .map((m) => `- ${m.label}: TrustMesh B accepted ${m.cells.trustmesh!.note!.replace(/^\(B: |\)$/g, '')}`);
   return [
-    `\n## Sidecar vs stunnel and haproxy (${when.toISOString().slice(0, 16).replace('T', ' ')} UTC)\n`, context, '', main,
-    '\nGoal check (ratios are "times as good": higher rate, or lower latency or CPU):\n', goals,
-    '\nSessions seen by the TrustMesh inbound (from its per-connection log):\n', ...sessions, '',
+    `\n## Sidecar vs stunnel and haproxy (${when.toISOString().slice(0, 16).replace('T', ' ')} UTC)\n`,
+    context,
+    '',
+    main,
+    '\nGoal check (ratios are "times as good": higher rate, or lower latency or CPU):\n',
+    goals,
+    '\nSessions seen by the TrustMesh inbound (from its per-connection log):\n',
+    ...sessions,
+    '',
   ].join('\n');
 }

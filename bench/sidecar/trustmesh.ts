@@ -21,18 +21,31 @@ import { waitForPort, type Pair, type Processes } from './pair';
 const BIN = join(ROOT, 'apps/cli/bin/trustmesh.js');
 // BENCH_SIDECAR_PROFILE_DIR=<dir> writes V8 CPU profiles of the sidecars there (for tuning).
 const PROFILE = process.env.BENCH_SIDECAR_PROFILE_DIR;
-const NO_RESUME_CNF = ['nodejs_conf = nodejs_init', '[nodejs_init]', 'ssl_conf = ssl_sect', '[ssl_sect]',
-  'system_default = sysdef', '[sysdef]', 'NumTickets = 0', ''].join('\n');
+const NO_RESUME_CNF = [
+  'nodejs_conf = nodejs_init',
+  '[nodejs_init]',
+  'ssl_conf = ssl_sect',
+  '[ssl_sect]',
+  'system_default = sysdef',
+  '[sysdef]',
+  'NumTickets = 0',
+  '',
+].join('\n');
 
 /** The running signer (stopped with the other processes). */
-export interface Signer { port: number }
+export interface Signer {
+  port: number;
+}
 
 /** Starts `trustmesh signer` on the state directory; throws if it does not listen within 20 s. */
 export async function startSigner(procs: Processes, dir: string, certs: BenchCerts): Promise<Signer> {
   const port = await freePort();
   await procs.start({
-    cmd: process.execPath, args: [BIN, 'signer', '--dir', certs.state, '--listen', `127.0.0.1:${port}`],
-    port, cwd: ROOT, logFile: join(dir, 'signer.log'),
+    cmd: process.execPath,
+    args: [BIN, 'signer', '--dir', certs.state, '--listen', `127.0.0.1:${port}`],
+    port,
+    cwd: ROOT,
+    logFile: join(dir, 'signer.log'),
     env: { ...process.env, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' },
   });
   return { port };
@@ -40,8 +53,10 @@ export async function startSigner(procs: Processes, dir: string, certs: BenchCer
 
 function readyz(port: number): Promise<number> {
   return new Promise((resolve) => {
-    get({ host: '127.0.0.1', port, path: '/readyz' }, (res) => { res.resume(); resolve(res.statusCode ?? 0); })
-      .on('error', () => resolve(0));
+    get({ host: '127.0.0.1', port, path: '/readyz' }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', () => resolve(0));
   });
 }
 
@@ -53,7 +68,13 @@ async function waitReady(adminPort: number, what: string): Promise<void> {
   }
 }
 
-async function startSidecar(procs: Processes, dir: string, name: string, lines: string[], env: NodeJS.ProcessEnv): Promise<number> {
+async function startSidecar(
+  procs: Processes,
+  dir: string,
+  name: string,
+  lines: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
   const adminPort = await freePort();
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, [...lines, `admin: { listen: "127.0.0.1:${adminPort}" }`, ''].join('\n'));
@@ -61,24 +82,38 @@ async function startSidecar(procs: Processes, dir: string, name: string, lines: 
   // BENCH_SIDECAR_NODE_FLAGS="--max-semi-space-size=32 ..." tries V8/Node flags on the sidecars only (tuning runs).
   prof.push(...(process.env.BENCH_SIDECAR_NODE_FLAGS ?? '').split(' ').filter(Boolean));
   const p = await procs.start({
-    cmd: process.execPath, args: [...prof, BIN, 'sidecar', '--config', file],
-    port: adminPort, cwd: ROOT, logFile: join(dir, `${name}.log`), env,
+    cmd: process.execPath,
+    args: [...prof, BIN, 'sidecar', '--config', file],
+    port: adminPort,
+    cwd: ROOT,
+    logFile: join(dir, `${name}.log`),
+    env,
   });
   await waitReady(adminPort, name);
   return p.pid;
 }
 
 /** One api → db sidecar pair; `resume: false` makes B issue no session tickets (see above). */
-export async function startTrustMeshPair(procs: Processes, dir: string, certs: BenchCerts, signer: Signer, echoPort: number, resume: boolean): Promise<Pair> {
+export async function startTrustMeshPair(
+  procs: Processes,
+  dir: string,
+  certs: BenchCerts,
+  signer: Signer,
+  echoPort: number,
+  resume: boolean,
+): Promise<Pair> {
   const name = resume ? 'trustmesh' : 'trustmesh-full';
   const n = resume ? 1 : 2;
   const token = (type: string, instance: string): string => {
     const file = join(dir, `${instance}.token`);
-    const out = JSON.parse(cli(['token', 'create', '--type', type, '--instance', instance, '--json', '--dir', certs.state])) as { secret: string };
+    const out = JSON.parse(
+      cli(['token', 'create', '--type', type, '--instance', instance, '--json', '--dir', certs.state]),
+    ) as { secret: string };
     writeFileSync(file, out.secret, { mode: 0o600 });
     return file;
   };
-  const signerLine = (tokenFile: string) => `signer: { address: "127.0.0.1:${signer.port}", caFile: ${certs.platformRoot}, tokenFile: ${tokenFile} }`;
+  const signerLine = (tokenFile: string) =>
+    `signer: { address: "127.0.0.1:${signer.port}", caFile: ${certs.platformRoot}, tokenFile: ${tokenFile} }`;
   const [entryPort, tlsPort] = [await freePort(), await freePort()];
   const bEnv = { ...process.env };
   if (!resume) {
@@ -86,21 +121,44 @@ export async function startTrustMeshPair(procs: Processes, dir: string, certs: B
     writeFileSync(cnf, NO_RESUME_CNF);
     bEnv.OPENSSL_CONF = cnf;
   }
-  const pb = await startSidecar(procs, dir, `${name}-b`, [
-    'serviceType: db', `instanceId: db-${n}`, signerLine(token('db', `db-${n}`)),
-    'inbound:', `  - { name: echo, listen: "127.0.0.1:${tlsPort}", forward: "127.0.0.1:${echoPort}", accept: [api] }`,
-  ], bEnv);
-  const pa = await startSidecar(procs, dir, `${name}-a`, [
-    'serviceType: api', `instanceId: api-${n}`, signerLine(token('api', `api-${n}`)),
-    'outbound:', `  - { name: db, listen: "127.0.0.1:${entryPort}", connect: "127.0.0.1:${tlsPort}", peerType: db }`,
-  ], process.env);
+  const pb = await startSidecar(
+    procs,
+    dir,
+    `${name}-b`,
+    [
+      'serviceType: db',
+      `instanceId: db-${n}`,
+      signerLine(token('db', `db-${n}`)),
+      'inbound:',
+      `  - { name: echo, listen: "127.0.0.1:${tlsPort}", forward: "127.0.0.1:${echoPort}", accept: [api] }`,
+    ],
+    bEnv,
+  );
+  const pa = await startSidecar(
+    procs,
+    dir,
+    `${name}-a`,
+    [
+      'serviceType: api',
+      `instanceId: api-${n}`,
+      signerLine(token('api', `api-${n}`)),
+      'outbound:',
+      `  - { name: db, listen: "127.0.0.1:${entryPort}", connect: "127.0.0.1:${tlsPort}", peerType: db }`,
+    ],
+    process.env,
+  );
   await waitForPort(tlsPort);
   await waitForPort(entryPort);
   const bLog = join(dir, `${name}-b.log`);
   return {
-    name, entryPort, tlsPort, pids: [pa, pb],
+    name,
+    entryPort,
+    tlsPort,
+    pids: [pa, pb],
     sessions() {
-      const lines = readFileSync(bLog, 'utf8').split('\n').filter((l) => l.includes('"peer_accepted"'));
+      const lines = readFileSync(bLog, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"peer_accepted"'));
       const resumed = lines.filter((l) => l.includes('"resumed":true')).length;
       return { full: lines.length - resumed, resumed };
     },

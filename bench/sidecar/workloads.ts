@@ -19,9 +19,18 @@ export function cpuOf(pids: readonly number[]): number {
 export function open(port: number, timeoutMs = 10_000): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const s = connect({ host: '127.0.0.1', port, noDelay: true });
-    const timer = setTimeout(() => { s.destroy(); reject(new Error('connect timed out')); }, timeoutMs);
-    s.once('connect', () => { clearTimeout(timer); resolve(s); });
-    s.once('error', (e) => { clearTimeout(timer); reject(e); });
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error('connect timed out'));
+    }, timeoutMs);
+    s.once('connect', () => {
+      clearTimeout(timer);
+      resolve(s);
+    });
+    s.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
   });
 }
 
@@ -33,9 +42,13 @@ export function roundTrip(s: Socket, payload: Buffer = PAYLOAD): Promise<void> {
       clearTimeout(timer);
       s.off('data', onData);
       s.off('close', onClose);
-      if (err) reject(err); else resolve();
+      if (err) reject(err);
+      else resolve();
     };
-    const onData = (c: Buffer) => { got += c.length; if (got >= payload.length) finish(); };
+    const onData = (c: Buffer) => {
+      got += c.length;
+      if (got >= payload.length) finish();
+    };
     const onClose = () => finish(new Error('closed before the echo'));
     const timer = setTimeout(() => finish(new Error('no echo within 10 s')), 10_000);
     s.on('data', onData);
@@ -47,14 +60,21 @@ export function roundTrip(s: Socket, payload: Buffer = PAYLOAD): Promise<void> {
 /** Resolves on the socket's next 'drain' or 'close', whichever comes first. */
 function drainOrClose(s: Socket): Promise<void> {
   return new Promise((resolve) => {
-    const done = () => { s.off('drain', done); s.off('close', done); resolve(); };
+    const done = () => {
+      s.off('drain', done);
+      s.off('close', done);
+      resolve();
+    };
     s.on('drain', done);
     s.on('close', done);
   });
 }
 
 /** Throughput of one bulk upload and the proxies' CPU per MB (10^6 bytes). */
-export interface BulkResult { mbPerSec: number; cpuMsPerMb: number }
+export interface BulkResult {
+  mbPerSec: number;
+  cpuMsPerMb: number;
+}
 
 /** Uploads `bytes` on one connection; timed until the sink acknowledges the last byte. */
 export async function bulk(port: number, pids: readonly number[], bytes: number): Promise<BulkResult> {
@@ -64,8 +84,14 @@ export async function bulk(port: number, pids: readonly number[], bytes: number)
   header.writeBigUInt64BE(BigInt(bytes), 4);
   const acked = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('bulk: no ack within 60 s')), 60_000);
-    s.once('data', () => { clearTimeout(timer); resolve(); });
-    s.once('close', () => { clearTimeout(timer); reject(new Error('bulk: closed before the ack')); });
+    s.once('data', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    s.once('close', () => {
+      clearTimeout(timer);
+      reject(new Error('bulk: closed before the ack'));
+    });
   });
   // Awaited after the upload; a close during it must not surface as an unhandled rejection.
   acked.catch(() => undefined);
@@ -87,7 +113,11 @@ export async function bulk(port: number, pids: readonly number[], bytes: number)
 }
 
 /** Round-trip percentiles (µs) and the rate of the sequential loop. */
-export interface LatencyResult { p50Us: number; p99Us: number; perSec: number }
+export interface LatencyResult {
+  p50Us: number;
+  p99Us: number;
+  perSec: number;
+}
 
 /** `warmup` then `count` sequential 64-byte round trips on one connection. */
 export async function latency(port: number, warmup: number, count: number): Promise<LatencyResult> {
@@ -107,20 +137,39 @@ export async function latency(port: number, warmup: number, count: number): Prom
 }
 
 /** Round trips on `conns` long-lived connections in a closed loop; `sampled` = proxy CPU µs. */
-export async function parallel(port: number, pids: readonly number[], conns: number, durationMs: number): Promise<LoadResult> {
+export async function parallel(
+  port: number,
+  pids: readonly number[],
+  conns: number,
+  durationMs: number,
+): Promise<LoadResult> {
   const sockets = await Promise.all(Array.from({ length: conns }, () => open(port)));
   try {
     for (const s of sockets) await roundTrip(s); // every chain connection established before timing
-    return await closedLoop({ concurrency: conns, durationMs, warmupMs: 500, op: (w) => roundTrip(sockets[w]!), sample: () => cpuOf(pids) });
+    return await closedLoop({
+      concurrency: conns,
+      durationMs,
+      warmupMs: 500,
+      op: (w) => roundTrip(sockets[w]!),
+      sample: () => cpuOf(pids),
+    });
   } finally {
     for (const s of sockets) s.destroy();
   }
 }
 
 /** New connections in a closed loop: connect, one 64-byte round trip, close. */
-export function newConnections(port: number, pids: readonly number[], conc: number, durationMs: number): Promise<LoadResult> {
+export function newConnections(
+  port: number,
+  pids: readonly number[],
+  conc: number,
+  durationMs: number,
+): Promise<LoadResult> {
   return closedLoop({
-    concurrency: conc, durationMs, warmupMs: 300, sample: () => cpuOf(pids),
+    concurrency: conc,
+    durationMs,
+    warmupMs: 300,
+    sample: () => cpuOf(pids),
     op: async () => {
       const s = await open(port);
       try {

@@ -10,29 +10,50 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { freePort, startServer, type ServerProcess } from '../lib/server-process';
 
-export interface Cfssl { server: ServerProcess; sign(csrPem: string): Promise<void>; authsign(csrPem: string): Promise<void>; close(): Promise<void> }
+export interface Cfssl {
+  server: ServerProcess;
+  sign(csrPem: string): Promise<void>;
+  authsign(csrPem: string): Promise<void>;
+  close(): Promise<void>;
+}
 
 const USAGES = ['digital signature', 'server auth', 'client auth'];
 
 export async function startCfssl(dir: string, concurrency: number): Promise<Cfssl> {
   writeFileSync(join(dir, 'ca-csr.json'), JSON.stringify({ CN: 'bench cfssl CA', key: { algo: 'ecdsa', size: 256 } }));
-  const caJson = execFileSync('cfssl', ['gencert', '-initca', join(dir, 'ca-csr.json')], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const caJson = execFileSync('cfssl', ['gencert', '-initca', join(dir, 'ca-csr.json')], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const ca = JSON.parse(caJson.toString()) as { cert: string; key: string };
   writeFileSync(join(dir, 'ca.pem'), ca.cert);
   writeFileSync(join(dir, 'ca-key.pem'), ca.key, { mode: 0o600 });
   const hmacKey = randomBytes(16);
-  writeFileSync(join(dir, 'cfssl-config.json'), JSON.stringify({
-    signing: {
-      default: { expiry: '24h', usages: USAGES },
-      profiles: { authed: { expiry: '24h', usages: USAGES, auth_key: 'k1' } },
-    },
-    auth_keys: { k1: { type: 'standard', key: hmacKey.toString('hex') } },
-  }));
+  writeFileSync(
+    join(dir, 'cfssl-config.json'),
+    JSON.stringify({
+      signing: {
+        default: { expiry: '24h', usages: USAGES },
+        profiles: { authed: { expiry: '24h', usages: USAGES, auth_key: 'k1' } },
+      },
+      auth_keys: { k1: { type: 'standard', key: hmacKey.toString('hex') } },
+    }),
+  );
   const port = await freePort();
   const server = await startServer({
     cmd: 'cfssl',
-    args: ['serve', '-address', '127.0.0.1', '-port', String(port), '-ca', join(dir, 'ca.pem'),
-      '-ca-key', join(dir, 'ca-key.pem'), '-config', join(dir, 'cfssl-config.json')],
+    args: [
+      'serve',
+      '-address',
+      '127.0.0.1',
+      '-port',
+      String(port),
+      '-ca',
+      join(dir, 'ca.pem'),
+      '-ca-key',
+      join(dir, 'ca-key.pem'),
+      '-config',
+      join(dir, 'cfssl-config.json'),
+    ],
     port,
     logFile: join(dir, 'cfssl.log'),
   });
@@ -40,17 +61,29 @@ export async function startCfssl(dir: string, concurrency: number): Promise<Cfss
 
   function post(path: string, body: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          if (res.statusCode !== 200) return reject(new Error(`cfssl ${path}: HTTP ${res.statusCode} ${text.slice(0, 200)}`));
-          const parsed = JSON.parse(text) as { success: boolean; result?: { certificate?: string } };
-          if (!parsed.success || !parsed.result?.certificate) return reject(new Error(`cfssl ${path}: no certificate`));
-          resolve();
-        });
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString();
+            if (res.statusCode !== 200)
+              return reject(new Error(`cfssl ${path}: HTTP ${res.statusCode} ${text.slice(0, 200)}`));
+            const parsed = JSON.parse(text) as { success: boolean; result?: { certificate?: string } };
+            if (!parsed.success || !parsed.result?.certificate)
+              return reject(new Error(`cfssl ${path}: no certificate`));
+            resolve();
+          });
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });

@@ -31,14 +31,29 @@ export interface TrustMeshSigner {
 
 function call(client: CertificateAuthorityClient, req: SignRequest): Promise<SignResponse> {
   return new Promise((resolve, reject) => {
-    client.sign(req, new Metadata(), { deadline: Date.now() + 30_000 }, (err, res) => (err ? reject(err) : resolve(res as SignResponse)));
+    client.sign(req, new Metadata(), { deadline: Date.now() + 30_000 }, (err, res) =>
+      err ? reject(err) : resolve(res as SignResponse),
+    );
   });
 }
 
 export async function startTrustMeshSigner(dir: string, tokenCount: number): Promise<TrustMeshSigner> {
   const state = join(dir, 'state');
-  execFileSync(process.execPath, [join(ROOT, 'apps/cli/bin/trustmesh.js'), 'init', '--dir', state,
-    '--trust-domain', TRUST_DOMAIN, '--types', TYPE, '--insecure-plaintext-keys'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'apps/cli/bin/trustmesh.js'),
+      'init',
+      '--dir',
+      state,
+      '--trust-domain',
+      TRUST_DOMAIN,
+      '--types',
+      TYPE,
+      '--insecure-plaintext-keys',
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
 
   // Tokens: the CLI makes one per process; the benchmark needs tens of thousands, so it writes
   // them straight into the store (same hashing as `trustmesh token create`).
@@ -58,13 +73,26 @@ export async function startTrustMeshSigner(dir: string, tokenCount: number): Pro
   const server = await startServer({
     cmd: process.execPath,
     // BENCH_SIGNER_PROFILE_DIR=<dir> writes a V8 CPU profile of the signer there (for tuning).
-    args: [...(process.env.BENCH_SIGNER_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SIGNER_PROFILE_DIR}`] : []),
-      join(ROOT, 'tools/scripts/run-ts.js'), join(ROOT, 'apps/signer/bin/signer.ts'), '--dir', state,
-      '--listen', `127.0.0.1:${port}`, '--rate-per-identity', '1000000', '--rate-overall', '1000000',
+    args: [
+      ...(process.env.BENCH_SIGNER_PROFILE_DIR
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SIGNER_PROFILE_DIR}`]
+        : []),
+      join(ROOT, 'tools/scripts/run-ts.js'),
+      join(ROOT, 'apps/signer/bin/signer.ts'),
+      '--dir',
+      state,
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--rate-per-identity',
+      '1000000',
+      '--rate-overall',
+      '1000000',
       // BENCH_SIGNER_STORE_SYNC=normal measures the signer without an fsync per commit.
-      '--store-sync', process.env.BENCH_SIGNER_STORE_SYNC === 'normal' ? 'normal' : 'full',
+      '--store-sync',
+      process.env.BENCH_SIGNER_STORE_SYNC === 'normal' ? 'normal' : 'full',
       // BENCH_SIGNER_WORKERS=N: CPU worker threads (default: the signer's own default).
-      ...(process.env.BENCH_SIGNER_WORKERS ? ['--workers', process.env.BENCH_SIGNER_WORKERS] : [])],
+      ...(process.env.BENCH_SIGNER_WORKERS ? ['--workers', process.env.BENCH_SIGNER_WORKERS] : []),
+    ],
     port,
     cwd: ROOT,
     logFile: join(dir, 'signer.log'),
@@ -81,11 +109,15 @@ export async function startTrustMeshSigner(dir: string, tokenCount: number): Pro
   let next = 0;
   const first = await call(tokenClient, {
     csr: buildCsr({ privateKey: kp.privateKey, publicKey: kp.publicKey, sans: { uris: [sid] } }),
-    serviceType: TYPE, instanceId, bootstrapToken: secrets[next++]!,
+    serviceType: TYPE,
+    instanceId,
+    bootstrapToken: secrets[next++]!,
   });
-  const mtls: ChannelCredentials = credentials.createSsl(rootPem,
+  const mtls: ChannelCredentials = credentials.createSsl(
+    rootPem,
     Buffer.from(exportPrivateKey(kp.privateKey, 'pem') as string),
-    Buffer.from(first.chain.map((d) => pemEncode('CERTIFICATE', d)).join('')));
+    Buffer.from(first.chain.map((d) => pemEncode('CERTIFICATE', d)).join('')),
+  );
   const renewClient = new CertificateAuthorityClient(target, mtls, CLIENT_OPTIONS);
   const renewCsrs = Array.from({ length: 64 }, () => {
     const k = generateKeyPair();
@@ -101,7 +133,12 @@ export async function startTrustMeshSigner(dir: string, tokenCount: number): Pro
       await call(tokenClient, { csr: csrDer, serviceType: TYPE, instanceId: `bench-${i}`, bootstrapToken: secret });
     },
     async renew(_csrDer) {
-      await call(renewClient, { csr: renewCsrs[r++ % renewCsrs.length]!, serviceType: TYPE, instanceId, bootstrapToken: '' });
+      await call(renewClient, {
+        csr: renewCsrs[r++ % renewCsrs.length]!,
+        serviceType: TYPE,
+        instanceId,
+        bootstrapToken: '',
+      });
     },
     async close() {
       tokenClient.close();

@@ -12,7 +12,8 @@ runService('api', process.argv.slice(2), (args, peers) => (path, send) => {
   const m = /^\/orders\/(\d{1,9})$/.exec(path);
   if (!m) return send(404, { error: 'NOT_FOUND' });
   void peers.get('db', `/rows/${m[1]}`).then((r) => {
-    if (r.ok && r.status === 200) send(200, { service: 'api', instance: args.instance, order: Number(m[1]), db: r.body });
+    if (r.ok && r.status === 200)
+      send(200, { service: 'api', instance: args.instance, order: Number(m[1]), db: r.body });
     else send(502, { error: 'UPSTREAM_FAILED', peer: 'db', detail: r.ok ? `status ${r.status}` : r.error });
   });
 });

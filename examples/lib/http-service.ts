@@ -50,7 +50,12 @@ const SERVICE_ARGS: ArgsSpec = {
     port: { type: 'string', valueName: 'N', describe: 'listen port (0: any free port)' },
     host: { type: 'string', valueName: 'H', describe: 'listen host (default 127.0.0.1)' },
     instance: { type: 'string', valueName: 'ID', describe: 'instance id (default <type>-1)' },
-    peer: { type: 'string', multiple: true, valueName: 'TYPE=HOST:PORT', describe: "the sidecar's outbound listener for a peer type" },
+    peer: {
+      type: 'string',
+      multiple: true,
+      valueName: 'TYPE=HOST:PORT',
+      describe: "the sidecar's outbound listener for a peer type",
+    },
   },
 };
 
@@ -72,12 +77,18 @@ export function parseServiceArgs(type: string, argv: readonly string[]): Service
   for (const value of (v.peer as readonly string[] | undefined) ?? []) {
     const eq = value.indexOf('=');
     const [peerType, address] = [value.slice(0, eq), value.slice(eq + 1)];
-    if (eq < 0 || typeNameProblem(peerType) || hostPortProblem(address)) throw new ServiceArgsError('--peer must be type=host:port');
+    if (eq < 0 || typeNameProblem(peerType) || hostPortProblem(address))
+      throw new ServiceArgsError('--peer must be type=host:port');
     peers[peerType] = parseHostPort(address);
   }
   const port = typeof v.port === 'string' && /^[0-9]{1,5}$/.test(v.port) ? Number(v.port) : NaN;
   if (!(port >= 0 && port <= 65535)) throw new ServiceArgsError('--port must be 0-65535');
-  return { port, host: typeof v.host === 'string' ? v.host : '127.0.0.1', instance: typeof v.instance === 'string' ? v.instance : `${type}-1`, peers };
+  return {
+    port,
+    host: typeof v.host === 'string' ? v.host : '127.0.0.1',
+    instance: typeof v.instance === 'string' ? v.instance : `${type}-1`,
+    peers,
+  };
 }
 
 /** Outcome of a peer call: the parsed JSON body and status, or the failure's message. */
@@ -94,19 +105,22 @@ export class PeerClient {
     const peer = this.peers[type];
     if (!peer) return Promise.resolve({ ok: false, error: `no route to ${type}` });
     return new Promise((resolve) => {
-      const req = request({ host: peer.host, port: peer.port, path, agent: this.agent, timeout: CALL_TIMEOUT_MS }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('error', (err) => resolve({ ok: false, error: err.message }));
-        res.on('end', () => {
-          try {
-            resolve({ ok: true, status: res.statusCode ?? 0, body: JSON.parse(text) });
-          } catch {
-            resolve({ ok: false, error: 'peer answered no JSON' });
-          }
-        });
-      });
+      const req = request(
+        { host: peer.host, port: peer.port, path, agent: this.agent, timeout: CALL_TIMEOUT_MS },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('error', (err) => resolve({ ok: false, error: err.message }));
+          res.on('end', () => {
+            try {
+              resolve({ ok: true, status: res.statusCode ?? 0, body: JSON.parse(text) });
+            } catch {
+              resolve({ ok: false, error: 'peer answered no JSON' });
+            }
+          });
+        },
+      );
       req.on('timeout', () => req.destroy(new Error('peer call timed out')));
       req.on('error', (err) => resolve({ ok: false, error: err.message }));
       req.end();
@@ -142,7 +156,11 @@ export function createJsonServer(handler: Handler): Server {
  * `<type> <instance> listening on host:port`, and on SIGINT/SIGTERM closes the server and the
  * peer client and exits 0. Bad arguments print one line to stderr and exit 2.
  */
-export function runService(type: string, argv: readonly string[], build: (args: ServiceArgs, peers: PeerClient) => Handler): void {
+export function runService(
+  type: string,
+  argv: readonly string[],
+  build: (args: ServiceArgs, peers: PeerClient) => Handler,
+): void {
   let args: ServiceArgs;
   try {
     args = parseServiceArgs(type, argv);

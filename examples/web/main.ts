@@ -23,7 +23,8 @@ runService('web', process.argv.slice(2), (args, peers) => (path, send) => {
   const m = /^\/page\/(\d{1,9})$/.exec(path);
   if (!m) return send(404, { error: 'NOT_FOUND' });
   void peers.get('api', `/orders/${m[1]}`).then((r) => {
-    if (r.ok && r.status === 200) send(200, { service: 'web', instance: args.instance, page: Number(m[1]), api: r.body });
+    if (r.ok && r.status === 200)
+      send(200, { service: 'web', instance: args.instance, page: Number(m[1]), api: r.body });
     else send(502, { error: 'UPSTREAM_FAILED', peer: 'api', detail: r.ok ? `status ${r.status}` : r.error });
   });
 });

@@ -19,7 +19,8 @@ const root = path.join(__dirname, '..', '..');
 const protoDir = path.join(root, 'proto');
 const outDir = path.join(root, 'libs/proto/src/gen');
 const marker = path.join(outDir, 'trustmesh/v1/ca.ts');
-const TS_PROTO_OPTS = 'outputServices=grpc-js,esModuleInterop=true,env=node,useOptionals=messages,annotateFilesWithVersion=false';
+const TS_PROTO_OPTS =
+  'outputServices=grpc-js,esModuleInterop=true,env=node,useOptionals=messages,annotateFilesWithVersion=false';
 
 /** Every .proto file under `dir`, sorted (stable output). */
 function protoFiles(dir) {

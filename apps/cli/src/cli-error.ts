@@ -13,11 +13,7 @@ export const EXIT_USAGE = 2;
  * Reason codes raised by the CLI itself. The CA lifecycle brings its own (CaError of
  * @trustmesh/ca: NOT_INITIALIZED, TYPE_UNKNOWN, ROTATION_NOT_SAFE, ...), as do the other libraries.
  */
-export type CliErrorCode =
-  | 'USAGE'
-  | 'CONFIG_INVALID'
-  | 'CA_EXISTS'
-  | 'AUDIT_TAMPERED';
+export type CliErrorCode = 'USAGE' | 'CONFIG_INVALID' | 'CA_EXISTS' | 'AUDIT_TAMPERED';
 
 const MESSAGES: Readonly<Record<CliErrorCode, string>> = {
   USAGE: 'invalid command line',

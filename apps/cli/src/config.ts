@@ -38,19 +38,29 @@ export interface CommonConfig {
 }
 
 /** A bad field: `where` is the flag, argument or variable name. */
-export interface ConfigIssue { where: string; message: string }
+export interface ConfigIssue {
+  where: string;
+  message: string;
+}
 
 /** The full config of one run: common settings plus the command's own validated options. */
 export type CliConfig<T> = CommonConfig & { readonly options: Readonly<T> };
 
 /** What a command's `configure` may consult besides its own flags. */
-export interface ConfigureContext { passphrase?: string; insecurePlaintextKeys: boolean }
+export interface ConfigureContext {
+  passphrase?: string;
+  insecurePlaintextKeys: boolean;
+}
 
 /** Common options, declared by the commands that take them. */
 export const COMMON_OPTIONS = {
   dir: { type: 'string', valueName: 'DIR', describe: 'state directory (default ./state)' },
   json: { type: 'boolean', describe: 'machine-readable JSON on stdout' },
-  'passphrase-file': { type: 'string', valueName: 'FILE', describe: 'file whose first line is the key passphrase (else env TRUSTMESH_PASSPHRASE)' },
+  'passphrase-file': {
+    type: 'string',
+    valueName: 'FILE',
+    describe: 'file whose first line is the key passphrase (else env TRUSTMESH_PASSPHRASE)',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 const MAX_PASSPHRASE_FILE_BYTES = 4096;
@@ -59,9 +69,14 @@ const MAX_PASSPHRASE_FILE_BYTES = 4096;
  * Builds the frozen config. `configure` validates the command's own values and pushes issues.
  * Throws CliError CONFIG_INVALID listing every issue when any field is bad.
  */
-export function buildConfig<T>(spec: ArgsSpec, args: ParsedArgs, env: CliEnv, now: Date,
+export function buildConfig<T>(
+  spec: ArgsSpec,
+  args: ParsedArgs,
+  env: CliEnv,
+  now: Date,
   configure: (args: ParsedArgs, issues: ConfigIssue[], common: ConfigureContext) => T,
-  clock: () => Date = () => now): CliConfig<T> {
+  clock: () => Date = () => now,
+): CliConfig<T> {
   const issues: ConfigIssue[] = [];
   const warnings: string[] = [];
   const v = args.values;
@@ -78,8 +93,17 @@ export function buildConfig<T>(spec: ArgsSpec, args: ParsedArgs, env: CliEnv, no
   if (issues.length > 0) {
     throw new CliError('CONFIG_INVALID', issues.map((i) => `${i.where}: ${i.message}`).join('; '));
   }
-  return deepFreeze({ dir: resolve(dirText), json: v.json === true, now, passphrase, kdf,
-    insecurePlaintextKeys, warnings, options, clock });
+  return deepFreeze({
+    dir: resolve(dirText),
+    json: v.json === true,
+    now,
+    passphrase,
+    kdf,
+    insecurePlaintextKeys,
+    warnings,
+    options,
+    clock,
+  });
 }
 
 function readPassphrase(spec: ArgsSpec, file: unknown, env: CliEnv, issues: ConfigIssue[]): string | undefined {
@@ -94,7 +118,10 @@ function readPassphrase(spec: ArgsSpec, file: unknown, env: CliEnv, issues: Conf
       if (text === '') issues.push({ where: '--passphrase-file', message: 'first line is empty' });
       return text;
     } catch (err) {
-      issues.push({ where: '--passphrase-file', message: `cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+      issues.push({
+        where: '--passphrase-file',
+        message: `cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      });
       return undefined;
     }
   }

@@ -9,10 +9,17 @@ const argv = process.argv.slice(2);
 const service = findService(argv);
 const done = service
   ? runService(service, argv.slice(1))
-  : runCli(argv, { TRUSTMESH_PASSPHRASE: process.env.TRUSTMESH_PASSPHRASE, TRUSTMESH_KDF: process.env.TRUSTMESH_KDF }, new Date(), {
-      out: (text) => process.stdout.write(text + '\n'),
-      err: (text) => process.stderr.write(text + '\n'),
-    }, undefined, () => new Date());
+  : runCli(
+      argv,
+      { TRUSTMESH_PASSPHRASE: process.env.TRUSTMESH_PASSPHRASE, TRUSTMESH_KDF: process.env.TRUSTMESH_KDF },
+      new Date(),
+      {
+        out: (text) => process.stdout.write(text + '\n'),
+        err: (text) => process.stderr.write(text + '\n'),
+      },
+      undefined,
+      () => new Date(),
+    );
 done.then((code) => {
   process.exitCode = code;
 });

@@ -15,18 +15,28 @@ import { warnTo } from './output';
  * caller (`clock` gives later readings to commands that run over time; default: always `now`).
  * Resolves to the exit code: 0 ok, 1 failure, 2 usage error.
  */
-export async function runCli(argv: readonly string[], env: CliEnv, now: Date, io: CliIo,
-  commands: readonly Command<never>[] = COMMANDS, clock: () => Date = () => now): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  env: CliEnv,
+  now: Date,
+  io: CliIo,
+  commands: readonly Command<never>[] = COMMANDS,
+  clock: () => Date = () => now,
+): Promise<number> {
   try {
     // `trustmesh help ca list` is `trustmesh ca list --help`.
     if (argv[0] === 'help') argv = [...argv.slice(1), '--help'];
     const words = argv.filter((a) => !a.startsWith('-'));
     const match = findCommand(commands, argv);
     if (!match) {
-      const group = words.length > 0 && commands.some((c) => c.path.length > 1 && c.path[0] === words[0]) ? [words[0]] : [];
+      const group =
+        words.length > 0 && commands.some((c) => c.path.length > 1 && c.path[0] === words[0]) ? [words[0]] : [];
       const asked = argv.includes('--help') || argv.includes('-h');
       const known = words.length === 0 || (group.length === 1 && words.length === 1);
-      if (asked && known) { io.out(groupHelp(commands, group)); return EXIT_OK; }
+      if (asked && known) {
+        io.out(groupHelp(commands, group));
+        return EXIT_OK;
+      }
       io.err(groupHelp(commands, group));
       if (words.length === 0) throw usageError('no command given');
       if (group.length === 1 && words.length === 1) {
@@ -37,7 +47,10 @@ export async function runCli(argv: readonly string[], env: CliEnv, now: Date, io
     }
     const [cmd, rest] = match;
     const args = parseCommandLine(cmd.args, rest);
-    if (args.values.help === true) { io.out(commandHelp(cmd)); return EXIT_OK; }
+    if (args.values.help === true) {
+      io.out(commandHelp(cmd));
+      return EXIT_OK;
+    }
     const cfg = buildConfig(cmd.args, args, env, now, (a, issues, ctx) => cmd.configure(a, issues, ctx), clock);
     for (const w of cfg.warnings) warnTo(io)(w);
     return await cmd.run(cfg, io);
@@ -62,7 +75,10 @@ function parseCommandLine(spec: ArgsSpec, argv: readonly string[]): ParsedArgs {
 }
 
 /** The command whose path is a prefix of argv (paths are words before any option). */
-function findCommand(commands: readonly Command<never>[], argv: readonly string[]): [Command<never>, string[]] | undefined {
+function findCommand(
+  commands: readonly Command<never>[],
+  argv: readonly string[],
+): [Command<never>, string[]] | undefined {
   for (const c of commands) {
     if (c.path.every((p, i) => argv[i] === p)) return [c, argv.slice(c.path.length)];
   }

@@ -26,7 +26,10 @@ describe('demo mesh web → api → db (child processes, curl)', () => {
       // client → web → (web sidecar → mTLS → api sidecar) → api → (api sidecar → mTLS → db sidecar) → db
       const chain = curl(p.web.svc, '/page/7');
       expect(chain).toMatchObject({ code: 0, status: 200 });
-      const body = JSON.parse(chain.body) as { service: string; api: { service: string; db: { service: string; row: { id: number } } } };
+      const body = JSON.parse(chain.body) as {
+        service: string;
+        api: { service: string; db: { service: string; row: { id: number } } };
+      };
       expect(body.service).toBe('web');
       expect(body.api.service).toBe('api');
       expect(body.api.db).toMatchObject({ service: 'db', instance: 'db-1', row: { id: 7 } });

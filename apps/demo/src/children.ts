@@ -27,17 +27,29 @@ export class ChildSet {
    * @param logDir directory for `<name>.log`
    * @param onUnexpectedExit called once per child that exits while the set is not stopping
    */
-  constructor(private readonly logDir: string, private readonly onUnexpectedExit: (name: string, code: number) => void) {}
+  constructor(
+    private readonly logDir: string,
+    private readonly onUnexpectedExit: (name: string, code: number) => void,
+  ) {}
 
   /**
    * Starts `node <args>` with `cwd`; stdout and stderr go to `<logDir>/<name>.log`. `watch`
    * gets every stdout chunk (to find a "listening on" line).
    */
-  start(name: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, watch?: (text: string) => void): DemoChild {
+  start(
+    name: string,
+    args: readonly string[],
+    cwd: string,
+    env: NodeJS.ProcessEnv,
+    watch?: (text: string) => void,
+  ): DemoChild {
     const log: WriteStream = createWriteStream(join(this.logDir, `${name}.log`), { flags: 'a' });
     const proc = spawn(process.execPath, [...args], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     if (proc.pid === undefined) throw new DemoError('CHILD_START_FAILED', `${name}: spawn failed`);
-    proc.stdout?.on('data', (d: Buffer) => { log.write(d); watch?.(d.toString()); });
+    proc.stdout?.on('data', (d: Buffer) => {
+      log.write(d);
+      watch?.(d.toString());
+    });
     proc.stderr?.on('data', (d: Buffer) => log.write(d));
     // The exit handler needs the child record, which needs the exit promise: break the cycle.
     const ref: { child?: DemoChild } = {};
@@ -68,12 +80,14 @@ export class ChildSet {
     this.beginStop();
     const targets = this.children.filter((c) => !names || names.includes(c.name));
     const out: Record<string, number> = {};
-    await Promise.all(targets.map(async (c) => {
-      if (c.proc.exitCode === null && c.proc.signalCode === null) signal(c.pid, 'SIGTERM');
-      const timer = setTimeout(() => signal(c.pid, 'SIGKILL'), graceMs);
-      out[c.name] = await c.exited;
-      clearTimeout(timer);
-    }));
+    await Promise.all(
+      targets.map(async (c) => {
+        if (c.proc.exitCode === null && c.proc.signalCode === null) signal(c.pid, 'SIGTERM');
+        const timer = setTimeout(() => signal(c.pid, 'SIGKILL'), graceMs);
+        out[c.name] = await c.exited;
+        clearTimeout(timer);
+      }),
+    );
     return out;
   }
 

@@ -26,8 +26,8 @@ export const DEMO_USAGE = [
   '',
   'Runs the demo mesh on 127.0.0.1: a signer, the example services web → api → db (examples/),',
   'each behind its own sidecar, steady client traffic through the chain and, once a second, an',
-  'attempt of web to reach db directly (refused by db\'s sidecar: the mesh does not allow it).',
-  'The live view shows requests per route, each sidecar\'s serial and time to renewal, the bundle',
+  "attempt of web to reach db directly (refused by db's sidecar: the mesh does not allow it).",
+  "The live view shows requests per route, each sidecar's serial and time to renewal, the bundle",
   'version. Leaf lifetime is 1 minute so renewals are visible. Keys are DEVELOPMENT keys, written',
   'unencrypted to the state directory, which is wiped and re-created on every run.',
   '',
@@ -35,7 +35,7 @@ export const DEMO_USAGE = [
   '  --duration SECONDS  run unattended, then print a summary and exit (1 to 3600);',
   '                      exit 1 when any allowed request failed or web ever reached db',
   '  --rate N            client requests per second (1 to 500, default 100)',
-  '  --rotate TYPE       rotate TYPE\'s root live: prepare, activate, retire (needs `trustmesh ca rotate`)',
+  "  --rotate TYPE       rotate TYPE's root live: prepare, activate, retire (needs `trustmesh ca rotate`)",
   '  --dir D             state directory (default <repo>/.demo-state)',
   '  --plain             periodic plain lines instead of the redrawn view (default when not a TTY)',
   '  --help              show this help',
@@ -76,11 +76,18 @@ export function parseDemoArgs(argv: readonly string[], defaultDir: string, cwd: 
     if (p) throw new DemoError('ARGS_INVALID', `--rotate needs a service type name: ${p.code}: ${p.message}`);
   }
   const dir = typeof v.dir === 'string' ? resolve(cwd, v.dir) : defaultDir;
-  return { ...(durationSeconds !== undefined ? { durationSeconds } : {}), rate, ...(rotate ? { rotate } : {}), dir, plain: v.plain === true };
+  return {
+    ...(durationSeconds !== undefined ? { durationSeconds } : {}),
+    rate,
+    ...(rotate ? { rotate } : {}),
+    dir,
+    plain: v.plain === true,
+  };
 }
 
 function intIn(flag: string, text: string, min: number, max: number): number {
   const n = /^\d{1,6}$/.test(text) ? Number(text) : NaN;
-  if (!(n >= min && n <= max)) throw new DemoError('ARGS_INVALID', `${flag} must be a whole number from ${min} to ${max}`);
+  if (!(n >= min && n <= max))
+    throw new DemoError('ARGS_INVALID', `${flag} must be a whole number from ${min} to ${max}`);
   return n;
 }

@@ -5,12 +5,7 @@
 
 /** Stable reason codes of the demo. */
 export type DemoErrorCode =
-  | 'ARGS_INVALID'
-  | 'STATE_DIR_FOREIGN'
-  | 'SETUP_FAILED'
-  | 'CHILD_START_FAILED'
-  | 'CHILD_EXITED'
-  | 'ROTATION_FAILED';
+  'ARGS_INVALID' | 'STATE_DIR_FOREIGN' | 'SETUP_FAILED' | 'CHILD_START_FAILED' | 'CHILD_EXITED' | 'ROTATION_FAILED';
 
 const MESSAGES: Record<DemoErrorCode, string> = {
   ARGS_INVALID: 'invalid demo arguments',
@@ -23,7 +18,10 @@ const MESSAGES: Record<DemoErrorCode, string> = {
 
 /** A demo failure: `code` is stable, `message` fixed per code, `detail` says what exactly. */
 export class DemoError extends Error {
-  constructor(readonly code: DemoErrorCode, readonly detail: string) {
+  constructor(
+    readonly code: DemoErrorCode,
+    readonly detail: string,
+  ) {
     super(MESSAGES[code]);
     this.name = 'DemoError';
   }

@@ -14,17 +14,31 @@ jest.setTimeout(60_000);
 
 const START = join(REPO_ROOT, 'tools/scripts/start.js');
 
-interface Run { code: number | null; out: string; pid: number }
+interface Run {
+  code: number | null;
+  out: string;
+  pid: number;
+}
 
 function startDemo(args: string[], onOut?: (text: string, kill: () => void) => void): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [START, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    const child = spawn(process.execPath, [START, ...args], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    });
     let out = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 55_000);
-    const collect = (d: Buffer): void => { out += d.toString(); onOut?.(out, () => child.kill('SIGINT')); };
+    const collect = (d: Buffer): void => {
+      out += d.toString();
+      onOut?.(out, () => child.kill('SIGINT'));
+    };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
-    child.on('exit', (code) => { clearTimeout(timer); resolve({ code, out, pid: child.pid ?? 0 }); });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, pid: child.pid ?? 0 });
+    });
   });
 }
 
@@ -36,10 +50,16 @@ function processesWith(needle: string): string[] {
 
 describe('npm start (tools/scripts/start.js → apps/demo/bin/demo.js)', () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'tm-demo-run-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tm-demo-run-'));
+  });
   afterEach(() => {
     for (const line of processesWith(dir)) {
-      try { process.kill(Number(line.split(' ')[0]), 'SIGKILL'); } catch { /* gone */ }
+      try {
+        process.kill(Number(line.split(' ')[0]), 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     }
     rmSync(dir, { recursive: true, force: true });
   });
@@ -61,7 +81,10 @@ describe('npm start (tools/scripts/start.js → apps/demo/bin/demo.js)', () => {
   it('ok/SIGINT (Ctrl-C) once traffic flows: every child stopped, exit 0', async () => {
     let sent = false;
     const r = await startDemo(['--dir', join(dir, 'demo'), '--plain'], (out, kill) => {
-      if (!sent && /chain ok=[1-9]/.test(out)) { sent = true; kill(); }
+      if (!sent && /chain ok=[1-9]/.test(out)) {
+        sent = true;
+        kill();
+      }
     });
     expect(sent).toBe(true);
     expect(r.code).toBe(0);
@@ -80,7 +103,11 @@ describe('npm start (tools/scripts/start.js → apps/demo/bin/demo.js)', () => {
 
   it.each([
     { name: 'fail/unknown flag', args: ['--bogus'], detail: "Unknown option '--bogus'" },
-    { name: 'fail/--duration out of range', args: ['--duration', '0'], detail: '--duration must be a whole number from 1 to 3600' },
+    {
+      name: 'fail/--duration out of range',
+      args: ['--duration', '0'],
+      detail: '--duration must be a whole number from 1 to 3600',
+    },
     { name: 'fail/--rate without a value', args: ['--rate'], detail: "Option '--rate <value>' argument missing" },
   ])('$name: ARGS_INVALID, exit 2', async ({ args, detail }) => {
     const r = await startDemo(args);

@@ -29,7 +29,13 @@ export interface DemoPaths {
 /** Paths of a demo directory rooted at `dir`. */
 export function demoPaths(dir: string): DemoPaths {
   const state = join(dir, 'state');
-  return { dir, state, logs: join(dir, 'logs'), meshFile: join(dir, LAYOUT.mesh), platformRoot: statePath(state, LAYOUT.platformRoot) };
+  return {
+    dir,
+    state,
+    logs: join(dir, 'logs'),
+    meshFile: join(dir, LAYOUT.mesh),
+    platformRoot: statePath(state, LAYOUT.platformRoot),
+  };
 }
 
 /**
@@ -44,7 +50,10 @@ export function resetDemoDir(dir: string): DemoPaths {
   rmSync(dir, { recursive: true, force: true });
   const p = demoPaths(dir);
   mkdirSync(p.logs, { recursive: true });
-  writeFileSync(join(dir, DEMO_MARKER), 'made by the TrustMesh demo (npm start); wiped on every run. DEVELOPMENT keys only.\n');
+  writeFileSync(
+    join(dir, DEMO_MARKER),
+    'made by the TrustMesh demo (npm start); wiped on every run. DEVELOPMENT keys only.\n',
+  );
   return p;
 }
 
@@ -68,7 +77,12 @@ export function shortLivedMesh(sourceFile: string, leafTtl: string): string {
     'types:',
   ];
   for (const t of Object.values(mesh.types)) {
-    const fields = [`accepts: ${list(t.accepts)}`, `dials: ${list(t.dials)}`, `leafTtl: ${leafTtl}`, `keyTypes: ${list(t.keyTypes)}`];
+    const fields = [
+      `accepts: ${list(t.accepts)}`,
+      `dials: ${list(t.dials)}`,
+      `leafTtl: ${leafTtl}`,
+      `keyTypes: ${list(t.keyTypes)}`,
+    ];
     if (t.dnsTemplates.length > 0) fields.push(`dnsTemplates: ${list(t.dnsTemplates)}`);
     if (t.allowIpSans) fields.push('allowIpSans: true');
     lines.push(`  ${t.name}: { ${fields.join(', ')} }`);
@@ -86,10 +100,15 @@ export interface CliRun {
 /** Runs `node <bin> ...args` (bounded: 30 s) and resolves with its outcome; never rejects. */
 export function runCli(bin: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd, env, timeout: 30_000, encoding: 'utf8' }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { cwd, env, timeout: 30_000, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -97,7 +116,12 @@ export function runCli(bin: string, args: readonly string[], cwd: string, env: N
  * Runs a CLI step that must succeed.
  * @throws DemoError SETUP_FAILED with the command and its last stderr line otherwise
  */
-export async function mustRunCli(bin: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
+export async function mustRunCli(
+  bin: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
   const r = await runCli(bin, args, cwd, env);
   if (r.code !== 0) {
     const last = r.stderr.trim().split('\n').pop() ?? '';

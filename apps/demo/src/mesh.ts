@@ -13,7 +13,14 @@ import { DemoError } from './demo-error';
 import { mustRunCli, resetDemoDir, shortLivedMesh, type DemoPaths } from './demo-state';
 import { freePorts } from './ports';
 import {
-  assignPorts, DEMO_SERVICES, PORT_COUNT, serviceArgs, writeSidecarConfigs, type DemoService, type MeshPorts, type WiringOptions,
+  assignPorts,
+  DEMO_SERVICES,
+  PORT_COUNT,
+  serviceArgs,
+  writeSidecarConfigs,
+  type DemoService,
+  type MeshPorts,
+  type WiringOptions,
 } from './sidecar-configs';
 
 /** The repository root (this file is apps/demo/src/mesh.ts). */
@@ -67,7 +74,18 @@ export async function startMesh(o: MeshOptions): Promise<RunningMesh> {
   await cli(['init', '--dir', paths.state, '--config', paths.meshFile, '--insecure-plaintext-keys']);
   const tokenFile = (s: DemoService): string => join(o.dir, `${s}.token`);
   for (const s of DEMO_SERVICES) {
-    const secret = await cli(['token', 'create', '--dir', paths.state, '--type', s, '--instance', `${s}-1`, '--ttl', '1h']);
+    const secret = await cli([
+      'token',
+      'create',
+      '--dir',
+      paths.state,
+      '--type',
+      s,
+      '--instance',
+      `${s}-1`,
+      '--ttl',
+      '1h',
+    ]);
     writeFileSync(tokenFile(s), secret.trim() + '\n', { mode: 0o600 });
   }
   const ports = assignPorts(await freePorts(PORT_COUNT));
@@ -78,10 +96,16 @@ export async function startMesh(o: MeshOptions): Promise<RunningMesh> {
   const startSigner = async (): Promise<void> => {
     let seen = '';
     const listening = new Promise<void>((res) => {
-      children.start('signer', [TRUSTMESH_BIN, 'signer', '--dir', paths.state, '--listen', `127.0.0.1:${ports.signer}`], REPO_ROOT, env, (t) => {
-        seen += t;
-        if (seen.includes('signer listening on')) res();
-      });
+      children.start(
+        'signer',
+        [TRUSTMESH_BIN, 'signer', '--dir', paths.state, '--listen', `127.0.0.1:${ports.signer}`],
+        REPO_ROOT,
+        env,
+        (t) => {
+          seen += t;
+          if (seen.includes('signer listening on')) res();
+        },
+      );
     });
     await until(listening, deadline, 'signer');
   };
@@ -95,17 +119,30 @@ export async function startMesh(o: MeshOptions): Promise<RunningMesh> {
 
   try {
     await startSigner();
-    for (const s of DEMO_SERVICES) children.start(`${s}-sidecar`, [TRUSTMESH_BIN, 'sidecar', '--config', configs[s]], REPO_ROOT, env);
+    for (const s of DEMO_SERVICES)
+      children.start(`${s}-sidecar`, [TRUSTMESH_BIN, 'sidecar', '--config', configs[s]], REPO_ROOT, env);
     const listening: Promise<void>[] = [];
     for (const s of DEMO_SERVICES) {
       if (s === 'db' && o.startDb === false) continue;
-      listening.push(new Promise<void>((res) => {
-        children.start(`${s}-svc`, [RUN_TS, join(REPO_ROOT, 'examples', s, 'main.ts'), ...serviceArgs(s, ports)], REPO_ROOT, env, (t) => {
-          if (t.includes('listening on')) res();
-        });
-      }));
+      listening.push(
+        new Promise<void>((res) => {
+          children.start(
+            `${s}-svc`,
+            [RUN_TS, join(REPO_ROOT, 'examples', s, 'main.ts'), ...serviceArgs(s, ports)],
+            REPO_ROOT,
+            env,
+            (t) => {
+              if (t.includes('listening on')) res();
+            },
+          );
+        }),
+      );
     }
-    await until(Promise.all(listening).then(() => undefined), deadline, 'example services');
+    await until(
+      Promise.all(listening).then(() => undefined),
+      deadline,
+      'example services',
+    );
     for (const s of DEMO_SERVICES) await until(waitReady(ports[s].admin, deadline), deadline, `${s} sidecar`);
   } catch (err) {
     children.beginStop();
@@ -118,8 +155,20 @@ export async function startMesh(o: MeshOptions): Promise<RunningMesh> {
 /** Resolves when `p` does, or rejects with CHILD_START_FAILED naming `what` at `deadline`. */
 function until<T>(p: Promise<T>, deadline: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new DemoError('CHILD_START_FAILED', `${what} not ready in time`)), Math.max(0, deadline - Date.now()));
-    p.then((v) => { clearTimeout(timer); resolve(v); }, (e: unknown) => { clearTimeout(timer); reject(e); });
+    const timer = setTimeout(
+      () => reject(new DemoError('CHILD_START_FAILED', `${what} not ready in time`)),
+      Math.max(0, deadline - Date.now()),
+    );
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
   });
 }
 
@@ -135,7 +184,10 @@ async function waitReady(port: number, deadline: number): Promise<void> {
 /** Status code of `GET path` on 127.0.0.1:port; 0 when the request fails (bounded: 2 s). */
 export function httpStatus(port: number, path: string): Promise<number> {
   return new Promise((resolve) => {
-    const req = get({ host: '127.0.0.1', port, path, timeout: 2000 }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    const req = get({ host: '127.0.0.1', port, path, timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(0));
   });

@@ -13,10 +13,12 @@ export async function freePorts(count: number): Promise<number[]> {
     for (let i = 0; i < count; i++) {
       const srv = createServer();
       servers.push(srv);
-      ports.push(await new Promise<number>((resolve, reject) => {
-        srv.once('error', reject);
-        srv.listen(0, '127.0.0.1', () => resolve((srv.address() as { port: number }).port));
-      }));
+      ports.push(
+        await new Promise<number>((resolve, reject) => {
+          srv.once('error', reject);
+          srv.listen(0, '127.0.0.1', () => resolve((srv.address() as { port: number }).port));
+        }),
+      );
     }
     return ports;
   } finally {

@@ -14,7 +14,11 @@ jest.setTimeout(90_000);
 const RATE = 100;
 
 function watchOf(ports: { web: { admin: number }; api: { admin: number }; db: { admin: number } }): SidecarWatch {
-  return new SidecarWatch({ 'web-sidecar': ports.web.admin, 'api-sidecar': ports.api.admin, 'db-sidecar': ports.db.admin });
+  return new SidecarWatch({
+    'web-sidecar': ports.web.admin,
+    'api-sidecar': ports.api.admin,
+    'db-sidecar': ports.db.admin,
+  });
 }
 
 describe('renewals and signer outage under traffic (child processes)', () => {
@@ -35,7 +39,8 @@ describe('renewals and signer outage under traffic (child processes)', () => {
       } finally {
         await traffic.stop();
       }
-      for (const v of watch.views) expect({ sidecar: v.name, renewals: v.renewals >= 3 }).toEqual({ sidecar: v.name, renewals: true });
+      for (const v of watch.views)
+        expect({ sidecar: v.name, renewals: v.renewals >= 3 }).toEqual({ sidecar: v.name, renewals: true });
       expect(traffic.stats.failed).toBe(0);
       expect(traffic.stats.lastError).toBeUndefined();
       expect(traffic.stats.ok).toBeGreaterThan(RATE * 10);
@@ -57,7 +62,8 @@ describe('renewals and signer outage under traffic (child processes)', () => {
         const renewalsAtKill = watch.renewals;
         for (let i = 0; i < 12; i++) {
           await sleep(1000);
-          for (const port of [mesh.ports.web.admin, mesh.ports.api.admin, mesh.ports.db.admin]) expect(await httpStatus(port, '/readyz')).toBe(200);
+          for (const port of [mesh.ports.web.admin, mesh.ports.api.admin, mesh.ports.db.admin])
+            expect(await httpStatus(port, '/readyz')).toBe(200);
         }
         await watch.poll();
         // Nothing renewed while the signer was down, yet requests kept succeeding.

@@ -11,7 +11,17 @@
 import { SidecarWatch } from './sidecar-watch';
 import { sleep, withMesh } from './testing/mesh-fixture';
 import {
-  auditTrail, bundleAnchors, caList, errorCodeOf, issuingCaOf, onlyCa, sidecarIdentity, tm, trustBundle, untilDone, type StepDone,
+  auditTrail,
+  bundleAnchors,
+  caList,
+  errorCodeOf,
+  issuingCaOf,
+  onlyCa,
+  sidecarIdentity,
+  tm,
+  trustBundle,
+  untilDone,
+  type StepDone,
 } from './testing/rotation-checks';
 import { TrafficLoop } from './traffic';
 
@@ -29,7 +39,10 @@ describe('rotation under 200 req/s (child processes)', () => {
       const admin = { web: mesh.ports.web.admin, api: mesh.ports.api.admin, db: mesh.ports.db.admin };
       const watch = new SidecarWatch({ web: admin.web, api: admin.api, db: admin.db });
       const before = await caList(state);
-      const oldRoots = { db: onlyCa(before, 'db', 'root', 'active').id, api: onlyCa(before, 'api', 'root', 'active').id };
+      const oldRoots = {
+        db: onlyCa(before, 'db', 'root', 'active').id,
+        api: onlyCa(before, 'api', 'root', 'active').id,
+      };
       const webInter = onlyCa(before, 'web', 'intermediate', 'active').id;
       // A wider in-flight cap than the demo's 64: on this shared 2-core box a CPU stall of a few hundred
       // ms must delay requests, not drop them (a skipped request would lower the achieved rate).
@@ -45,7 +58,11 @@ describe('rotation under 200 req/s (child processes)', () => {
         expect([inter.code, errorCodeOf(inter.stderr)]).toEqual([0, undefined]);
         const interId = (JSON.parse(inter.stdout) as { intermediateId: string }).intermediateId;
         expect(typeof interId).toBe('string');
-        await waitFor(async () => (await issuingCaOf(state, (await sidecarIdentity(admin.db)).serial)) === interId, 20_000, 'db sidecar on the new intermediate');
+        await waitFor(
+          async () => (await issuingCaOf(state, (await sidecarIdentity(admin.db)).serial)) === interId,
+          20_000,
+          'db sidecar on the new intermediate',
+        );
 
         // 2. db's root, then 3. api's root: prepare → activate (refused until every affected sidecar
         // reports the prepare bundle) → retire (refused until no old-CA leaf is valid).
@@ -66,14 +83,25 @@ describe('rotation under 200 req/s (child processes)', () => {
       const lat = traffic.takeLatencies().sort((a, b) => a - b);
       const pct = (p: number): number => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? -1;
       // Reported figures (the brief asks for the achieved rate and the phase durations).
-      process.stdout.write(`rotation-load: ${traffic.stats.ok} ok, ${traffic.stats.failed} failed, ${traffic.stats.skipped} skipped in ${(elapsedMs / 1000).toFixed(1)} s = ${achieved.toFixed(1)} req/s; ` +
-        `latency p50 ${pct(0.5)} ms p99 ${pct(0.99)} ms max ${pct(1)} ms; ` +
-        `steps ${Object.entries(steps).map(([k, v]) => `${k} ${v.ms} ms/${v.refusals.length} refused`).join(', ')}; fallbacks ${watch.views.map((v) => `${v.name}=${v.fallbacks}`).join(' ')}\n`);
-      expect({ failed: traffic.stats.failed, lastError: traffic.stats.lastError }).toEqual({ failed: 0, lastError: undefined });
+      process.stdout.write(
+        `rotation-load: ${traffic.stats.ok} ok, ${traffic.stats.failed} failed, ${traffic.stats.skipped} skipped in ${(elapsedMs / 1000).toFixed(1)} s = ${achieved.toFixed(1)} req/s; ` +
+          `latency p50 ${pct(0.5)} ms p99 ${pct(0.99)} ms max ${pct(1)} ms; ` +
+          `steps ${Object.entries(steps)
+            .map(([k, v]) => `${k} ${v.ms} ms/${v.refusals.length} refused`)
+            .join(', ')}; fallbacks ${watch.views.map((v) => `${v.name}=${v.fallbacks}`).join(' ')}\n`,
+      );
+      expect({ failed: traffic.stats.failed, lastError: traffic.stats.lastError }).toEqual({
+        failed: 0,
+        lastError: undefined,
+      });
       expect(achieved).toBeGreaterThanOrEqual(RATE * 0.95);
       expect(died).toEqual([]);
       // The safe path needs no safety net: every peer had the new root before any certificate under it.
-      expect(watch.views.map((v) => [v.name, v.fallbacks])).toEqual([['web', 0], ['api', 0], ['db', 0]]);
+      expect(watch.views.map((v) => [v.name, v.fallbacks])).toEqual([
+        ['web', 0],
+        ['api', 0],
+        ['db', 0],
+      ]);
 
       // New CAs everywhere: db and api have a new active root whose active intermediate issued their sidecars' certificates.
       const after = await caList(state);
@@ -89,10 +117,18 @@ describe('rotation under 200 req/s (child processes)', () => {
       const bundle = await trustBundle(mesh.ports.signer, mesh.paths.platformRoot);
       for (const s of SERVICES) {
         const id = await sidecarIdentity(admin[s]);
-        expect({ sidecar: s, ca: await issuingCaOf(state, id.serial), bundleVersion: id.bundleVersion })
-          .toEqual({ sidecar: s, ca: expected[s], bundleVersion: bundle.version });
+        expect({ sidecar: s, ca: await issuingCaOf(state, id.serial), bundleVersion: id.bundleVersion }).toEqual({
+          sidecar: s,
+          ca: expected[s],
+          bundleVersion: bundle.version,
+        });
         // The sidecar's view of its issuer names the same intermediate as `ca list`.
-        expect(id.issuer).toContain(after.find((c) => c.id === expected[s])?.subject.replace(/^.*CN=/, '').split(/[,\n]/)[0]);
+        expect(id.issuer).toContain(
+          after
+            .find((c) => c.id === expected[s])
+            ?.subject.replace(/^.*CN=/, '')
+            .split(/[,\n]/)[0],
+        );
       }
       // Old roots gone from the bundle every sidecar holds (same version as the signer's).
       const anchors = bundleAnchors(bundle);
@@ -106,8 +142,12 @@ describe('rotation under 200 req/s (child processes)', () => {
       const okSteps = (await auditTrail(state, 'ca.rotate.')).filter((l) => l.split(' ')[1] === 'ok');
       expect(okSteps).toEqual([
         'ca.rotate.intermediate ok - db',
-        'ca.rotate.prepare ok - db', 'ca.rotate.activate ok - db', 'ca.rotate.retire ok - db',
-        'ca.rotate.prepare ok - api', 'ca.rotate.activate ok - api', 'ca.rotate.retire ok - api',
+        'ca.rotate.prepare ok - db',
+        'ca.rotate.activate ok - db',
+        'ca.rotate.retire ok - db',
+        'ca.rotate.prepare ok - api',
+        'ca.rotate.activate ok - api',
+        'ca.rotate.retire ok - api',
       ]);
       // Every refusal the steps waited out is in the log too, as denied.
       const denied = (await auditTrail(state, 'ca.rotate.')).filter((l) => l.split(' ')[1] === 'denied');

@@ -33,8 +33,13 @@ export async function rotationAvailable(): Promise<boolean> {
  * @throws DemoError ROTATION_FAILED when a phase fails for a reason other than a safety refusal,
  *   or a refusal outlasts its bound
  */
-export async function runRotation(mesh: RunningMesh, type: string, onPhase: (phase: string) => void, cancelled: () => boolean,
-  setProbe: (enabled: boolean) => void = () => undefined): Promise<boolean> {
+export async function runRotation(
+  mesh: RunningMesh,
+  type: string,
+  onPhase: (phase: string) => void,
+  cancelled: () => boolean,
+  setProbe: (enabled: boolean) => void = () => undefined,
+): Promise<boolean> {
   const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
   onPhase(`waiting ${SETTLE_MS / 1000}s of steady traffic`);
   await sleep(SETTLE_MS);
@@ -58,7 +63,8 @@ export async function runRotation(mesh: RunningMesh, type: string, onPhase: (pha
       const last = r.stderr.trim().split('\n').pop() ?? '';
       waitingFor = last.replace(/^trustmesh: ROTATION_NOT_SAFE: /, '').slice(0, 140);
       // A safety refusal (sidecars not caught up, old leaves still valid) is waited out; anything else is a failure.
-      if (!/ROTATION_NOT_SAFE/.test(last) || Date.now() > deadline) throw new DemoError('ROTATION_FAILED', `${p.phase}: ${last}`);
+      if (!/ROTATION_NOT_SAFE/.test(last) || Date.now() > deadline)
+        throw new DemoError('ROTATION_FAILED', `${p.phase}: ${last}`);
       await sleep(RETRY_MS);
     }
     onPhase(`${p.phase} done`);

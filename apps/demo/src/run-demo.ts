@@ -28,8 +28,15 @@ const processIo = (): DemoIo => ({ write: (t) => process.stdout.write(t), isTty:
  * Runs the demo for `argv` (the arguments after `npm start --`). Resolves to the exit code once every child has been
  * stopped. Installs SIGINT/SIGTERM handlers for its lifetime.
  */
-export async function runDemoCommand(argv: readonly string[], _env: DemoEnv, io: DemoIo = processIo()): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) { io.write(`${DEMO_USAGE}\n`); return 0; }
+export async function runDemoCommand(
+  argv: readonly string[],
+  _env: DemoEnv,
+  io: DemoIo = processIo(),
+): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.write(`${DEMO_USAGE}\n`);
+    return 0;
+  }
   let opts: DemoOptions;
   try {
     opts = parseDemoArgs(argv, join(REPO_ROOT, '.demo-state'), process.cwd());
@@ -59,7 +66,10 @@ class Demo {
   private rotationDone = false;
   private diedDetail = '';
 
-  constructor(private readonly o: DemoOptions, private readonly io: DemoIo) {}
+  constructor(
+    private readonly o: DemoOptions,
+    private readonly io: DemoIo,
+  ) {}
 
   async run(): Promise<number> {
     const onSignal = (): void => this.requestStop('interrupted');
@@ -89,16 +99,22 @@ class Demo {
     try {
       this.mesh = await startMesh({
         dir: this.o.dir,
-        onUnexpectedExit: (name, code) => this.requestStop('process died', `${name} exited with ${code}; see ${this.o.dir}/logs/${name}.log`),
+        onUnexpectedExit: (name, code) =>
+          this.requestStop('process died', `${name} exited with ${code}; see ${this.o.dir}/logs/${name}.log`),
       });
     } catch (err) {
       return fail(err, 1);
     }
     const mesh = this.mesh;
     const traffic = new TrafficLoop({ webPort: mesh.ports.web.svc, rate: this.o.rate });
-    const watch = new SidecarWatch({ 'web-sidecar': mesh.ports.web.admin, 'api-sidecar': mesh.ports.api.admin, 'db-sidecar': mesh.ports.db.admin });
+    const watch = new SidecarWatch({
+      'web-sidecar': mesh.ports.web.admin,
+      'api-sidecar': mesh.ports.api.admin,
+      'db-sidecar': mesh.ports.db.admin,
+    });
     const startedAt = new Date();
-    const endAt = this.o.durationSeconds !== undefined ? startedAt.getTime() + this.o.durationSeconds * 1000 : undefined;
+    const endAt =
+      this.o.durationSeconds !== undefined ? startedAt.getTime() + this.o.durationSeconds * 1000 : undefined;
     let lastOk = 0;
     let state = this.snapshot(mesh, traffic, watch, startedAt, 0, undefined, endAt);
     if (this.stopReason === undefined) {
@@ -107,15 +123,27 @@ class Demo {
       if (this.o.rotate) void this.rotate(mesh, this.o.rotate, traffic);
       let tick = 0;
       while (this.stopReason === undefined) {
-        await new Promise<void>((r) => { this.wake = r; setTimeout(r, 1000); });
+        await new Promise<void>((r) => {
+          this.wake = r;
+          setTimeout(r, 1000);
+        });
         if (this.stopReason !== undefined) break;
         const before = watch.views.map((v) => v.serial);
         await watch.poll();
         watch.views.forEach((v, i) => {
-          if (before[i] !== undefined && v.serial !== before[i]) this.event(`${v.name} renewed: serial ${v.serial?.slice(0, 10)}…`);
+          if (before[i] !== undefined && v.serial !== before[i])
+            this.event(`${v.name} renewed: serial ${v.serial?.slice(0, 10)}…`);
         });
         const lat = traffic.takeLatencies().sort((a, b) => a - b);
-        state = this.snapshot(mesh, traffic, watch, startedAt, traffic.stats.ok - lastOk, lat.length ? lat[Math.floor(lat.length * 0.99)] : undefined, endAt);
+        state = this.snapshot(
+          mesh,
+          traffic,
+          watch,
+          startedAt,
+          traffic.stats.ok - lastOk,
+          lat.length ? lat[Math.floor(lat.length * 0.99)] : undefined,
+          endAt,
+        );
         lastOk = traffic.stats.ok;
         if (this.io.isTty && !this.o.plain) this.io.write(CLEAR + renderView(state).join('\n') + '\n');
         else if (tick++ % 5 === 0) this.io.write(renderLine(state) + '\n');
@@ -127,7 +155,8 @@ class Demo {
     state = this.snapshot(mesh, traffic, watch, startedAt, 0, undefined, endAt);
     const codes = await mesh.stop();
     const died = this.stopReason === 'process died' || this.stopReason === 'rotation failed';
-    const badTraffic = traffic.stats.failed > 0 || traffic.stats.breaches > 0 || traffic.stats.probeErrors > 0 || traffic.stats.ok === 0;
+    const badTraffic =
+      traffic.stats.failed > 0 || traffic.stats.breaches > 0 || traffic.stats.probeErrors > 0 || traffic.stats.ok === 0;
     // Unattended runs must prove the point: no failed request, no breach, and the rotation finished.
     const incomplete = this.o.rotate !== undefined && !this.rotationDone;
     if (incomplete && this.rotation) this.rotation = `INCOMPLETE, stopped during: ${this.rotation}`;
@@ -135,7 +164,9 @@ class Demo {
     const exitCode = died || (this.stopReason === 'duration' && (badTraffic || incomplete)) ? 1 : 0;
     for (const line of renderSummary(state, exitCode, this.stopReason ?? 'stopped')) this.io.write(line + '\n');
     if (this.diedDetail) this.io.write(`  ${this.diedDetail}\n`);
-    const unclean = Object.entries(codes).filter(([, c]) => c !== 0).map(([n, c]) => `${n}=${c}`);
+    const unclean = Object.entries(codes)
+      .filter(([, c]) => c !== 0)
+      .map(([n, c]) => `${n}=${c}`);
     if (unclean.length > 0) this.io.write(`  processes that did not exit 0: ${unclean.join(', ')}\n`);
     return exitCode;
   }
@@ -147,11 +178,16 @@ class Demo {
 
   private async rotate(mesh: RunningMesh, type: string, traffic: TrafficLoop): Promise<void> {
     try {
-      this.rotationDone = await runRotation(mesh, type, (phase) => {
-        this.rotation = phase;
-        if (!phase.includes('(attempt')) this.event(`rotation ${type}: ${phase}`); // retries show in the rotation line only
-      }, () => this.stopReason !== undefined,
-        (on) => traffic.setProbe(on));
+      this.rotationDone = await runRotation(
+        mesh,
+        type,
+        (phase) => {
+          this.rotation = phase;
+          if (!phase.includes('(attempt')) this.event(`rotation ${type}: ${phase}`); // retries show in the rotation line only
+        },
+        () => this.stopReason !== undefined,
+        (on) => traffic.setProbe(on),
+      );
     } catch (err) {
       const e = err instanceof DemoError ? err : new DemoError('ROTATION_FAILED', (err as Error).message);
       this.event(`rotation failed: ${e.detail}`);
@@ -159,14 +195,29 @@ class Demo {
     }
   }
 
-  private snapshot(mesh: RunningMesh, traffic: TrafficLoop, watch: SidecarWatch, startedAt: Date, okPerSecond: number, p99Ms: number | undefined, endAt: number | undefined): ViewState {
+  private snapshot(
+    mesh: RunningMesh,
+    traffic: TrafficLoop,
+    watch: SidecarWatch,
+    startedAt: Date,
+    okPerSecond: number,
+    p99Ms: number | undefined,
+    endAt: number | undefined,
+  ): ViewState {
     const now = new Date();
     return {
-      now, startedAt, dir: this.o.dir, signerPort: mesh.ports.signer, rate: this.o.rate, stats: traffic.stats, okPerSecond,
-      ...(p99Ms !== undefined ? { p99Ms } : {}), sidecars: watch.views, events: [...this.events],
+      now,
+      startedAt,
+      dir: this.o.dir,
+      signerPort: mesh.ports.signer,
+      rate: this.o.rate,
+      stats: traffic.stats,
+      okPerSecond,
+      ...(p99Ms !== undefined ? { p99Ms } : {}),
+      sidecars: watch.views,
+      events: [...this.events],
       ...(this.rotation ? { rotation: this.rotation } : {}),
       ...(endAt !== undefined ? { secondsLeft: Math.max(0, Math.ceil((endAt - now.getTime()) / 1000)) } : {}),
     };
   }
 }
-

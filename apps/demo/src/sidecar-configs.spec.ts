@@ -27,11 +27,18 @@ describe('demo sidecar configs', () => {
     const api = parseConfig(sidecarYaml('api', ports, signer));
     const db = parseConfig(sidecarYaml('db', ports, signer));
     expect(web.inbound).toEqual([]);
-    expect(web.outbound.map((r) => [r.name, r.peerType, r.connect.port])).toEqual([['api', 'api', ports.api.inbound], ['db-direct', 'db', ports.db.inbound]]);
+    expect(web.outbound.map((r) => [r.name, r.peerType, r.connect.port])).toEqual([
+      ['api', 'api', ports.api.inbound],
+      ['db-direct', 'db', ports.db.inbound],
+    ]);
     expect(api.inbound.map((r) => [r.accept, r.forward.port])).toEqual([[['web'], ports.api.svc]]);
     expect(api.outbound.map((r) => [r.peerType, r.connect.port])).toEqual([['db', ports.db.inbound]]);
     expect(db.inbound.map((r) => [r.accept, r.forward.port])).toEqual([[['api'], ports.db.svc]]);
-    expect(db).toMatchObject({ serviceType: 'db', instanceId: 'db-1', signer: { tokenFile: '/d/db.token', caFile: `/s/${LAYOUT.platformRoot}` } });
+    expect(db).toMatchObject({
+      serviceType: 'db',
+      instanceId: 'db-1',
+      signer: { tokenFile: '/d/db.token', caFile: `/s/${LAYOUT.platformRoot}` },
+    });
     expect(db.limits.drainTimeoutMs).toBe(3000);
   });
 
@@ -40,9 +47,17 @@ describe('demo sidecar configs', () => {
     expect(db.inbound[0].forward).toEqual({ host: '127.0.0.1', port: 5999 });
   });
 
-  it('ok/services reach peers only through their sidecar\'s outbound listeners', () => {
-    expect(serviceArgs('web', ports)).toEqual(['--port', String(ports.web.svc), '--instance', 'web-1',
-      '--peer', `api=127.0.0.1:${ports.web.outApi}`, '--peer', `db=127.0.0.1:${ports.web.outDb}`]);
+  it("ok/services reach peers only through their sidecar's outbound listeners", () => {
+    expect(serviceArgs('web', ports)).toEqual([
+      '--port',
+      String(ports.web.svc),
+      '--instance',
+      'web-1',
+      '--peer',
+      `api=127.0.0.1:${ports.web.outApi}`,
+      '--peer',
+      `db=127.0.0.1:${ports.web.outDb}`,
+    ]);
     expect(serviceArgs('api', ports)).toContain(`db=127.0.0.1:${ports.api.outDb}`);
     expect(serviceArgs('db', ports)).not.toContain('--peer');
   });
@@ -54,7 +69,12 @@ describe('shortLivedMesh', () => {
     const original = parseMeshConfig(readFileSync(join(REPO_ROOT, 'trustmesh.yaml'), 'utf8'));
     expect(mesh.trustDomain).toBe(original.trustDomain);
     for (const [name, t] of Object.entries(original.types)) {
-      expect(mesh.types[name]).toMatchObject({ accepts: t.accepts, dials: t.dials, keyTypes: t.keyTypes, leafTtlSeconds: 60 });
+      expect(mesh.types[name]).toMatchObject({
+        accepts: t.accepts,
+        dials: t.dials,
+        keyTypes: t.keyTypes,
+        leafTtlSeconds: 60,
+      });
     }
   });
 

@@ -68,24 +68,39 @@ export function sidecarYaml(service: DemoService, ports: MeshPorts, signer: Sign
   ];
   const routes: string[] = [];
   if (service === 'web') {
-    routes.push('outbound:',
+    routes.push(
+      'outbound:',
       `  - { name: api, listen: ${addr(ports.web.outApi)}, connect: ${addr(ports.api.inbound)}, peerType: api }`,
-      `  - { name: db-direct, listen: ${addr(ports.web.outDb)}, connect: ${addr(ports.db.inbound)}, peerType: db }`);
+      `  - { name: db-direct, listen: ${addr(ports.web.outDb)}, connect: ${addr(ports.db.inbound)}, peerType: db }`,
+    );
   } else if (service === 'api') {
-    routes.push('inbound:',
+    routes.push(
+      'inbound:',
       `  - { name: http, listen: ${addr(ports.api.inbound)}, forward: ${addr(ports.api.svc)}, accept: [web] }`,
       'outbound:',
-      `  - { name: db, listen: ${addr(ports.api.outDb)}, connect: ${addr(ports.db.inbound)}, peerType: db }`);
+      `  - { name: db, listen: ${addr(ports.api.outDb)}, connect: ${addr(ports.db.inbound)}, peerType: db }`,
+    );
   } else {
     const fwd = o.dbForward ? `"${o.dbForward.host}:${o.dbForward.port}"` : addr(ports.db.svc);
     routes.push('inbound:', `  - { name: data, listen: ${addr(ports.db.inbound)}, forward: ${fwd}, accept: [api] }`);
   }
   const admin = ports[service].admin;
-  return [...head, ...routes, `admin: { listen: ${addr(admin)} }`, `limits: { drainTimeout: ${o.drainTimeout ?? '3s'} }`, ''].join('\n');
+  return [
+    ...head,
+    ...routes,
+    `admin: { listen: ${addr(admin)} }`,
+    `limits: { drainTimeout: ${o.drainTimeout ?? '3s'} }`,
+    '',
+  ].join('\n');
 }
 
 /** Writes `<dir>/<service>.sidecar.yaml` for every service; returns service → path. */
-export function writeSidecarConfigs(dir: string, ports: MeshPorts, signer: SignerRef, o: WiringOptions = {}): Record<DemoService, string> {
+export function writeSidecarConfigs(
+  dir: string,
+  ports: MeshPorts,
+  signer: SignerRef,
+  o: WiringOptions = {},
+): Record<DemoService, string> {
   const out = {} as Record<DemoService, string>;
   for (const s of DEMO_SERVICES) {
     out[s] = join(dir, `${s}.sidecar.yaml`);
@@ -96,7 +111,18 @@ export function writeSidecarConfigs(dir: string, ports: MeshPorts, signer: Signe
 
 /** Command-line arguments of the example service `service` (after `run-ts.js <main.ts>`). */
 export function serviceArgs(service: DemoService, ports: MeshPorts): string[] {
-  if (service === 'web') return ['--port', String(ports.web.svc), '--instance', 'web-1', '--peer', `api=127.0.0.1:${ports.web.outApi}`, '--peer', `db=127.0.0.1:${ports.web.outDb}`];
-  if (service === 'api') return ['--port', String(ports.api.svc), '--instance', 'api-1', '--peer', `db=127.0.0.1:${ports.api.outDb}`];
+  if (service === 'web')
+    return [
+      '--port',
+      String(ports.web.svc),
+      '--instance',
+      'web-1',
+      '--peer',
+      `api=127.0.0.1:${ports.web.outApi}`,
+      '--peer',
+      `db=127.0.0.1:${ports.web.outDb}`,
+    ];
+  if (service === 'api')
+    return ['--port', String(ports.api.svc), '--instance', 'api-1', '--peer', `db=127.0.0.1:${ports.api.outDb}`];
   return ['--port', String(ports.db.svc), '--instance', 'db-1'];
 }

@@ -39,18 +39,28 @@ export class SidecarWatch {
 
   /** @param admins sidecar name → admin port on 127.0.0.1 */
   constructor(private readonly admins: Readonly<Record<string, number>>) {
-    this.views = Object.keys(admins).map((name) => ({ name, reachable: false, renewals: 0, accepted: {}, refused: {}, reasons: {}, fallbacks: 0 }));
+    this.views = Object.keys(admins).map((name) => ({
+      name,
+      reachable: false,
+      renewals: 0,
+      accepted: {},
+      refused: {},
+      reasons: {},
+      fallbacks: 0,
+    }));
   }
 
   /** Refreshes every view once (each request bounded: 1.5 s). Never rejects. */
   async poll(): Promise<void> {
-    await Promise.all(this.views.map(async (v) => {
-      const port = this.admins[v.name];
-      const [id, metrics] = await Promise.all([fetchText(port, '/identity'), fetchText(port, '/metrics')]);
-      v.reachable = id !== undefined;
-      if (id !== undefined) applyIdentity(v, id);
-      if (metrics !== undefined) applyMetrics(v, metrics);
-    }));
+    await Promise.all(
+      this.views.map(async (v) => {
+        const port = this.admins[v.name];
+        const [id, metrics] = await Promise.all([fetchText(port, '/identity'), fetchText(port, '/metrics')]);
+        v.reachable = id !== undefined;
+        if (id !== undefined) applyIdentity(v, id);
+        if (metrics !== undefined) applyMetrics(v, metrics);
+      }),
+    );
   }
 
   /** Total renewals seen across all sidecars. */

@@ -15,7 +15,9 @@ function webLike(mode: Mode): Promise<{ server: Server; port: number }> {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(status === 502 ? '{"error":"PEER_REFUSED","peer":"db"}' : '{}');
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port })),
+  );
 }
 
 async function run(mode: Mode, rate: number, ms: number, probeEveryMs = 100): Promise<TrafficLoop> {

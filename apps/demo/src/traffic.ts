@@ -42,7 +42,15 @@ const TIMEOUT_MS = 5000;
 
 /** Runs requests until {@link TrafficLoop.stop}. */
 export class TrafficLoop {
-  readonly stats: TrafficStats = { ok: 0, failed: 0, skipped: 0, refused: 0, breaches: 0, probeErrors: 0, latencies: [] };
+  readonly stats: TrafficStats = {
+    ok: 0,
+    failed: 0,
+    skipped: 0,
+    refused: 0,
+    breaches: 0,
+    probeErrors: 0,
+    latencies: [],
+  };
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64, timeout: 4000 });
   private inFlight = 0;
   private sent = 0;
@@ -88,7 +96,10 @@ export class TrafficLoop {
     // Catch up at most one tick's worth beyond the cap; never build an unbounded backlog.
     while (this.sent < due) {
       this.sent++;
-      if (this.inFlight >= cap) { this.stats.skipped++; continue; }
+      if (this.inFlight >= cap) {
+        this.stats.skipped++;
+        continue;
+      }
       this.chainRequest(this.sent);
     }
   }
@@ -126,15 +137,21 @@ export class TrafficLoop {
       finished = true;
       this.inFlight--;
       done(status, body, err);
-      if (this.inFlight === 0 && this.idle) { this.idle(); this.idle = undefined; }
+      if (this.inFlight === 0 && this.idle) {
+        this.idle();
+        this.idle = undefined;
+      }
     };
-    const req = request({ host: '127.0.0.1', port: this.o.webPort, path, agent: this.agent, timeout: TIMEOUT_MS }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => finish(res.statusCode ?? 0, body));
-      res.on('error', (e) => finish(0, '', e.message));
-    });
+    const req = request(
+      { host: '127.0.0.1', port: this.o.webPort, path, agent: this.agent, timeout: TIMEOUT_MS },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => finish(res.statusCode ?? 0, body));
+        res.on('error', (e) => finish(0, '', e.message));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', (e) => finish(0, '', e.message));
     req.end();

@@ -28,7 +28,11 @@ export interface ViewState {
 }
 
 /** The sidecar routes that carry the chain (direction/route), per sidecar name. */
-const CHAIN_ROUTES: Record<string, readonly string[]> = { 'web-sidecar': ['outbound/api'], 'api-sidecar': ['inbound/http', 'outbound/db'], 'db-sidecar': [] };
+const CHAIN_ROUTES: Record<string, readonly string[]> = {
+  'web-sidecar': ['outbound/api'],
+  'api-sidecar': ['inbound/http', 'outbound/db'],
+  'db-sidecar': [],
+};
 
 /** ANSI: home + clear screen. */
 export const CLEAR = '\x1b[H\x1b[2J';
@@ -51,7 +55,9 @@ function sum(rec: Record<string, number>, keys: readonly string[]): number {
 function dbReasons(sidecars: readonly SidecarView[]): string {
   const db = sidecars.find((s) => s.name === 'db-sidecar');
   if (!db) return '';
-  return Object.entries(db.reasons).map(([k, n]) => `${k.split('/').pop()} ×${n}`).join(', ');
+  return Object.entries(db.reasons)
+    .map(([k, n]) => `${k.split('/').pop()} ×${n}`)
+    .join(', ');
 }
 
 /** The full live view, one string per line. */
@@ -67,16 +73,20 @@ export function renderView(v: ViewState): string[] {
     `${pad('client → web → api → db', 26)}${pad(num(v.stats.ok), 11)}${pad(num(chainRefused), 9)}${pad(num(v.stats.failed), 8)}` +
       `${v.okPerSecond} req/s${v.p99Ms !== undefined ? `, p99 ${v.p99Ms} ms` : ''}${v.stats.skipped > 0 ? `, ${num(v.stats.skipped)} not sent (in-flight cap)` : ''}`,
     `${pad('web → db (direct)', 26)}${pad(num(v.stats.breaches), 11)}${pad(num(v.stats.refused), 9)}${pad(num(v.stats.probeErrors), 8)}` +
-      (v.stats.breaches > 0 ? 'BREACH: web reached db' : `refused by db's sidecar (db accepts only api)${dbReasons(v.sidecars) ? `: ${dbReasons(v.sidecars)}` : ''}`),
+      (v.stats.breaches > 0
+        ? 'BREACH: web reached db'
+        : `refused by db's sidecar (db accepts only api)${dbReasons(v.sidecars) ? `: ${dbReasons(v.sidecars)}` : ''}`),
     '',
     `${pad('SIDECAR', 13)}${pad('SPIFFE ID', 33)}${pad('SERIAL', 14)}${pad('RENEWS IN', 11)}${pad('EXPIRES IN', 12)}${pad('BUNDLE', 8)}${pad('RENEWALS', 10)}CONNS OK/REFUSED`,
     ...v.sidecars.map((s) => {
       const ok = Object.values(s.accepted).reduce((a, b) => a + b, 0);
       const ref = Object.values(s.refused).reduce((a, b) => a + b, 0);
       const at = v.now.getTime();
-      return `${pad(s.name, 13)}${pad(s.reachable ? (s.spiffeId ?? '-') : 'unreachable', 33)}${pad(s.serial ? `${s.serial.slice(0, 10)}…` : '-', 14)}` +
+      return (
+        `${pad(s.name, 13)}${pad(s.reachable ? (s.spiffeId ?? '-') : 'unreachable', 33)}${pad(s.serial ? `${s.serial.slice(0, 10)}…` : '-', 14)}` +
         `${pad(span(s.nextRenewal && s.nextRenewal.getTime() - at), 11)}${pad(span(s.notAfter && s.notAfter.getTime() - at), 12)}` +
-        `${pad(s.bundleVersion !== undefined ? `v${s.bundleVersion}` : '-', 8)}${pad(s.renewals, 10)}${num(ok)}/${num(ref)}`;
+        `${pad(s.bundleVersion !== undefined ? `v${s.bundleVersion}` : '-', 8)}${pad(s.renewals, 10)}${num(ok)}/${num(ref)}`
+      );
     }),
   ];
   if (v.rotation) lines.push('', `rotation: ${v.rotation}`);
@@ -88,11 +98,18 @@ export function renderView(v: ViewState): string[] {
 /** One plain status line (non-TTY output). */
 export function renderLine(v: ViewState): string {
   const at = v.now.getTime();
-  const ids = v.sidecars.map((s) => `${s.name.replace('-sidecar', '')} ${s.serial ? s.serial.slice(0, 8) : '-'} renews in ${span(s.nextRenewal && s.nextRenewal.getTime() - at)}`);
-  const bundles = [...new Set(v.sidecars.map((s) => s.bundleVersion).filter((b) => b !== undefined))].map((b) => `v${b}`).join('/');
-  return `[${span(at - v.startedAt.getTime())}] chain ok=${v.stats.ok} failed=${v.stats.failed} (${v.okPerSecond} req/s) · ` +
+  const ids = v.sidecars.map(
+    (s) =>
+      `${s.name.replace('-sidecar', '')} ${s.serial ? s.serial.slice(0, 8) : '-'} renews in ${span(s.nextRenewal && s.nextRenewal.getTime() - at)}`,
+  );
+  const bundles = [...new Set(v.sidecars.map((s) => s.bundleVersion).filter((b) => b !== undefined))]
+    .map((b) => `v${b}`)
+    .join('/');
+  return (
+    `[${span(at - v.startedAt.getTime())}] chain ok=${v.stats.ok} failed=${v.stats.failed} (${v.okPerSecond} req/s) · ` +
     `web→db refused=${v.stats.refused} breaches=${v.stats.breaches} · renewals=${v.sidecars.reduce((n, s) => n + s.renewals, 0)} · ` +
-    `${ids.join(' · ')} · bundle ${bundles || '-'}${v.rotation ? ` · rotation: ${v.rotation}` : ''}`;
+    `${ids.join(' · ')} · bundle ${bundles || '-'}${v.rotation ? ` · rotation: ${v.rotation}` : ''}`
+  );
 }
 
 /** The closing summary lines. */

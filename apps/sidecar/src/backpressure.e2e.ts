@@ -40,7 +40,9 @@ it('ok/a target that stops reading stalls the client; sidecar buffers stay bound
   let received = 0;
   const target = await startTcpServer((s) => {
     s.pause(); // not reading: the kernel buffers fill, then backpressure must reach the client
-    s.on('data', (c: Buffer) => { received += c.length; });
+    s.on('data', (c: Buffer) => {
+      received += c.length;
+    });
   });
   const b = await startTestSidecar({
     serviceType: 'api',

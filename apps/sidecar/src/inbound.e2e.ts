@@ -55,21 +55,38 @@ describe('inbound', () => {
     s.end();
     const out = await collect(s);
     expect(out.ended).toBe(true);
-    expect(side.events('peer_accepted').at(-1)).toMatchObject({ route: 'sql', peer: `spiffe://${TRUST_DOMAIN}/api/api-1` });
+    expect(side.events('peer_accepted').at(-1)).toMatchObject({
+      route: 'sql',
+      peer: `spiffe://${TRUST_DOMAIN}/api/api-1`,
+    });
   });
 
   it.each([
     ['fail/peer of another type (CA not in the accept set)', () => issueTestIdentity(web, { now }), 'CERT_UNTRUSTED'],
     ['fail/foreign CA with the same SPIFFE ID', () => issueTestIdentity(foreignApi, { now }), 'CERT_UNTRUSTED'],
-    ['fail/accepted CA but the SPIFFE ID names another type', () => issueTestIdentity(api, { now, uri: `spiffe://${TRUST_DOMAIN}/web/w-1` }), 'TYPE_NOT_ALLOWED'],
-    ['fail/accepted CA but another trust domain', () => issueTestIdentity(api, { now, trustDomain: 'evil.test' }), 'WRONG_TRUST_DOMAIN'],
+    [
+      'fail/accepted CA but the SPIFFE ID names another type',
+      () => issueTestIdentity(api, { now, uri: `spiffe://${TRUST_DOMAIN}/web/w-1` }),
+      'TYPE_NOT_ALLOWED',
+    ],
+    [
+      'fail/accepted CA but another trust domain',
+      () => issueTestIdentity(api, { now, trustDomain: 'evil.test' }),
+      'WRONG_TRUST_DOMAIN',
+    ],
     ['fail/no client certificate', () => undefined, 'NO_PEER_CERTIFICATE'],
   ])('%s', async (_name, make, reason) => {
-    const before = side.sidecar.metrics.get('trustmesh_sidecar_refusals_total', { direction: 'inbound', route: 'sql', reason });
+    const before = side.sidecar.metrics.get('trustmesh_sidecar_refusals_total', {
+      direction: 'inbound',
+      route: 'sql',
+      reason,
+    });
     const out = await tryPeer(make());
     expect(out.data.length).toBe(0); // closed by the sidecar: nothing reached the service
     expect(lastRefusal()).toBe(reason);
-    expect(side.sidecar.metrics.get('trustmesh_sidecar_refusals_total', { direction: 'inbound', route: 'sql', reason })).toBe(before + 1);
+    expect(
+      side.sidecar.metrics.get('trustmesh_sidecar_refusals_total', { direction: 'inbound', route: 'sql', reason }),
+    ).toBe(before + 1);
   });
 
   it.each([
@@ -102,7 +119,13 @@ describe('inbound', () => {
     const out = await collect(s);
     expect(out).toMatchObject({ ended: true, data: Buffer.alloc(0) });
     expect(out.error).toBeUndefined();
-    expect(side.sidecar.metrics.get('trustmesh_sidecar_refusals_total', { direction: 'inbound', route: 'down', reason: 'FORWARD_FAILED' })).toBe(1);
+    expect(
+      side.sidecar.metrics.get('trustmesh_sidecar_refusals_total', {
+        direction: 'inbound',
+        route: 'down',
+        reason: 'FORWARD_FAILED',
+      }),
+    ).toBe(1);
     const ok = await tlsDial(side.ports.sql, { identity: issueTestIdentity(api, { now }), roots: [db.root] });
     ok.end('y');
     expect((await collect(ok)).data.toString()).toBe('y');
@@ -145,8 +168,11 @@ describe('inbound', () => {
   });
 
   it('ok/clients that reset right after the handshake leave no trace and no crash', async () => {
-    const clients = await Promise.all(Array.from({ length: 20 }, () =>
-      tlsDial(side.ports.sql, { identity: issueTestIdentity(api, { now }), roots: [db.root] })));
+    const clients = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        tlsDial(side.ports.sql, { identity: issueTestIdentity(api, { now }), roots: [db.root] }),
+      ),
+    );
     for (const c of clients) {
       c.write('bye');
       c.destroy();
@@ -193,7 +219,14 @@ describe('inbound', () => {
     });
     try {
       const peer = issueTestIdentity(api, { now });
-      const s = tlsConnect({ host: '127.0.0.1', port: extra.ports.v, key: peer.keyPem, cert: peer.chainPem, maxVersion: 'TLSv1.2', rejectUnauthorized: false });
+      const s = tlsConnect({
+        host: '127.0.0.1',
+        port: extra.ports.v,
+        key: peer.keyPem,
+        cert: peer.chainPem,
+        maxVersion: 'TLSv1.2',
+        rejectUnauthorized: false,
+      });
       s.on('error', () => undefined);
       s.end('v12');
       const out = await collect(s);

@@ -23,13 +23,16 @@ function http(port: number, path: string): Promise<{ status: number; body: strin
   return new Promise((resolve, reject) => {
     get({ host: '127.0.0.1', port, path }, (res) => {
       let body = '';
-      res.on('data', (c: Buffer) => { body += c.toString(); });
+      res.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body, type: String(res.headers['content-type']) }));
     }).on('error', reject);
   });
 }
 
-const inboundYaml = (extra = '') => `inbound:\n  - { name: http, listen: 127.0.0.1:0, forward: 127.0.0.1:${echo.port}, accept: [web] }\n${extra}`;
+const inboundYaml = (extra = '') =>
+  `inbound:\n  - { name: http, listen: 127.0.0.1:0, forward: 127.0.0.1:${echo.port}, accept: [web] }\n${extra}`;
 
 describe('lifecycle', () => {
   it('ok/not ready without identity; routes start and readiness turns true once identity and bundle arrive', async () => {
@@ -47,15 +50,25 @@ describe('lifecycle', () => {
       const [listener] = await s.sidecar.listening;
       expect(await http(s.adminPort, '/readyz')).toMatchObject({ status: 200 });
       const identity = JSON.parse((await http(s.adminPort, '/identity')).body);
-      expect(identity).toMatchObject({ spiffeId: 'spiffe://example.test/api/api-1', serial: id.serialHex, bundleVersion: 7, notAfter: id.notAfter.toISOString() });
+      expect(identity).toMatchObject({
+        spiffeId: 'spiffe://example.test/api/api-1',
+        serial: id.serialHex,
+        bundleVersion: 7,
+        notAfter: id.notAfter.toISOString(),
+      });
 
-      const peer = await tlsDial(listener.address.port, { identity: issueTestIdentity(web, { now }), roots: [api.root] });
+      const peer = await tlsDial(listener.address.port, {
+        identity: issueTestIdentity(web, { now }),
+        roots: [api.root],
+      });
       peer.end('m');
       expect((await collect(peer)).data.toString()).toBe('m');
       const metrics = await http(s.adminPort, '/metrics');
       expect(metrics.type).toContain('text/plain; version=0.0.4');
       expect(metrics.body).toContain('# TYPE trustmesh_sidecar_connections_total counter');
-      expect(metrics.body).toContain('trustmesh_sidecar_connections_total{direction="inbound",outcome="accepted",route="http"} 1');
+      expect(metrics.body).toContain(
+        'trustmesh_sidecar_connections_total{direction="inbound",outcome="accepted",route="http"} 1',
+      );
       expect(await http(s.adminPort, '/nope')).toMatchObject({ status: 404 });
     } finally {
       await s.stop();

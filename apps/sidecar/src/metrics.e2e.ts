@@ -67,22 +67,36 @@ describe('/metrics', () => {
     const r = await scrape();
     expect(r.status).toBe(200);
     expect(r.type).toBe(PROMETHEUS_CONTENT_TYPE);
-    expect(r.body).toContain(`# HELP target_info Target metadata\n# TYPE target_info gauge\ntarget_info{service_name="${SIDECAR_SERVICE_NAME}"} 1\n`);
-    for (const name of ['trustmesh_sidecar_connections_total', 'trustmesh_sidecar_bytes_total', 'trustmesh_sidecar_open_connections', 'trustmesh_sidecar_tls_rebuilds_total'] as const) {
+    expect(r.body).toContain(
+      `# HELP target_info Target metadata\n# TYPE target_info gauge\ntarget_info{service_name="${SIDECAR_SERVICE_NAME}"} 1\n`,
+    );
+    for (const name of [
+      'trustmesh_sidecar_connections_total',
+      'trustmesh_sidecar_bytes_total',
+      'trustmesh_sidecar_open_connections',
+      'trustmesh_sidecar_tls_rebuilds_total',
+    ] as const) {
       expect(r.body).toContain(`# HELP ${name} ${METRICS[name].help}\n# TYPE ${name} ${METRICS[name].type}\n`);
     }
-    expect(value(r.body, 'trustmesh_sidecar_connections_total', 'direction="inbound",outcome="accepted",route="http"')).toBe(0);
+    expect(
+      value(r.body, 'trustmesh_sidecar_connections_total', 'direction="inbound",outcome="accepted",route="http"'),
+    ).toBe(0);
     expect(value(r.body, 'trustmesh_sidecar_open_connections', HTTP)).toBe(0);
     expect(value(r.body, 'trustmesh_sidecar_tls_rebuilds_total', 'outcome="ok"')).toBe(1);
   });
 
   it('ok/counters move after a real mTLS connection and a refused one; the gauge returns to 0', async () => {
     const before = (await scrape()).body;
-    const accepted = (b: string) => value(b, 'trustmesh_sidecar_connections_total', 'direction="inbound",outcome="accepted",route="http"') ?? 0;
-    const refused = (b: string) => value(b, 'trustmesh_sidecar_connections_total', 'direction="inbound",outcome="refused",route="http"') ?? 0;
-    const untrusted = (b: string) => value(b, 'trustmesh_sidecar_refusals_total', 'direction="inbound",reason="CERT_UNTRUSTED",route="http"') ?? 0;
-    const fromPeer = (b: string) => value(b, 'trustmesh_sidecar_bytes_total', 'direction="inbound",flow="from_peer",route="http"') ?? 0;
-    const toPeer = (b: string) => value(b, 'trustmesh_sidecar_bytes_total', 'direction="inbound",flow="to_peer",route="http"') ?? 0;
+    const accepted = (b: string) =>
+      value(b, 'trustmesh_sidecar_connections_total', 'direction="inbound",outcome="accepted",route="http"') ?? 0;
+    const refused = (b: string) =>
+      value(b, 'trustmesh_sidecar_connections_total', 'direction="inbound",outcome="refused",route="http"') ?? 0;
+    const untrusted = (b: string) =>
+      value(b, 'trustmesh_sidecar_refusals_total', 'direction="inbound",reason="CERT_UNTRUSTED",route="http"') ?? 0;
+    const fromPeer = (b: string) =>
+      value(b, 'trustmesh_sidecar_bytes_total', 'direction="inbound",flow="from_peer",route="http"') ?? 0;
+    const toPeer = (b: string) =>
+      value(b, 'trustmesh_sidecar_bytes_total', 'direction="inbound",flow="to_peer",route="http"') ?? 0;
 
     const peer = await tlsDial(side.ports.http, { identity: issueTestIdentity(web, { now }), roots: [api.root] });
     peer.write('twelve bytes');

@@ -49,10 +49,20 @@ async function peerFiles(ca: TestCa, name: string): Promise<string[]> {
 /** Runs s_client, sends `line`, and returns stdout once `line` echoes back or the process ends. */
 function sClient(args: string[], line: string): Promise<{ out: string; echoed: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('openssl', [
-      's_client', '-connect', `127.0.0.1:${side.ports.sql}`, '-CAfile', join(dir, 'db-root.pem'),
-      '-verify_return_error', '-quiet', ...args,
-    ], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(
+      'openssl',
+      [
+        's_client',
+        '-connect',
+        `127.0.0.1:${side.ports.sql}`,
+        '-CAfile',
+        join(dir, 'db-root.pem'),
+        '-verify_return_error',
+        '-quiet',
+        ...args,
+      ],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     let out = '';
     const finish = (echoed: boolean) => {
       clearTimeout(timer);

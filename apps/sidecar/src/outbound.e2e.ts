@@ -38,7 +38,15 @@ async function apiSide(identity: Identity, bundle: TrustBundle): Promise<TestSid
 }
 
 /** A `web` sidecar whose outbound dials `port` expecting `peerType`. */
-async function webSide(port: number, o: { identity: Identity | Identity[]; bundle: TrustBundle; peerType?: string; fetchBundle?: () => Promise<TrustBundle> }): Promise<TestSidecar> {
+async function webSide(
+  port: number,
+  o: {
+    identity: Identity | Identity[];
+    bundle: TrustBundle;
+    peerType?: string;
+    fetchBundle?: () => Promise<TrustBundle>;
+  },
+): Promise<TestSidecar> {
   const s = await startTestSidecar({
     serviceType: 'web',
     yaml: `outbound:\n  - { name: api, listen: 127.0.0.1:0, connect: 127.0.0.1:${port}, peerType: ${o.peerType ?? 'api'} }`,
@@ -60,31 +68,49 @@ async function roundTrip(side: TestSidecar, msg: string): Promise<string> {
   return got.toString();
 }
 
-const fallbacks = (s: TestSidecar, kind: string) => s.sidecar.metrics.get('trustmesh_sidecar_fallbacks_total', { route: 'api', kind });
+const fallbacks = (s: TestSidecar, kind: string) =>
+  s.sidecar.metrics.get('trustmesh_sidecar_fallbacks_total', { route: 'api', kind });
 
 describe('outbound', () => {
   it('ok/carries bytes over mTLS and checks the server names peerType', async () => {
     const b = await apiSide(issueTestIdentity(api, { now }), bundleOf(1, [api, web]));
-    const a = await webSide(b.ports.http, { identity: issueTestIdentity(web, { now }), bundle: bundleOf(1, [api, web]) });
+    const a = await webSide(b.ports.http, {
+      identity: issueTestIdentity(web, { now }),
+      bundle: bundleOf(1, [api, web]),
+    });
     expect(await roundTrip(a, 'over the mesh')).toBe('over the mesh');
-    expect(a.events('peer_accepted').at(-1)).toMatchObject({ route: 'api', peer: spiffeId(TRUST_DOMAIN, 'api', 'api-1') });
+    expect(a.events('peer_accepted').at(-1)).toMatchObject({
+      route: 'api',
+      peer: spiffeId(TRUST_DOMAIN, 'api', 'api-1'),
+    });
     expect(b.events('peer_accepted').at(-1)).toMatchObject({ peer: spiffeId(TRUST_DOMAIN, 'web', 'web-1') });
   });
 
   it('ok/reconnects resume the TLS session', async () => {
     const b = await apiSide(issueTestIdentity(api, { now }), bundleOf(1, [api, web]));
-    const a = await webSide(b.ports.http, { identity: issueTestIdentity(web, { now }), bundle: bundleOf(1, [api, web]) });
+    const a = await webSide(b.ports.http, {
+      identity: issueTestIdentity(web, { now }),
+      bundle: bundleOf(1, [api, web]),
+    });
     for (let i = 0; i < 3; i += 1) expect(await roundTrip(a, `r${i}`)).toBe(`r${i}`);
     const resumed = a.events('peer_accepted').map((e) => e.resumed);
     expect(resumed[0]).toBe(false);
     expect(resumed.slice(1)).toContain(true);
-    expect(b.events('peer_accepted').map((e) => e.resumed).slice(1)).toContain(true);
+    expect(
+      b
+        .events('peer_accepted')
+        .map((e) => e.resumed)
+        .slice(1),
+    ).toContain(true);
   });
 
   it('fail/server of the right CA naming another type is refused (SPIFFE, not host names)', async () => {
     const forged = issueTestIdentity(api, { now, uri: spiffeId(TRUST_DOMAIN, 'db', 'db-1') });
     const b = await apiSide(forged, bundleOf(1, [api, web]));
-    const a = await webSide(b.ports.http, { identity: issueTestIdentity(web, { now }), bundle: bundleOf(1, [api, web]) });
+    const a = await webSide(b.ports.http, {
+      identity: issueTestIdentity(web, { now }),
+      bundle: bundleOf(1, [api, web]),
+    });
     const s = await dial(a.ports.api);
     s.write('secret');
     const out = await collect(s);
@@ -95,7 +121,11 @@ describe('outbound', () => {
 
   it('fail/server of another type is refused by the trust store (peerType db dials api)', async () => {
     const b = await apiSide(issueTestIdentity(api, { now }), bundleOf(1, [api, web]));
-    const a = await webSide(b.ports.http, { identity: issueTestIdentity(web, { now }), bundle: bundleOf(1, [api, web, db]), peerType: 'db' });
+    const a = await webSide(b.ports.http, {
+      identity: issueTestIdentity(web, { now }),
+      bundle: bundleOf(1, [api, web, db]),
+      peerType: 'db',
+    });
     const out = await collect(await dial(a.ports.api));
     expect(out.data.length).toBe(0);
     expect(a.events('peer_refused').at(-1)).toMatchObject({ reason: 'CERT_UNTRUSTED' });
@@ -177,7 +207,10 @@ describe('outbound', () => {
     });
     started.push(b);
     const a = await webSide(b.ports.http, {
-      identity: [issueTestIdentity(web, { now, instance: 'w-old' }), issueTestIdentity(web, { now, instance: 'w-new' })],
+      identity: [
+        issueTestIdentity(web, { now, instance: 'w-old' }),
+        issueTestIdentity(web, { now, instance: 'w-new' }),
+      ],
       bundle: bundleOf(1, [api]),
     });
     const s = await dial(a.ports.api);

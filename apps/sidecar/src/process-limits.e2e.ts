@@ -16,7 +16,9 @@ function metrics(port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     get({ host: '127.0.0.1', port, path: '/metrics' }, (res) => {
       let body = '';
-      res.on('data', (c: Buffer) => { body += c.toString(); });
+      res.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
       res.on('end', () => resolve(body));
     }).on('error', reject);
   });
@@ -50,7 +52,9 @@ it('ok/5,000 idle connections: up to the limit held, the rest refused, memory bo
     expect(refused.every((s) => s.bytesRead === 0)).toBe(true);
     expect(sockets.slice(20, LIMIT).some((s) => s.destroyed || s.readableEnded)).toBe(false);
     const text = await metrics(side.ports.admin);
-    expect(text).toContain(`trustmesh_sidecar_refusals_total{direction="inbound",reason="MAX_CONNECTIONS",route="http"} ${IDLE - LIMIT}`);
+    expect(text).toContain(
+      `trustmesh_sidecar_refusals_total{direction="inbound",reason="MAX_CONNECTIONS",route="http"} ${IDLE - LIMIT}`,
+    );
     expect(text).toContain('trustmesh_sidecar_open_connections{direction="inbound",route="http"} 20');
     const grownMb = (rssKb(pid) - before) / 1024;
     process.stdout.write(`sidecar RSS grew ${grownMb.toFixed(1)} MB for ${LIMIT} held connections\n`);

@@ -22,7 +22,13 @@ it('ok/SIGTERM: stop accepting, drain the open connection, exit 0', async () => 
     const deadline = Date.now() + 2000;
     let refused = false;
     while (!refused && Date.now() < deadline) {
-      refused = await dial(side.ports.http).then((c) => { c.destroy(); return false; }, () => true);
+      refused = await dial(side.ports.http).then(
+        (c) => {
+          c.destroy();
+          return false;
+        },
+        () => true,
+      );
       if (!refused) await new Promise((r) => setTimeout(r, 20));
     }
     expect(refused).toBe(true);

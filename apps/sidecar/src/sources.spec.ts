@@ -50,7 +50,12 @@ describe('createIdentity', () => {
 describe('TrustStore', () => {
   it('ok/versions only move forward; refresh shares one fetch', async () => {
     let fetches = 0;
-    const store = new TrustStore({ fetch: async () => { fetches += 1; return bundleOf(3, [api]); } });
+    const store = new TrustStore({
+      fetch: async () => {
+        fetches += 1;
+        return bundleOf(3, [api]);
+      },
+    });
     expect(store.set(bundleOf(2, [api]))).toBe(true);
     expect(store.set(bundleOf(1, [api]))).toBe(false);
     expect(store.set(bundleOf(2, [api]))).toBe(false);

@@ -58,7 +58,10 @@ describe('TLS material swap', () => {
     const second = issueTestIdentity(newApi, { now });
     b.identities.set(second);
     b.trust.set(bundleOf(2, [newWeb, newApi]));
-    expect(b.sidecar.material.snapshot()).toMatchObject({ bundleVersion: 2, identity: { serialHex: second.serialHex } });
+    expect(b.sidecar.material.snapshot()).toMatchObject({
+      bundleVersion: 2,
+      identity: { serialHex: second.serialHex },
+    });
 
     expect(await echoOnce(long, 'after the swap')).toBe('after the swap');
     const fresh = await tlsDial(b.ports.http, { identity: issueTestIdentity(newWeb, { now }), roots });
@@ -67,7 +70,10 @@ describe('TLS material swap', () => {
     const stale = await tlsDial(b.ports.http, { identity: oldPeer, roots });
     stale.write('refused');
     expect((await collect(stale)).data.length).toBe(0);
-    expect(b.events('peer_refused').at(-1)).toMatchObject({ reason: 'CERT_UNTRUSTED', claimed: 'spiffe://example.test/web/web-old' });
+    expect(b.events('peer_refused').at(-1)).toMatchObject({
+      reason: 'CERT_UNTRUSTED',
+      claimed: 'spiffe://example.test/web/web-old',
+    });
     expect(await echoOnce(long, 'still')).toBe('still');
     for (const s of [long, fresh]) s.end();
   });

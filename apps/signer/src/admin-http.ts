@@ -33,7 +33,9 @@ export async function startAdminServer(at: HostPort, telemetry: Telemetry, ready
   server.headersTimeout = 10_000;
   server.requestTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(new SignerError('LISTEN_FAILED', `admin ${at.host}:${at.port}: ${err.message}`, { cause: err })));
+    server.once('error', (err) =>
+      reject(new SignerError('LISTEN_FAILED', `admin ${at.host}:${at.port}: ${err.message}`, { cause: err })),
+    );
     server.listen(at.port, at.host, resolve);
   });
   return {

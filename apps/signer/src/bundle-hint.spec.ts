@@ -32,9 +32,15 @@ async function firstBundle(identity: ClientIdentity | undefined, version: number
   try {
     return await new Promise<TrustBundle>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no bundle within 5 s')), 5000);
-      stream.on('error', (e: Error) => { clearTimeout(timer); reject(e); });
+      stream.on('error', (e: Error) => {
+        clearTimeout(timer);
+        reject(e);
+      });
       stream.on('data', (b: TrustBundle) => {
-        if (b.version >= version) { clearTimeout(timer); resolve(b); }
+        if (b.version >= version) {
+          clearTimeout(timer);
+          resolve(b);
+        }
       });
     });
   } finally {

@@ -50,14 +50,18 @@ export class BundleService {
     // The caller's type is fixed for the stream's life: its certificate cannot change mid-stream.
     const callerType = callerTypeOf(call.getAuthContext()?.sslPeerCertificate?.raw, this.mesh);
     try {
-      if (this.open.size >= this.o.maxWatchStreams) throw new SignerError('STREAM_LIMIT', String(this.o.maxWatchStreams));
+      if (this.open.size >= this.o.maxWatchStreams)
+        throw new SignerError('STREAM_LIMIT', String(this.o.maxWatchStreams));
       types = this.checkTypes(call.request.serviceTypes, this.watcher.snapshot);
     } catch (err) {
       call.emit('error', toServiceError(mapError(err)));
       return;
     }
     // Re-send the current bundle after keepaliveMs of quiet; every real send restarts the wait.
-    const keepalive = setInterval(() => call.write(bundleFor(this.watcher.snapshot, types, callerType)), this.o.keepaliveMs);
+    const keepalive = setInterval(
+      () => call.write(bundleFor(this.watcher.snapshot, types, callerType)),
+      this.o.keepaliveMs,
+    );
     keepalive.unref();
     const send = (s: CaSnapshot): void => {
       keepalive.refresh();
@@ -113,7 +117,8 @@ export function callerTypeOf(leafDer: Buffer | undefined, mesh: MeshConfig): str
     const uris = sans.split(', ').filter((e) => e.startsWith('URI:'));
     if (uris.length !== 1) return undefined;
     const id = parseSpiffeId((uris[0] as string).slice(4));
-    if (id.trustDomain !== mesh.trustDomain || !Object.prototype.hasOwnProperty.call(mesh.types, id.serviceType)) return undefined;
+    if (id.trustDomain !== mesh.trustDomain || !Object.prototype.hasOwnProperty.call(mesh.types, id.serviceType))
+      return undefined;
     return id.serviceType;
   } catch {
     return undefined;

@@ -8,7 +8,10 @@ import { addCaSet } from './testing/state';
 
 let t: TestSigner;
 beforeAll(async () => {
-  t = await startTestSigner({ maxWatchStreams: 3, rateLimits: { perIdentity: { perSecond: 2, burst: 5 }, overall: { perSecond: 1000, burst: 1000 } } });
+  t = await startTestSigner({
+    maxWatchStreams: 3,
+    rateLimits: { perIdentity: { perSecond: 2, burst: 5 }, overall: { perSecond: 1000, burst: 1000 } },
+  });
 }, 30_000);
 afterAll(() => t?.close());
 
@@ -18,7 +21,9 @@ describe('signer: trust bundle, status, health, admin', () => {
     try {
       const b = (await getBundle(c.ca, { serviceTypes: ['api', 'db'] })) as TrustBundle;
       expect(b.types.map((t) => t.serviceType)).toEqual(['api', 'db']);
-      expect(b.types[0]!.anchors).toEqual([{ caId: t.state.cas.api!.root.id, certificate: t.state.cas.api!.root.der, state: AnchorState.ACTIVE }]);
+      expect(b.types[0]!.anchors).toEqual([
+        { caId: t.state.cas.api!.root.id, certificate: t.state.cas.api!.root.der, state: AnchorState.ACTIVE },
+      ]);
       const bad = (await getBundle(c.ca, { serviceTypes: ['nope'] })) as CallFailure;
       expect({ code: bad.code, reason: bad.reason }).toEqual({ code: status.INVALID_ARGUMENT, reason: 'TYPE_UNKNOWN' });
     } finally {
@@ -50,7 +55,11 @@ describe('signer: trust bundle, status, health, admin', () => {
       await waitFor(1);
       expect(received[0]!.version).toBe(1);
       expect(t.signer.watchStreams).toBe(1);
-      const next = await addCaSet({ dir: t.state.dir, store: t.state.store }, 'web', { now: t.clock.now, rootState: 'incoming', intermediateState: 'standby' });
+      const next = await addCaSet({ dir: t.state.dir, store: t.state.store }, 'web', {
+        now: t.clock.now,
+        rootState: 'incoming',
+        intermediateState: 'standby',
+      });
       await t.state.store.setMeta(META.bundleVersion, '2');
       await t.state.store.setMeta(renewBeforeMetaKey('web'), String(Math.floor(t.clock.now.getTime() / 1000) + 600));
       await waitFor(2); // the signer's own 100 ms poll picks it up
@@ -58,7 +67,10 @@ describe('signer: trust bundle, status, health, admin', () => {
       expect(latest.version).toBe(2);
       expect(latest.renewBeforeUnix).toBe(0); // the hint goes only to web's own certificates (bundle-hint.spec)
       expect(latest.types[0]!.anchors.map((a) => [a.caId, a.state]).sort()).toEqual(
-        [[t.state.cas.web!.root.id, AnchorState.ACTIVE], [next.root.id, AnchorState.INCOMING]].sort(),
+        [
+          [t.state.cas.web!.root.id, AnchorState.ACTIVE],
+          [next.root.id, AnchorState.INCOMING],
+        ].sort(),
       );
     } finally {
       stream.cancel();
@@ -98,17 +110,34 @@ describe('signer: trust bundle, status, health, admin', () => {
     const c = connect(t.signer.port, t.state.platformRootPem, identity);
     const anon = connect(t.signer.port, t.state.platformRootPem);
     try {
-      const ack = await report(c.ca, { instanceId: 'r-1', serviceType: 'db', serialHex: serial, caId: res.caId, bundleVersion: 1, fallbacks: [{ peerType: 'api', peerAddress: '127.0.0.1:1', kind: 'previous-identity', count: 2, lastAtUnix: 1 }] });
+      const ack = await report(c.ca, {
+        instanceId: 'r-1',
+        serviceType: 'db',
+        serialHex: serial,
+        caId: res.caId,
+        bundleVersion: 1,
+        fallbacks: [
+          { peerType: 'api', peerAddress: '127.0.0.1:1', kind: 'previous-identity', count: 2, lastAtUnix: 1 },
+        ],
+      });
       expect(isFailure(ack)).toBe(false);
       await report(c.ca, { instanceId: 'r-1', serviceType: 'db', serialHex: serial, caId: res.caId, bundleVersion: 2 });
-      const stored = (await t.state.store.listStatusReports({ serviceType: 'db' })).filter((r) => r.instanceId === 'r-1');
+      const stored = (await t.state.store.listStatusReports({ serviceType: 'db' })).filter(
+        (r) => r.instanceId === 'r-1',
+      );
       expect(stored).toHaveLength(1);
       expect(stored[0]!.report).toMatchObject({ serialHex: serial, bundleVersion: 2 });
 
       const noCert = (await report(anon.ca, { instanceId: 'r-1', serviceType: 'db' })) as CallFailure;
-      expect({ code: noCert.code, reason: noCert.reason }).toEqual({ code: status.UNAUTHENTICATED, reason: 'AUTH_REQUIRED' });
+      expect({ code: noCert.code, reason: noCert.reason }).toEqual({
+        code: status.UNAUTHENTICATED,
+        reason: 'AUTH_REQUIRED',
+      });
       const other = (await report(c.ca, { instanceId: 'r-2', serviceType: 'db' })) as CallFailure;
-      expect({ code: other.code, reason: other.reason }).toEqual({ code: status.PERMISSION_DENIED, reason: 'PEER_IDENTITY_MISMATCH' });
+      expect({ code: other.code, reason: other.reason }).toEqual({
+        code: status.PERMISSION_DENIED,
+        reason: 'PEER_IDENTITY_MISMATCH',
+      });
     } finally {
       c.close();
       anon.close();
@@ -118,10 +147,14 @@ describe('signer: trust bundle, status, health, admin', () => {
   it('ok/grpc health: SERVING for the server and the CA service; fail/unknown service is NOT_FOUND', async () => {
     const c = connect(t.signer.port, t.state.platformRootPem);
     const check = (service: string): Promise<{ code?: number; status?: number }> =>
-      new Promise((resolve) => c.health.check({ service }, (err, res) => resolve(err ? { code: err.code } : { status: res?.status })));
+      new Promise((resolve) =>
+        c.health.check({ service }, (err, res) => resolve(err ? { code: err.code } : { status: res?.status })),
+      );
     try {
       expect(await check('')).toEqual({ status: HealthCheckResponse_ServingStatus.SERVING });
-      expect(await check('trustmesh.v1.CertificateAuthority')).toEqual({ status: HealthCheckResponse_ServingStatus.SERVING });
+      expect(await check('trustmesh.v1.CertificateAuthority')).toEqual({
+        status: HealthCheckResponse_ServingStatus.SERVING,
+      });
       expect(await check('nope')).toEqual({ code: status.NOT_FOUND });
     } finally {
       c.close();
@@ -139,7 +172,9 @@ describe('signer: trust bundle, status, health, admin', () => {
     expect((await fetch(`${base}/nope`)).status).toBe(404);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/trustmesh_certificates_issued_total\{[^}]*type="api"[^}]*outcome="issued"[^}]*\} \d+/);
-    expect(metrics).toMatch(/trustmesh_certificates_issued_total\{[^}]*outcome="denied"[^}]*reason="AUTH_REQUIRED"[^}]*\} \d+/);
+    expect(metrics).toMatch(
+      /trustmesh_certificates_issued_total\{[^}]*outcome="denied"[^}]*reason="AUTH_REQUIRED"[^}]*\} \d+/,
+    );
     expect(metrics).toContain('trustmesh_signing_duration_seconds_bucket');
     expect(metrics).toContain('trustmesh_watch_streams');
     // No labels recorded, none exported (libs/telemetry leaves out the otel_scope_* labels).

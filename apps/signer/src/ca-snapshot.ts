@@ -78,7 +78,7 @@ export function bundleFor(s: CaSnapshot, types: readonly string[], callerType?: 
     entry.anchors.push({ caId: root.id, certificate: root.certificateDer, state });
   }
   const out = [...byType.values()].sort((a, b) => (a.serviceType < b.serviceType ? -1 : 1));
-  const renewBeforeUnix = callerType === undefined ? 0 : s.renewBefore.get(callerType) ?? 0;
+  const renewBeforeUnix = callerType === undefined ? 0 : (s.renewBefore.get(callerType) ?? 0);
   return { version: s.version, types: out, renewBeforeUnix };
 }
 

@@ -43,14 +43,36 @@ describe('runSignerCommand on a state directory made by `trustmesh init`', () =>
     let exited: Promise<number> | undefined;
     const listening = new Promise<void>((ok) => {
       const done = runSignerCommand(
-        ['--dir', dir, '--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--san', 'signer.example.test', '--passphrase-file', passFile, '--poll-ms', '100'],
+        [
+          '--dir',
+          dir,
+          '--listen',
+          '127.0.0.1:0',
+          '--admin-listen',
+          '127.0.0.1:0',
+          '--san',
+          'signer.example.test',
+          '--passphrase-file',
+          passFile,
+          '--poll-ms',
+          '100',
+        ],
         {},
-        { io: { out: (t) => out.push(t), err: (t) => err.push(t) }, signal: stop.signal, onListening: (p) => ((ports = p), ok()) },
+        {
+          io: { out: (t) => out.push(t), err: (t) => err.push(t) },
+          signal: stop.signal,
+          onListening: (p) => ((ports = p), ok()),
+        },
       );
       exited = done;
     });
     let startTimer: NodeJS.Timeout | undefined;
-    await Promise.race([listening, new Promise((_r, rej) => (startTimer = setTimeout(() => rej(new Error(`did not start: ${err.join('')}`)), 20_000)))]);
+    await Promise.race([
+      listening,
+      new Promise(
+        (_r, rej) => (startTimer = setTimeout(() => rej(new Error(`did not start: ${err.join('')}`)), 20_000)),
+      ),
+    ]);
     clearTimeout(startTimer);
     expect(out.join('')).toMatch(/^signer listening on 127\.0\.0\.1:\d+, admin on 127\.0\.0\.1:\d+/);
 
@@ -58,12 +80,25 @@ describe('runSignerCommand on a state directory made by `trustmesh init`', () =>
     const c = connect(ports!.port, rootPem);
     try {
       const secret = (await trustmesh(['token', 'create', '--dir', dir, '--type', 'api', '--instance', 'i-1'])).trim();
-      const res = await sign(c.ca, { csr: makeCsr().csr, serviceType: 'api', instanceId: 'i-1', bootstrapToken: secret });
+      const res = await sign(c.ca, {
+        csr: makeCsr().csr,
+        serviceType: 'api',
+        instanceId: 'i-1',
+        bootstrapToken: secret,
+      });
       if (isFailure(res)) throw new Error(`sign failed: ${res.reason}`);
       expect(new X509Certificate(res.chain[0] as Buffer).subjectAltName).toContain('URI:spiffe://example.test/api/i-1');
 
-      const again = (await sign(c.ca, { csr: makeCsr().csr, serviceType: 'api', instanceId: 'i-1', bootstrapToken: secret })) as CallFailure;
-      expect({ code: again.code, reason: again.reason }).toEqual({ code: status.UNAUTHENTICATED, reason: 'TOKEN_USED' });
+      const again = (await sign(c.ca, {
+        csr: makeCsr().csr,
+        serviceType: 'api',
+        instanceId: 'i-1',
+        bootstrapToken: secret,
+      })) as CallFailure;
+      expect({ code: again.code, reason: again.reason }).toEqual({
+        code: status.UNAUTHENTICATED,
+        reason: 'TOKEN_USED',
+      });
 
       const before = (await getBundle(c.ca, { serviceTypes: [] })) as TrustBundle;
       const other = await openSqliteStore(join(dir, LAYOUT.db));
@@ -89,11 +124,26 @@ describe('runSignerCommand on a state directory made by `trustmesh init`', () =>
 describe('the signer as a real process (apps/signer/bin/signer.ts)', () => {
   it('ok/starts on a test state with a CPU worker thread, is ready on the admin port, stops on SIGTERM with exit 0', async () => {
     const state = await createTestState({ now: new Date() });
-    const child = spawn(process.execPath, ['tools/scripts/run-ts.js', 'apps/signer/bin/signer.ts', '--dir', state.dir, '--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--workers', '1'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', TRUSTMESH_PASSPHRASE: TEST_PASSPHRASE },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        'tools/scripts/run-ts.js',
+        'apps/signer/bin/signer.ts',
+        '--dir',
+        state.dir,
+        '--listen',
+        '127.0.0.1:0',
+        '--admin-listen',
+        '127.0.0.1:0',
+        '--workers',
+        '1',
+      ],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', TRUSTMESH_PASSPHRASE: TEST_PASSPHRASE },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       let out = '';
@@ -101,7 +151,8 @@ describe('the signer as a real process (apps/signer/bin/signer.ts)', () => {
       child.stdout.on('data', (b: Buffer) => (out += b.toString()));
       child.stderr.on('data', (b: Buffer) => (err += b.toString()));
       const deadline = Date.now() + 20_000;
-      while (!/admin on 127\.0\.0\.1:\d+/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (!/admin on 127\.0\.0\.1:\d+/.test(out) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
       const admin = /admin on 127\.0\.0\.1:(\d+)/.exec(out);
       expect(admin).not.toBeNull();
       expect((await fetch(`http://127.0.0.1:${admin![1]}/readyz`)).status).toBe(200);

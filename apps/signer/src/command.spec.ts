@@ -11,7 +11,11 @@ describe('runSignerCommand on a state directory made by `trustmesh init`', () =>
 
   it('fail/a directory without a store exits 1 with STATE_INVALID', async () => {
     const err: string[] = [];
-    const code = await runSignerCommand(['--dir', join(base, 'missing'), '--listen', '127.0.0.1:0'], {}, { io: { out: () => undefined, err: (t) => err.push(t) } });
+    const code = await runSignerCommand(
+      ['--dir', join(base, 'missing'), '--listen', '127.0.0.1:0'],
+      {},
+      { io: { out: () => undefined, err: (t) => err.push(t) } },
+    );
     expect(code).toBe(1);
     expect(err.join('')).toContain('STATE_INVALID');
   });
@@ -26,8 +30,28 @@ describe('runSignerCommand on a state directory made by `trustmesh init`', () =>
 
 describe('parseSignerArgs', () => {
   it('ok/flags, repeated --san split into DNS and IP, passphrase from env', () => {
-    const c = parseSignerArgs(['--dir', 'D', '--listen=[::1]:7000', '--admin-listen', '127.0.0.1:0', '--san', 'a.example', '--san', '10.0.0.1', '--rate-per-identity', '4'], { TRUSTMESH_PASSPHRASE: 'p' });
-    expect(c).toMatchObject({ dir: 'D', listen: { host: '::1', port: 7000 }, adminListen: { host: '127.0.0.1', port: 0 }, passphrase: 'p' });
+    const c = parseSignerArgs(
+      [
+        '--dir',
+        'D',
+        '--listen=[::1]:7000',
+        '--admin-listen',
+        '127.0.0.1:0',
+        '--san',
+        'a.example',
+        '--san',
+        '10.0.0.1',
+        '--rate-per-identity',
+        '4',
+      ],
+      { TRUSTMESH_PASSPHRASE: 'p' },
+    );
+    expect(c).toMatchObject({
+      dir: 'D',
+      listen: { host: '::1', port: 7000 },
+      adminListen: { host: '127.0.0.1', port: 0 },
+      passphrase: 'p',
+    });
     expect(c.options.servingSans).toEqual({ dns: ['a.example'], ips: ['10.0.0.1'] });
     expect(c.options.rateLimits.perIdentity).toEqual({ perSecond: 4, burst: 2 });
     expect(c.storeSync).toBe('full');
@@ -35,7 +59,10 @@ describe('parseSignerArgs', () => {
     expect(c.options.cpuWorkers).toBe(DEFAULT_SIGNER_OPTIONS.cpuWorkers);
     expect(parseSignerArgs(['--dir', 'D', '--listen', 'h:1', '--workers', '0'], {}).options.cpuWorkers).toBe(0);
     expect(parseSignerArgs(['--dir', 'D', '--listen', 'h:1', '--workers', '3'], {}).options.cpuWorkers).toBe(3);
-    expect(parseSignerArgs(['--dir', 'D', '--listen', 'h:1', '--san', 'Signer.Example', '--san=::1'], {}).options.servingSans).toEqual({ dns: ['signer.example'], ips: ['::1'] });
+    expect(
+      parseSignerArgs(['--dir', 'D', '--listen', 'h:1', '--san', 'Signer.Example', '--san=::1'], {}).options
+        .servingSans,
+    ).toEqual({ dns: ['signer.example'], ips: ['::1'] });
   });
 
   const bad: [string, string[]][] = [

@@ -2,7 +2,13 @@ import { CaError, openStateReader } from '@trustmesh/ca';
 import type { Store } from '@trustmesh/store';
 import { createTelemetry } from '@trustmesh/telemetry';
 import { checkSigner } from './check';
-import { argsError, inspectSignerArgs, SIGNER_USAGE, type SignerArgsInspection, type SignerCommandConfig } from './config';
+import {
+  argsError,
+  inspectSignerArgs,
+  SIGNER_USAGE,
+  type SignerArgsInspection,
+  type SignerCommandConfig,
+} from './config';
 import { SignerError } from './errors';
 import { readPassphraseFile } from './passphrase-file';
 import { createSigner } from './signer';
@@ -38,7 +44,11 @@ export interface RunSignerOptions {
  * line per problem on stderr (`signer state D: <where>: <CODE>: <message>`); 2 when the command
  * line cannot be parsed at all.
  */
-export async function runSignerCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, o: RunSignerOptions = {}): Promise<number> {
+export async function runSignerCommand(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  o: RunSignerOptions = {},
+): Promise<number> {
   const io = o.io ?? { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
   let args: SignerArgsInspection;
   let cfg: SignerCommandConfig | undefined;
@@ -101,7 +111,12 @@ export async function runSignerCommand(argv: readonly string[], env: Readonly<Re
 }
 
 /** `--check`: every problem on stderr (exit 1), or what was checked on stdout (exit 0). */
-async function runCheck(args: SignerArgsInspection, env: Readonly<Record<string, string | undefined>>, io: SignerIo, now: Date): Promise<number> {
+async function runCheck(
+  args: SignerArgsInspection,
+  env: Readonly<Record<string, string | undefined>>,
+  io: SignerIo,
+  now: Date,
+): Promise<number> {
   const result = await checkSigner(args, env, now);
   const head = args.config.dir === undefined ? 'signer' : `signer state ${args.config.dir}`;
   if (result.problems.length === 0) {
@@ -112,7 +127,10 @@ async function runCheck(args: SignerArgsInspection, env: Readonly<Record<string,
   return 1;
 }
 
-function createTelemetryOrNull(env: Readonly<Record<string, string | undefined>>, io: SignerIo): ReturnType<typeof createTelemetry> | null {
+function createTelemetryOrNull(
+  env: Readonly<Record<string, string | undefined>>,
+  io: SignerIo,
+): ReturnType<typeof createTelemetry> | null {
   try {
     return createTelemetry({ serviceName: 'trustmesh-signer', env });
   } catch (err) {

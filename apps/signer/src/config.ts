@@ -1,5 +1,11 @@
 import { isArgsError, parseArgv, type ArgsSpec } from '@trustmesh/args';
-import { hostnameProblem, ipAddressProblem, isNameError, parseHostPort as parseAddress, type HostPort } from '@trustmesh/names';
+import {
+  hostnameProblem,
+  ipAddressProblem,
+  isNameError,
+  parseHostPort as parseAddress,
+  type HostPort,
+} from '@trustmesh/names';
 import type { RateLimitOptions } from './rate-limit';
 import { SignerError } from './errors';
 
@@ -74,7 +80,12 @@ const SIGNER_ARGS: ArgsSpec = {
     dir: flag('D', 'state directory made by `trustmesh init`'),
     listen: flag('HOST:PORT', 'gRPC listener (port 0: any free port)'),
     'admin-listen': flag('HOST:PORT', 'health and metrics listener'),
-    san: { type: 'string', multiple: true, valueName: 'NAME|IP', describe: 'extra SAN of the serving certificate (repeatable)' },
+    san: {
+      type: 'string',
+      multiple: true,
+      valueName: 'NAME|IP',
+      describe: 'extra SAN of the serving certificate (repeatable)',
+    },
     'passphrase-file': flag('F', 'file whose first line is the key passphrase'),
     'rate-per-identity': flag('N', 'sign requests per second per identity'),
     'rate-overall': flag('N', 'sign requests per second overall'),
@@ -104,7 +115,10 @@ export interface SignerArgsInspection {
  * first). Throws SignerError ARGS_INVALID (with the usage) only when the command line cannot be
  * parsed at all: an unknown flag, a flag without its value, a repeated flag, a positional argument.
  */
-export function inspectSignerArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): SignerArgsInspection {
+export function inspectSignerArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): SignerArgsInspection {
   let values: Readonly<Record<string, unknown>>;
   try {
     values = parseArgv(SIGNER_ARGS, argv).values;
@@ -142,7 +156,9 @@ export function inspectSignerArgs(argv: readonly string[], env: Readonly<Record<
     ...defaults,
     pollIntervalMs: positive('--poll-ms', one('poll-ms'), bad) ?? defaults.pollIntervalMs,
     rateLimits: {
-      perIdentity: perIdentity ? { perSecond: perIdentity, burst: Math.max(1, Math.ceil(perIdentity / 2)) } : defaults.rateLimits.perIdentity,
+      perIdentity: perIdentity
+        ? { perSecond: perIdentity, burst: Math.max(1, Math.ceil(perIdentity / 2)) }
+        : defaults.rateLimits.perIdentity,
       overall: overall ? { perSecond: overall, burst: overall } : defaults.rateLimits.overall,
     },
     servingSans: sans,
@@ -169,7 +185,10 @@ export function inspectSignerArgs(argv: readonly string[], env: Readonly<Record<
  * Parses `trustmesh signer` arguments and the environment (see {@link inspectSignerArgs}).
  * Throws SignerError ARGS_INVALID naming every bad flag (see {@link argsError}).
  */
-export function parseSignerArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): SignerCommandConfig {
+export function parseSignerArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): SignerCommandConfig {
   const r = inspectSignerArgs(argv, env);
   if (r.issues.length > 0) throw argsError(r.issues);
   return r.config as SignerCommandConfig;
@@ -181,7 +200,10 @@ export function parseSignerArgs(argv: readonly string[], env: Readonly<Record<st
  */
 export function argsError(issues: readonly ArgsIssue[]): SignerError {
   const text = issues.map((i) => `${i.flag} ${i.message}`).join('; ');
-  return new SignerError('ARGS_INVALID', issues.some((i) => i.message === 'is required') ? `${text}\n${SIGNER_USAGE}` : text);
+  return new SignerError(
+    'ARGS_INVALID',
+    issues.some((i) => i.message === 'is required') ? `${text}\n${SIGNER_USAGE}` : text,
+  );
 }
 
 /**

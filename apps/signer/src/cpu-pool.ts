@@ -2,7 +2,14 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LeafIssuer } from '@trustmesh/pki';
 import type { MeshConfig } from '@trustmesh/policy';
-import { deserializeError, prepareSign, type IssuerMaterial, type Prepared, type PrepareRequest, type SerializedError } from './sign-prepare';
+import {
+  deserializeError,
+  prepareSign,
+  type IssuerMaterial,
+  type Prepared,
+  type PrepareRequest,
+  type SerializedError,
+} from './sign-prepare';
 
 /** Messages to a CPU worker. */
 export type ToWorker = { t: 'issuers'; issuers: IssuerMaterial[] } | { t: 'prepare'; id: number; req: PrepareRequest };

@@ -17,9 +17,17 @@ export const HEALTH_SERVICES = ['', 'trustmesh.v1.CertificateAuthority'] as cons
  * (SERVING while the signer can issue, NOT_SERVING otherwise); unknown names get NOT_FOUND from
  * Check and SERVICE_UNKNOWN from Watch. Watch re-sends only on change (checked every `pollMs`).
  */
-export function createHealthServer(serving: () => boolean, pollMs: number, onWatch: (stop: () => void) => () => void): HealthServer {
+export function createHealthServer(
+  serving: () => boolean,
+  pollMs: number,
+  onWatch: (stop: () => void) => () => void,
+): HealthServer {
   const statusOf = (service: string): Serving | undefined =>
-    (HEALTH_SERVICES as readonly string[]).includes(service) ? (serving() ? Serving.SERVING : Serving.NOT_SERVING) : undefined;
+    (HEALTH_SERVICES as readonly string[]).includes(service)
+      ? serving()
+        ? Serving.SERVING
+        : Serving.NOT_SERVING
+      : undefined;
 
   const check: handleUnaryCall<HealthCheckRequest, HealthCheckResponse> = (call, callback) => {
     const s = statusOf(call.request.service);

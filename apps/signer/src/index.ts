@@ -12,8 +12,17 @@
 export { createSigner, type Signer, type SignerDeps } from './signer';
 export { runSignerCommand, type RunSignerOptions, type SignerIo } from './command';
 export {
-  parseSignerArgs, inspectSignerArgs, argsError, parseHostPort, DEFAULT_SIGNER_OPTIONS, SIGNER_USAGE, type SignerOptions, type SignerCommandConfig,
-  type SignerArgsInspection, type ArgsIssue, type HostPort,
+  parseSignerArgs,
+  inspectSignerArgs,
+  argsError,
+  parseHostPort,
+  DEFAULT_SIGNER_OPTIONS,
+  SIGNER_USAGE,
+  type SignerOptions,
+  type SignerCommandConfig,
+  type SignerArgsInspection,
+  type ArgsIssue,
+  type HostPort,
 } from './config';
 export { checkSigner, type CheckProblem, type SignerCheck } from './check';
 export { SignerError, type SignerErrorCode } from './errors';

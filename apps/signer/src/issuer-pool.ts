@@ -66,10 +66,11 @@ export class IssuerPool {
     for (const [id, issuer] of next) this.issuers.set(id, issuer);
     this.byType = byType;
     // Polls repeat the same set every second; listeners hear only changes.
-    if (changed) this.onSync?.(
-      new Map([...next.values()].map((e) => [e.issuer.caId, e.issuer])),
-      [...next.values()].map((e) => ({ caCertificate: e.issuer.caCertificate, caPrivateKey: e.key })),
-    );
+    if (changed)
+      this.onSync?.(
+        new Map([...next.values()].map((e) => [e.issuer.caId, e.issuer])),
+        [...next.values()].map((e) => ({ caCertificate: e.issuer.caCertificate, caPrivateKey: e.key })),
+      );
   }
 
   /**
@@ -78,7 +79,9 @@ export class IssuerPool {
    * key cannot be loaded (KeystoreError) or prepared (PkiError) is listed in `failures`, in record
    * order; nothing is thrown for them. {@link sync} and `trustmesh signer --check` both load through here.
    */
-  async load(intermediates: readonly CaRecord[]): Promise<{ loaded: Map<string, LoadedIssuer>; failures: { ca: CaRecord; error: unknown }[] }> {
+  async load(
+    intermediates: readonly CaRecord[],
+  ): Promise<{ loaded: Map<string, LoadedIssuer>; failures: { ca: CaRecord; error: unknown }[] }> {
     const loaded = new Map<string, LoadedIssuer>();
     const failures: { ca: CaRecord; error: unknown }[] = [];
     for (const ca of intermediates) {

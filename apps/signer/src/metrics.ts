@@ -21,7 +21,11 @@ export class SignerMetrics {
       unit: 's',
       advice: { explicitBucketBoundaries: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] },
     });
-    this.watchStreams = meter.createUpDownCounter('trustmesh_watch_streams', { description: 'Open WatchTrustBundle streams' });
-    this.statusReports = meter.createCounter('trustmesh_status_reports', { description: 'ReportStatus calls by type and outcome' });
+    this.watchStreams = meter.createUpDownCounter('trustmesh_watch_streams', {
+      description: 'Open WatchTrustBundle streams',
+    });
+    this.statusReports = meter.createCounter('trustmesh_status_reports', {
+      description: 'ReportStatus calls by type and outcome',
+    });
   }
 }

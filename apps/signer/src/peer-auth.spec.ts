@@ -16,10 +16,17 @@ beforeAll(async () => {
 });
 afterAll(() => state.close());
 
-function leafFrom(ca: { der: Buffer; key: KeyObject }, uris: string[], o: { at?: Date; ttl?: number; dns?: string[] } = {}): Buffer {
+function leafFrom(
+  ca: { der: Buffer; key: KeyObject },
+  uris: string[],
+  o: { at?: Date; ttl?: number; dns?: string[] } = {},
+): Buffer {
   const keys = generateKeyPair();
   return createLeafIssuer({ caCertificate: ca.der, caPrivateKey: ca.key }).issue({
-    publicKey: keys.publicKey, sans: { uris, dns: o.dns ?? [] }, now: o.at ?? now, ttlSeconds: o.ttl ?? 3600,
+    publicKey: keys.publicKey,
+    sans: { uris, dns: o.dns ?? [] },
+    now: o.at ?? now,
+    ttlSeconds: o.ttl ?? 3600,
   }).der;
 }
 
@@ -43,13 +50,48 @@ describe('verifyPeer', () => {
 
   const cases: [string, () => Buffer, Date | undefined, string][] = [
     ['fail/garbage is not a certificate', () => Buffer.from('nope'), undefined, 'PEER_CERT_INVALID'],
-    ['fail/no URI SAN (DNS only)', () => leafFrom(state.cas.api!.intermediate, [], { dns: ['p-0.api.svc'] }), undefined, 'PEER_CERT_INVALID'],
-    ['fail/two URI SANs', () => leafFrom(state.cas.api!.intermediate, ['spiffe://example.test/api/a', 'spiffe://example.test/api/b']), undefined, 'PEER_CERT_INVALID'],
-    ['fail/foreign trust domain', () => leafFrom(state.cas.api!.intermediate, ['spiffe://other.test/api/p-2']), undefined, 'PEER_CERT_INVALID'],
-    ['fail/names api but issued by the db CA', () => leafFrom(state.cas.db!.intermediate, ['spiffe://example.test/api/p-3']), undefined, 'CHAIN_UNTRUSTED'],
-    ['fail/issued by a CA the signer does not know', () => leafFrom(foreign, ['spiffe://example.test/api/p-4']), undefined, 'CHAIN_UNTRUSTED'],
-    ['fail/expired at the signer clock', () => leafFrom(state.cas.api!.intermediate, ['spiffe://example.test/api/p-5']), new Date(now.getTime() + 2 * 3600_000), 'CHAIN_EXPIRED'],
-    ['fail/not yet valid at the signer clock', () => leafFrom(state.cas.api!.intermediate, ['spiffe://example.test/api/p-6']), new Date(now.getTime() - 3600_000), 'CHAIN_NOT_YET_VALID'],
+    [
+      'fail/no URI SAN (DNS only)',
+      () => leafFrom(state.cas.api!.intermediate, [], { dns: ['p-0.api.svc'] }),
+      undefined,
+      'PEER_CERT_INVALID',
+    ],
+    [
+      'fail/two URI SANs',
+      () => leafFrom(state.cas.api!.intermediate, ['spiffe://example.test/api/a', 'spiffe://example.test/api/b']),
+      undefined,
+      'PEER_CERT_INVALID',
+    ],
+    [
+      'fail/foreign trust domain',
+      () => leafFrom(state.cas.api!.intermediate, ['spiffe://other.test/api/p-2']),
+      undefined,
+      'PEER_CERT_INVALID',
+    ],
+    [
+      'fail/names api but issued by the db CA',
+      () => leafFrom(state.cas.db!.intermediate, ['spiffe://example.test/api/p-3']),
+      undefined,
+      'CHAIN_UNTRUSTED',
+    ],
+    [
+      'fail/issued by a CA the signer does not know',
+      () => leafFrom(foreign, ['spiffe://example.test/api/p-4']),
+      undefined,
+      'CHAIN_UNTRUSTED',
+    ],
+    [
+      'fail/expired at the signer clock',
+      () => leafFrom(state.cas.api!.intermediate, ['spiffe://example.test/api/p-5']),
+      new Date(now.getTime() + 2 * 3600_000),
+      'CHAIN_EXPIRED',
+    ],
+    [
+      'fail/not yet valid at the signer clock',
+      () => leafFrom(state.cas.api!.intermediate, ['spiffe://example.test/api/p-6']),
+      new Date(now.getTime() - 3600_000),
+      'CHAIN_NOT_YET_VALID',
+    ],
   ];
   beforeAll(async () => {
     foreign = (await addCaSet({ dir: state.dir, store: null }, 'api', { now })).intermediate;
@@ -62,8 +104,12 @@ describe('verifyPeer', () => {
     const cache = new X509Cache();
     const leaf = leafFrom(state.cas.api!.intermediate, ['spiffe://example.test/api/p-8']);
     expect(verifyPeer(leaf, snapshot, state.mesh, now, cache).instanceId).toBe('p-8');
-    expect(codeOf(() => verifyPeer(leaf, snapshot, state.mesh, new Date(now.getTime() + 2 * 3600_000), cache))).toBe('CHAIN_EXPIRED');
-    expect(codeOf(() => verifyPeer(leaf, snapshot, state.mesh, new Date(now.getTime() - 3600_000), cache))).toBe('CHAIN_NOT_YET_VALID');
+    expect(codeOf(() => verifyPeer(leaf, snapshot, state.mesh, new Date(now.getTime() + 2 * 3600_000), cache))).toBe(
+      'CHAIN_EXPIRED',
+    );
+    expect(codeOf(() => verifyPeer(leaf, snapshot, state.mesh, new Date(now.getTime() - 3600_000), cache))).toBe(
+      'CHAIN_NOT_YET_VALID',
+    );
     expect(verifyPeer(leaf, snapshot, state.mesh, now, cache).instanceId).toBe('p-8');
   });
 

@@ -24,7 +24,13 @@ export interface PeerIdentity {
  * @throws SignerError PEER_CERT_INVALID (unparsable, no/foreign SPIFFE ID, no issuer among the
  * type's CAs), PkiError CHAIN_EXPIRED / CHAIN_NOT_YET_VALID / CHAIN_UNTRUSTED / CHAIN_INVALID.
  */
-export function verifyPeer(leafDer: Buffer, snapshot: CaSnapshot, mesh: MeshConfig, now: Date, cache: X509Cache): PeerIdentity {
+export function verifyPeer(
+  leafDer: Buffer,
+  snapshot: CaSnapshot,
+  mesh: MeshConfig,
+  now: Date,
+  cache: X509Cache,
+): PeerIdentity {
   // Same bytes under the same snapshot: only the clock-dependent checks are left, in the same
   // order as below. Only certificates that passed everything are remembered.
   const known = cache.verifiedPeer(snapshot, leafDer);
@@ -38,7 +44,9 @@ export function verifyPeer(leafDer: Buffer, snapshot: CaSnapshot, mesh: MeshConf
   } catch (err) {
     throw new SignerError('PEER_CERT_INVALID', 'unparsable client certificate', { cause: err });
   }
-  const uris = splitSan(leaf.subjectAltName).filter((s) => s.startsWith('URI:')).map((s) => s.slice(4));
+  const uris = splitSan(leaf.subjectAltName)
+    .filter((s) => s.startsWith('URI:'))
+    .map((s) => s.slice(4));
   if (uris.length !== 1) throw new SignerError('PEER_CERT_INVALID', 'client certificate needs exactly one URI SAN');
   let id: ReturnType<typeof parseSpiffeId>;
   try {
@@ -46,7 +54,8 @@ export function verifyPeer(leafDer: Buffer, snapshot: CaSnapshot, mesh: MeshConf
   } catch (err) {
     throw new SignerError('PEER_CERT_INVALID', 'client certificate URI SAN is not a SPIFFE ID', { cause: err });
   }
-  if (id.trustDomain !== mesh.trustDomain) throw new SignerError('PEER_CERT_INVALID', `foreign trust domain ${id.trustDomain}`);
+  if (id.trustDomain !== mesh.trustDomain)
+    throw new SignerError('PEER_CERT_INVALID', `foreign trust domain ${id.trustDomain}`);
 
   const roots = trustedRoots(snapshot, id.serviceType);
   const issuer = peerIntermediates(snapshot, id.serviceType).find((ca) => {
@@ -58,14 +67,24 @@ export function verifyPeer(leafDer: Buffer, snapshot: CaSnapshot, mesh: MeshConf
   });
   if (!issuer) throw new PkiError('CHAIN_UNTRUSTED', `no CA of type ${id.serviceType} issued this certificate`);
   const root = roots.find((r) => cache.issuedBy(issuer, r));
-  if (!root) throw new PkiError('CHAIN_UNTRUSTED', `intermediate ${issuer.id} does not chain to a ${id.serviceType} root`);
+  if (!root)
+    throw new PkiError('CHAIN_UNTRUSTED', `intermediate ${issuer.id} does not chain to a ${id.serviceType} root`);
   checkLeaf(leaf);
   const windows = [
     { notBefore: Date.parse(leaf.validFrom), notAfter: Date.parse(leaf.validTo), what: 'client certificate' },
-    ...[issuer, root].map((ca) => ({ notBefore: ca.notBefore.getTime(), notAfter: ca.notAfter.getTime(), what: ca.id })),
+    ...[issuer, root].map((ca) => ({
+      notBefore: ca.notBefore.getTime(),
+      notAfter: ca.notAfter.getTime(),
+      what: ca.id,
+    })),
   ];
   for (const w of windows) checkTime(w.notBefore, w.notAfter, now, w.what);
-  const identity = { serviceType: id.serviceType, instanceId: id.instanceId, spiffeId: uris[0] as string, serialHex: leaf.serialNumber.toLowerCase() };
+  const identity = {
+    serviceType: id.serviceType,
+    instanceId: id.instanceId,
+    spiffeId: uris[0] as string,
+    serialHex: leaf.serialNumber.toLowerCase(),
+  };
   cache.rememberPeer(snapshot, leafDer, { identity, windows });
   return { ...identity };
 }
@@ -77,7 +96,8 @@ const ANY_EKU = '2.5.29.37.0';
 function checkLeaf(leaf: X509Certificate): void {
   if (leaf.ca) throw new PkiError('CHAIN_INVALID', 'the client certificate is a CA');
   const eku = leaf.keyUsage; // Node names the extended key usage OIDs `keyUsage`
-  if (eku && !eku.includes(CLIENT_AUTH) && !eku.includes(ANY_EKU)) throw new PkiError('CHAIN_INVALID', 'no clientAuth EKU');
+  if (eku && !eku.includes(CLIENT_AUTH) && !eku.includes(ANY_EKU))
+    throw new PkiError('CHAIN_INVALID', 'no clientAuth EKU');
 }
 
 function checkTime(notBefore: number, notAfter: number, now: Date, what: string): void {

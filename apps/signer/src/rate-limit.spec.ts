@@ -43,7 +43,11 @@ describe('RateLimiter', () => {
   });
 
   it('ok/the identity map is bounded', () => {
-    const rl = new RateLimiter({ perIdentity: { perSecond: 1, burst: 1 }, overall: { perSecond: 1e6, burst: 1e6 }, maxIdentities: 2 });
+    const rl = new RateLimiter({
+      perIdentity: { perSecond: 1, burst: 1 },
+      overall: { perSecond: 1e6, burst: 1e6 },
+      maxIdentities: 2,
+    });
     rl.take('a', 0);
     rl.take('b', 0);
     rl.take('c', 0); // forgets 'a'
@@ -51,8 +55,12 @@ describe('RateLimiter', () => {
   });
 
   it('fail/invalid specs are refused at construction', () => {
-    expect(() => new RateLimiter({ perIdentity: { perSecond: 0, burst: 1 }, overall: { perSecond: 1, burst: 1 } })).toThrow(SignerError);
-    expect(() => new RateLimiter({ perIdentity: { perSecond: 1, burst: 0.5 }, overall: { perSecond: 1, burst: 1 } })).toThrow(SignerError);
+    expect(
+      () => new RateLimiter({ perIdentity: { perSecond: 0, burst: 1 }, overall: { perSecond: 1, burst: 1 } }),
+    ).toThrow(SignerError);
+    expect(
+      () => new RateLimiter({ perIdentity: { perSecond: 1, burst: 0.5 }, overall: { perSecond: 1, burst: 1 } }),
+    ).toThrow(SignerError);
   });
 });
 

@@ -31,7 +31,8 @@ export class RateLimiter {
 
   constructor(private readonly o: RateLimitOptions) {
     for (const spec of [o.perIdentity, o.overall]) {
-      if (!(spec.perSecond > 0) || !(spec.burst >= 1)) throw new SignerError('ARGS_INVALID', 'rate limits need perSecond > 0 and burst >= 1');
+      if (!(spec.perSecond > 0) || !(spec.burst >= 1))
+        throw new SignerError('ARGS_INVALID', 'rate limits need perSecond > 0 and burst >= 1');
     }
     this.overall = { tokens: o.overall.burst, atMs: Number.NEGATIVE_INFINITY };
     this.maxIdentities = o.maxIdentities ?? 100_000;

@@ -46,9 +46,7 @@ describe('serving certificate', () => {
   it('fail/no active platform intermediate: the signer does not start (NO_ACTIVE_CA)', async () => {
     state = await createTestState({ now: new Date() });
     await state.store.setCaState(state.cas.platform!.intermediate.id, 'standby');
-    await expect(
-      createSigner(baseSignerDeps(state)),
-    ).rejects.toMatchObject({ code: 'NO_ACTIVE_CA' });
+    await expect(createSigner(baseSignerDeps(state))).rejects.toMatchObject({ code: 'NO_ACTIVE_CA' });
     signer = undefined;
   });
 

@@ -2,7 +2,15 @@ import type { KeyObject } from 'node:crypto';
 import type { SecureContextOptions } from 'node:tls';
 import { ServerCredentials } from '@grpc/grpc-js';
 import { PLATFORM_TYPE } from '@trustmesh/ca';
-import { exportPrivateKey, generateKeyPair, pemEncode, spiffeId, spkiPin, type IssuedLeaf, type LeafIssuer } from '@trustmesh/pki';
+import {
+  exportPrivateKey,
+  generateKeyPair,
+  pemEncode,
+  spiffeId,
+  spkiPin,
+  type IssuedLeaf,
+  type LeafIssuer,
+} from '@trustmesh/pki';
 import type { MeshConfig } from '@trustmesh/policy';
 import type { Store } from '@trustmesh/store';
 import type { IssuerPool } from './issuer-pool';
@@ -63,7 +71,13 @@ export async function issueServingIdentity(d: {
   extraSans: { dns: string[]; ips: string[] };
 }): Promise<ServingIdentity> {
   const { issuer, record } = d.pool.issuerFor(PLATFORM_TYPE);
-  const { keys, leaf, sans, uri } = mintServingLeaf({ issuer, mesh: d.mesh, now: d.now, ttlSeconds: d.ttlSeconds, extraSans: d.extraSans });
+  const { keys, leaf, sans, uri } = mintServingLeaf({
+    issuer,
+    mesh: d.mesh,
+    now: d.now,
+    ttlSeconds: d.ttlSeconds,
+    extraSans: d.extraSans,
+  });
   const serialHex = leaf.serialHex.toLowerCase(); // the store's form
   await d.store.transaction(async (s) => {
     await s.recordIssued({

@@ -60,96 +60,128 @@ export async function handleSign(d: SignDeps, req: SignRequest, caller: CallerIn
     // Caller-chosen strings are cut short: a denied request must not write a 64 KiB audit row.
     details: { serviceType: clip(req.serviceType), instanceId: clip(req.instanceId) },
   };
-  return withSpan(d.tracer, 'trustmesh.v1.CertificateAuthority/Sign', { attributes: { 'trustmesh.service_type': req.serviceType } }, async (span, ctx) => {
-    try {
-      d.limiter.take(callerKey('sign', req.serviceType, req.instanceId, caller.peerAddress), now.getTime());
-      if (req.csr.length === 0) throw new SignerError('FIELD_MISSING', 'csr');
-      if (!req.serviceType) throw new SignerError('FIELD_MISSING', 'service_type');
-      if (!req.instanceId) throw new SignerError('FIELD_MISSING', 'instance_id');
+  return withSpan(
+    d.tracer,
+    'trustmesh.v1.CertificateAuthority/Sign',
+    { attributes: { 'trustmesh.service_type': req.serviceType } },
+    async (span, ctx) => {
+      try {
+        d.limiter.take(callerKey('sign', req.serviceType, req.instanceId, caller.peerAddress), now.getTime());
+        if (req.csr.length === 0) throw new SignerError('FIELD_MISSING', 'csr');
+        if (!req.serviceType) throw new SignerError('FIELD_MISSING', 'service_type');
+        if (!req.instanceId) throw new SignerError('FIELD_MISSING', 'instance_id');
 
-      // On a worker this also signs the leaf ahead (one round trip); it is used only below.
-      const prepared = await withSpan(d.tracer, 'policy', { parent: ctx }, () => d.cpu.prepare({
-        csr: req.csr, serviceType: req.serviceType, instanceId: req.instanceId, nowMs: now.getTime(),
-        ...(d.cpu.size > 0 ? { speculativeCaId: d.pool.peek(req.serviceType)?.issuer.caId } : {}),
-      }));
-      const decision = prepared.decision;
-
-      // Token callers: the hash now, the redemption below in the same transaction as the record,
-      // so a request costs one commit and a token is spent only together with its certificate.
-      const tokenHash = await withSpan(d.tracer, 'authenticate', { parent: ctx }, () => {
-        if (req.bootstrapToken) return hashToken(req.bootstrapToken);
-        if (!caller.peerLeaf) throw new SignerError('AUTH_REQUIRED');
-        const peer = verifyPeer(caller.peerLeaf, d.snapshot(), d.mesh, now, d.x509);
-        audit.actor = peer.spiffeId;
-        audit.details.previousSerial = peer.serialHex;
-        if (peer.serviceType !== req.serviceType || peer.instanceId !== req.instanceId) {
-          throw new SignerError('PEER_IDENTITY_MISMATCH', `${peer.spiffeId} asked for ${req.serviceType}/${req.instanceId}`);
-        }
-        return undefined;
-      });
-
-      const { issued, ca, serial } = await withSpan(d.tracer, 'sign', { parent: ctx }, () => {
-        const active = d.pool.issuerFor(req.serviceType);
-        if (active.record.notAfter.getTime() - now.getTime() < CA_MIN_REMAINING_MS) throw new SignerError('CA_EXPIRING', active.record.id);
-        const leaf = issueLeaf(active.issuer.caId, () => active.issuer.issue({
-          publicKey: prepared.publicKey ?? createPublicKey({ key: Buffer.from(prepared.spkiDer), format: 'der', type: 'spki' }),
-          sans: decision.sans, now, ttlSeconds: decision.ttlSeconds,
-        }), prepared.speculative);
-        // The store keys certificates by lower-case hex serial.
-        return { issued: leaf, ca: active, serial: leaf.serialHex.toLowerCase() };
-      });
-
-      // One savepoint in a group commit: redeem the token (if any), record, audit. If the token is
-      // refused, nothing of this request is written and the leaf is discarded unseen.
-      await withSpan(d.tracer, 'store', { parent: ctx }, () =>
-        d.writes.run(async (s) => {
-          if (tokenHash !== undefined) {
-            const token = await s.redeemToken(tokenHash, now, { serviceType: req.serviceType, instanceId: req.instanceId });
-            audit.actor = `token:${token.id}`;
-            audit.details.tokenId = token.id;
-          }
-          await s.recordIssued({
-            serialHex: serial,
+        // On a worker this also signs the leaf ahead (one round trip); it is used only below.
+        const prepared = await withSpan(d.tracer, 'policy', { parent: ctx }, () =>
+          d.cpu.prepare({
+            csr: req.csr,
             serviceType: req.serviceType,
             instanceId: req.instanceId,
-            spiffeId: decision.spiffeId,
-            sans: decision.sans,
-            caId: ca.issuer.caId,
-            notBefore: issued.notBefore,
-            notAfter: issued.notAfter,
-            spkiPin: prepared.spkiPin,
-            issuedAt: now,
-          });
-          await s.appendAudit({
-            at: now,
-            actor: audit.actor,
-            action: 'sign',
-            outcome: 'allowed',
-            details: { ...audit.details, auth: audit.auth, serial, caId: ca.issuer.caId, notAfter: issued.notAfter.toISOString() },
-          });
-        }),
-      );
+            nowMs: now.getTime(),
+            ...(d.cpu.size > 0 ? { speculativeCaId: d.pool.peek(req.serviceType)?.issuer.caId } : {}),
+          }),
+        );
+        const decision = prepared.decision;
 
-      d.metrics.issued.add(1, { type: req.serviceType, outcome: 'issued', reason: 'OK' });
-      d.metrics.signingSeconds.record(elapsed(), { outcome: 'issued' });
-      span.setAttribute('trustmesh.serial', serial);
-      return {
-        chain: [issued.der, ca.record.certificateDer],
-        caId: ca.issuer.caId,
-        notAfterUnix: Math.floor(issued.notAfter.getTime() / 1000),
-        bundleVersion: d.snapshot().version,
-      };
-    } catch (err) {
-      const mapped = mapError(err);
-      if (mapped.outcome === 'error') d.log(`sign: ${describe(err)}`);
-      await auditDenial(d, now, audit, mapped);
-      // Unknown types would make the label set unbounded: only configured types are labels.
-      const type = d.mesh.types[req.serviceType] ? req.serviceType : 'unknown';
-      d.metrics.issued.add(1, { type, outcome: mapped.outcome, reason: mapped.reason });
-      d.metrics.signingSeconds.record(elapsed(), { outcome: mapped.outcome });
-      throw mapped;
-    }
-  });
+        // Token callers: the hash now, the redemption below in the same transaction as the record,
+        // so a request costs one commit and a token is spent only together with its certificate.
+        const tokenHash = await withSpan(d.tracer, 'authenticate', { parent: ctx }, () => {
+          if (req.bootstrapToken) return hashToken(req.bootstrapToken);
+          if (!caller.peerLeaf) throw new SignerError('AUTH_REQUIRED');
+          const peer = verifyPeer(caller.peerLeaf, d.snapshot(), d.mesh, now, d.x509);
+          audit.actor = peer.spiffeId;
+          audit.details.previousSerial = peer.serialHex;
+          if (peer.serviceType !== req.serviceType || peer.instanceId !== req.instanceId) {
+            throw new SignerError(
+              'PEER_IDENTITY_MISMATCH',
+              `${peer.spiffeId} asked for ${req.serviceType}/${req.instanceId}`,
+            );
+          }
+          return undefined;
+        });
+
+        const { issued, ca, serial } = await withSpan(d.tracer, 'sign', { parent: ctx }, () => {
+          const active = d.pool.issuerFor(req.serviceType);
+          if (active.record.notAfter.getTime() - now.getTime() < CA_MIN_REMAINING_MS)
+            throw new SignerError('CA_EXPIRING', active.record.id);
+          const leaf = issueLeaf(
+            active.issuer.caId,
+            () =>
+              active.issuer.issue({
+                publicKey:
+                  prepared.publicKey ??
+                  createPublicKey({ key: Buffer.from(prepared.spkiDer), format: 'der', type: 'spki' }),
+                sans: decision.sans,
+                now,
+                ttlSeconds: decision.ttlSeconds,
+              }),
+            prepared.speculative,
+          );
+          // The store keys certificates by lower-case hex serial.
+          return { issued: leaf, ca: active, serial: leaf.serialHex.toLowerCase() };
+        });
+
+        // One savepoint in a group commit: redeem the token (if any), record, audit. If the token is
+        // refused, nothing of this request is written and the leaf is discarded unseen.
+        await withSpan(d.tracer, 'store', { parent: ctx }, () =>
+          d.writes.run(async (s) => {
+            if (tokenHash !== undefined) {
+              const token = await s.redeemToken(tokenHash, now, {
+                serviceType: req.serviceType,
+                instanceId: req.instanceId,
+              });
+              audit.actor = `token:${token.id}`;
+              audit.details.tokenId = token.id;
+            }
+            await s.recordIssued({
+              serialHex: serial,
+              serviceType: req.serviceType,
+              instanceId: req.instanceId,
+              spiffeId: decision.spiffeId,
+              sans: decision.sans,
+              caId: ca.issuer.caId,
+              notBefore: issued.notBefore,
+              notAfter: issued.notAfter,
+              spkiPin: prepared.spkiPin,
+              issuedAt: now,
+            });
+            await s.appendAudit({
+              at: now,
+              actor: audit.actor,
+              action: 'sign',
+              outcome: 'allowed',
+              details: {
+                ...audit.details,
+                auth: audit.auth,
+                serial,
+                caId: ca.issuer.caId,
+                notAfter: issued.notAfter.toISOString(),
+              },
+            });
+          }),
+        );
+
+        d.metrics.issued.add(1, { type: req.serviceType, outcome: 'issued', reason: 'OK' });
+        d.metrics.signingSeconds.record(elapsed(), { outcome: 'issued' });
+        span.setAttribute('trustmesh.serial', serial);
+        return {
+          chain: [issued.der, ca.record.certificateDer],
+          caId: ca.issuer.caId,
+          notAfterUnix: Math.floor(issued.notAfter.getTime() / 1000),
+          bundleVersion: d.snapshot().version,
+        };
+      } catch (err) {
+        const mapped = mapError(err);
+        if (mapped.outcome === 'error') d.log(`sign: ${describe(err)}`);
+        await auditDenial(d, now, audit, mapped);
+        // Unknown types would make the label set unbounded: only configured types are labels.
+        const type = d.mesh.types[req.serviceType] ? req.serviceType : 'unknown';
+        d.metrics.issued.add(1, { type, outcome: mapped.outcome, reason: mapped.reason });
+        d.metrics.signingSeconds.record(elapsed(), { outcome: mapped.outcome });
+        throw mapped;
+      }
+    },
+  );
 }
 
 /**
@@ -157,7 +189,11 @@ export async function handleSign(d: SignDeps, req: SignRequest, caller: CallerIn
  * failure is thrown here, in the same place an in-process issuance would throw); otherwise a
  * fresh in-process issuance (no worker, or the active CA changed in between).
  */
-function issueLeaf(caId: string, issueHere: () => IssuedLeaf, speculative: { caId: string; leaf?: IssuedLeaf; error?: Parameters<typeof deserializeError>[0] } | undefined): IssuedLeaf {
+function issueLeaf(
+  caId: string,
+  issueHere: () => IssuedLeaf,
+  speculative: { caId: string; leaf?: IssuedLeaf; error?: Parameters<typeof deserializeError>[0] } | undefined,
+): IssuedLeaf {
   if (speculative?.caId !== caId) return issueHere();
   if (speculative.error) throw deserializeError(speculative.error);
   const leaf = speculative.leaf as IssuedLeaf;
@@ -172,16 +208,23 @@ function issueLeaf(caId: string, issueHere: () => IssuedLeaf, speculative: { caI
   };
 }
 
-async function auditDenial(d: SignDeps, now: Date, audit: { actor: string; auth: string; details: Record<string, unknown> }, m: MappedError): Promise<void> {
+async function auditDenial(
+  d: SignDeps,
+  now: Date,
+  audit: { actor: string; auth: string; details: Record<string, unknown> },
+  m: MappedError,
+): Promise<void> {
   try {
-    await d.writes.run((s) => s.appendAudit({
-      at: now,
-      actor: audit.actor,
-      action: 'sign',
-      outcome: m.outcome,
-      reason: m.reason,
-      details: { ...audit.details, auth: audit.auth },
-    }));
+    await d.writes.run((s) =>
+      s.appendAudit({
+        at: now,
+        actor: audit.actor,
+        action: 'sign',
+        outcome: m.outcome,
+        reason: m.reason,
+        details: { ...audit.details, auth: audit.auth },
+      }),
+    );
   } catch (err) {
     // The caller is already being refused; a failed audit write must not turn that into success.
     d.log(`audit append failed: ${describe(err)}`);

@@ -1,6 +1,21 @@
 import type { KeyObject } from 'node:crypto';
-import { parseCsr, PkiError, spkiPin, type CsrPublicKey, type IssuedLeaf, type LeafIssuer, type PkiErrorCode } from '@trustmesh/pki';
-import { evaluateSignRequest, PolicyError, type MeshConfig, type PolicyErrorCode, type PolicyIssue, type SignDecision } from '@trustmesh/policy';
+import {
+  parseCsr,
+  PkiError,
+  spkiPin,
+  type CsrPublicKey,
+  type IssuedLeaf,
+  type LeafIssuer,
+  type PkiErrorCode,
+} from '@trustmesh/pki';
+import {
+  evaluateSignRequest,
+  PolicyError,
+  type MeshConfig,
+  type PolicyErrorCode,
+  type PolicyIssue,
+  type SignDecision,
+} from '@trustmesh/policy';
 
 /** The CPU-bound part of a Sign call, as data (it may cross to a worker thread). */
 export interface PrepareRequest {
@@ -47,13 +62,23 @@ export interface SerializedError {
 export function prepareSign(mesh: MeshConfig, issuers: ReadonlyMap<string, LeafIssuer>, r: PrepareRequest): Prepared {
   const csr = parseCsr(Buffer.isBuffer(r.csr) ? r.csr : Buffer.from(r.csr.buffer, r.csr.byteOffset, r.csr.byteLength));
   const decision = evaluateSignRequest(mesh, { serviceType: r.serviceType, instanceId: r.instanceId, csr });
-  const out: Prepared = { decision, spkiPin: spkiPin(csr.publicKey.spkiDer), publicKey: csr.publicKey, spkiDer: csr.publicKey.spkiDer };
+  const out: Prepared = {
+    decision,
+    spkiPin: spkiPin(csr.publicKey.spkiDer),
+    publicKey: csr.publicKey,
+    spkiDer: csr.publicKey.spkiDer,
+  };
   const issuer = r.speculativeCaId === undefined ? undefined : issuers.get(r.speculativeCaId);
   if (issuer) {
     try {
       out.speculative = {
         caId: issuer.caId,
-        leaf: issuer.issue({ publicKey: csr.publicKey, sans: decision.sans, now: new Date(r.nowMs), ttlSeconds: decision.ttlSeconds }),
+        leaf: issuer.issue({
+          publicKey: csr.publicKey,
+          sans: decision.sans,
+          now: new Date(r.nowMs),
+          ttlSeconds: decision.ttlSeconds,
+        }),
       };
     } catch (err) {
       out.speculative = { caId: issuer.caId, error: serializeError(err) };
@@ -64,9 +89,21 @@ export function prepareSign(mesh: MeshConfig, issuers: ReadonlyMap<string, LeafI
 
 /** Plain-data form of an error (for postMessage). */
 export function serializeError(err: unknown): SerializedError {
-  if (err instanceof PkiError) return { kind: 'pki', code: err.code, ...(err.detail !== undefined ? { detail: err.detail } : {}), message: err.message };
+  if (err instanceof PkiError)
+    return {
+      kind: 'pki',
+      code: err.code,
+      ...(err.detail !== undefined ? { detail: err.detail } : {}),
+      message: err.message,
+    };
   if (err instanceof PolicyError) {
-    return { kind: 'policy', code: err.code, ...(err.detail !== undefined ? { detail: err.detail } : {}), ...(err.issues ? { issues: err.issues } : {}), message: err.message };
+    return {
+      kind: 'policy',
+      code: err.code,
+      ...(err.detail !== undefined ? { detail: err.detail } : {}),
+      ...(err.issues ? { issues: err.issues } : {}),
+      message: err.message,
+    };
   }
   return { kind: 'other', message: err instanceof Error ? err.message : String(err) };
 }

@@ -2,7 +2,10 @@ import { opensslVerify, renew, startTestSigner, type TestSigner } from './testin
 
 // Both ways of running the CPU-bound part (main thread, worker thread) must behave the same.
 // What the issued certificates hold, renewal rules, spans, limits and audit: sign.spec.ts.
-describe.each([['main thread', 0], ['1 CPU worker', 1]])('signer: issuance (%s)', (_mode, cpuWorkers) => {
+describe.each([
+  ['main thread', 0],
+  ['1 CPU worker', 1],
+])('signer: issuance (%s)', (_mode, cpuWorkers) => {
   let t: TestSigner;
   beforeAll(async () => {
     t = await startTestSigner({ cpuWorkers });

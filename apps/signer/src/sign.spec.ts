@@ -5,10 +5,16 @@ import { renew, startTestSigner, type TestSigner } from './testing/fixture';
 
 // Both ways of running the CPU-bound part (main thread, worker thread) must behave the same.
 // openssl verifying the issued chains: sign.openssl.e2e.ts.
-describe.each([['main thread', 0], ['1 CPU worker', 1]])('signer: issuance (%s)', (_mode, cpuWorkers) => {
+describe.each([
+  ['main thread', 0],
+  ['1 CPU worker', 1],
+])('signer: issuance (%s)', (_mode, cpuWorkers) => {
   let t: TestSigner;
   beforeAll(async () => {
-    t = await startTestSigner({ rateLimits: { perIdentity: { perSecond: 2, burst: 5 }, overall: { perSecond: 1000, burst: 1000 } }, cpuWorkers });
+    t = await startTestSigner({
+      rateLimits: { perIdentity: { perSecond: 2, burst: 5 }, overall: { perSecond: 1000, burst: 1000 } },
+      cpuWorkers,
+    });
   }, 30_000);
   afterAll(() => t?.close());
 
@@ -28,14 +34,19 @@ describe.each([['main thread', 0], ['1 CPU worker', 1]])('signer: issuance (%s)'
   it('ok/renew over mTLS with the current certificate, same type and instance', async () => {
     const first = await t.obtain('db', 'd-1');
     const res = await renew(t, first.identity, 'db', 'd-1');
-    expect(new X509Certificate(res.chain[0] as Buffer).serialNumber).not.toBe(new X509Certificate(first.res.chain[0] as Buffer).serialNumber);
+    expect(new X509Certificate(res.chain[0] as Buffer).serialNumber).not.toBe(
+      new X509Certificate(first.res.chain[0] as Buffer).serialNumber,
+    );
   });
 
   it('ok/spans: one per RPC with policy, authenticate, sign and store children', () => {
     const finished = t.spans.getFinishedSpans();
     const rpc = finished.find((s) => s.name === 'trustmesh.v1.CertificateAuthority/Sign' && s.status.code !== 2);
     expect(rpc).toBeDefined();
-    const children = finished.filter((s) => s.parentSpanContext?.spanId === rpc!.spanContext().spanId).map((s) => s.name).sort();
+    const children = finished
+      .filter((s) => s.parentSpanContext?.spanId === rpc!.spanContext().spanId)
+      .map((s) => s.name)
+      .sort();
     expect(children).toEqual(['authenticate', 'policy', 'sign', 'store']);
   });
 
@@ -46,7 +57,10 @@ describe.each([['main thread', 0], ['1 CPU worker', 1]])('signer: issuance (%s)'
     const c = connect(t.signer.port, t.state.platformRootPem, identity);
     try {
       const r = await sign(c.ca, { csr: makeCsr().csr, serviceType: 'api', instanceId: 'e-1' });
-      expect(isFailure(r) ? { code: r.code, reason: r.reason } : 'success').toEqual({ code: status.UNAUTHENTICATED, reason: 'CHAIN_EXPIRED' });
+      expect(isFailure(r) ? { code: r.code, reason: r.reason } : 'success').toEqual({
+        code: status.UNAUTHENTICATED,
+        reason: 'CHAIN_EXPIRED',
+      });
     } finally {
       t.clock.now = real;
       c.close();
@@ -56,7 +70,9 @@ describe.each([['main thread', 0], ['1 CPU worker', 1]])('signer: issuance (%s)'
   it('fail/one caller flooding is rate-limited while others are still served', async () => {
     const c = connect(t.signer.port, t.state.platformRootPem);
     try {
-      const results = await Promise.all(Array.from({ length: 12 }, () => sign(c.ca, { csr: makeCsr().csr, serviceType: 'api', instanceId: 'flood' })));
+      const results = await Promise.all(
+        Array.from({ length: 12 }, () => sign(c.ca, { csr: makeCsr().csr, serviceType: 'api', instanceId: 'flood' })),
+      );
       const limited = results.filter((r): r is CallFailure => isFailure(r) && r.reason === 'RATE_LIMITED');
       expect(limited.length).toBeGreaterThanOrEqual(5);
       expect(limited[0]).toMatchObject({ code: status.RESOURCE_EXHAUSTED });

@@ -74,7 +74,12 @@ export async function createSigner(deps: SignerDeps): Promise<Signer> {
   }
 }
 
-async function startWithPool(deps: SignerDeps, o: SignerOptions, log: (line: string) => void, cpu: CpuPool): Promise<Signer> {
+async function startWithPool(
+  deps: SignerDeps,
+  o: SignerOptions,
+  log: (line: string) => void,
+  cpu: CpuPool,
+): Promise<Signer> {
   const telemetry = deps.telemetry ?? createNoopTelemetry();
   const metrics = new SignerMetrics(telemetry.meter);
   const pool = new IssuerPool(deps.loadKey, (byCaId, material) => cpu.setIssuers(byCaId, material));
@@ -89,7 +94,13 @@ async function startWithPool(deps: SignerDeps, o: SignerOptions, log: (line: str
   let closing = false;
   const healthWatches = new Set<() => void>();
 
-  const servingArgs = { pool, store: deps.store, mesh: deps.mesh, ttlSeconds: o.servingCertTtlSeconds, extraSans: o.servingSans };
+  const servingArgs = {
+    pool,
+    store: deps.store,
+    mesh: deps.mesh,
+    ttlSeconds: o.servingCertTtlSeconds,
+    extraSans: o.servingSans,
+  };
   let serving = await issueServingIdentity({ ...servingArgs, now: deps.now() });
   // grpc-js hands a handler the client certificate only when the TLS layer authorized it, so the
   // transport trusts every type's live roots (real clock); the handlers then check the type, the
@@ -98,7 +109,16 @@ async function startWithPool(deps: SignerDeps, o: SignerOptions, log: (line: str
   const credentials = new SwappableServerCredentials(tlsContext());
   watcher.subscribe(() => credentials.swap(tlsContext()));
 
-  const common = { writes, mesh: deps.mesh, now: deps.now, snapshot: () => watcher.snapshot, limiter, metrics, tracer: telemetry.tracer, x509 };
+  const common = {
+    writes,
+    mesh: deps.mesh,
+    now: deps.now,
+    snapshot: () => watcher.snapshot,
+    limiter,
+    metrics,
+    tracer: telemetry.tracer,
+    x509,
+  };
   const guard = (): void => {
     if (closing) throw new SignerError('SHUTTING_DOWN');
   };
@@ -110,12 +130,16 @@ async function startWithPool(deps: SignerDeps, o: SignerOptions, log: (line: str
     getTrustBundle: unary(async (req, caller) => {
       guard();
       // The rotation hint is per caller type: the caller's mTLS certificate (if any) decides it.
-      return withSpan(telemetry.tracer, 'trustmesh.v1.CertificateAuthority/GetTrustBundle', {}, () => bundles.get(req, caller.peerLeaf));
+      return withSpan(telemetry.tracer, 'trustmesh.v1.CertificateAuthority/GetTrustBundle', {}, () =>
+        bundles.get(req, caller.peerLeaf),
+      );
     }),
     watchTrustBundle: (call) => {
       if (closing) return void call.emit('error', toServiceError(mapError(new SignerError('SHUTTING_DOWN'))));
       // The span covers opening the stream (validation, first bundle), not its lifetime.
-      void withSpan(telemetry.tracer, 'trustmesh.v1.CertificateAuthority/WatchTrustBundle', {}, () => bundles.watch(call));
+      void withSpan(telemetry.tracer, 'trustmesh.v1.CertificateAuthority/WatchTrustBundle', {}, () =>
+        bundles.watch(call),
+      );
     },
     reportStatus: unary(async (req, caller) => {
       guard();
@@ -218,7 +242,10 @@ async function startWithPool(deps: SignerDeps, o: SignerOptions, log: (line: str
 /** PEM of every root a client certificate may chain to (all types; active, incoming, retiring). */
 function trustedRootsPem(s: CaSnapshot): string {
   const types = new Set(s.roots.map((r) => r.serviceType));
-  return [...types].flatMap((t) => trustedRoots(s, t)).map((r) => pemEncode('CERTIFICATE', r.certificateDer)).join('');
+  return [...types]
+    .flatMap((t) => trustedRoots(s, t))
+    .map((r) => pemEncode('CERTIFICATE', r.certificateDer))
+    .join('');
 }
 
 /** Adapts an async handler to grpc-js, mapping every failure through the one error mapping. */

@@ -32,7 +32,11 @@ const MAX_LIST = 64;
  * Rejects with a MappedError (UNAUTHENTICATED AUTH_REQUIRED/chain errors, PERMISSION_DENIED
  * PEER_IDENTITY_MISMATCH, RESOURCE_EXHAUSTED RATE_LIMITED, INVALID_ARGUMENT FIELD_MISSING).
  */
-export async function handleReportStatus(d: StatusDeps, report: StatusReport, caller: CallerInfo): Promise<StatusReportAck> {
+export async function handleReportStatus(
+  d: StatusDeps,
+  report: StatusReport,
+  caller: CallerInfo,
+): Promise<StatusReportAck> {
   const now = d.now();
   return withSpan(d.tracer, 'trustmesh.v1.CertificateAuthority/ReportStatus', {}, async (_span, ctx) => {
     try {
@@ -42,28 +46,36 @@ export async function handleReportStatus(d: StatusDeps, report: StatusReport, ca
       if (!caller.peerLeaf) throw new SignerError('AUTH_REQUIRED');
       const peer = verifyPeer(caller.peerLeaf, d.snapshot(), d.mesh, now, d.x509);
       if (peer.serviceType !== report.serviceType || peer.instanceId !== report.instanceId) {
-        throw new SignerError('PEER_IDENTITY_MISMATCH', `${peer.spiffeId} reported for ${report.serviceType}/${report.instanceId}`);
+        throw new SignerError(
+          'PEER_IDENTITY_MISMATCH',
+          `${peer.spiffeId} reported for ${report.serviceType}/${report.instanceId}`,
+        );
       }
       await withSpan(d.tracer, 'store', { parent: ctx }, () =>
-        d.writes.run((s) => s.putStatusReport({
-          instanceId: report.instanceId,
-          serviceType: report.serviceType,
-          receivedAt: now,
-          report: {
-            serialHex: report.serialHex,
-            caId: report.caId,
-            notAfterUnix: report.notAfterUnix,
-            bundleVersion: report.bundleVersion,
-            fallbacks: report.fallbacks.slice(0, MAX_LIST).map((f) => ({ ...f })),
-            previousIdentities: report.previousIdentities.slice(0, MAX_LIST).map((p) => ({ ...p })),
-          },
-        })),
+        d.writes.run((s) =>
+          s.putStatusReport({
+            instanceId: report.instanceId,
+            serviceType: report.serviceType,
+            receivedAt: now,
+            report: {
+              serialHex: report.serialHex,
+              caId: report.caId,
+              notAfterUnix: report.notAfterUnix,
+              bundleVersion: report.bundleVersion,
+              fallbacks: report.fallbacks.slice(0, MAX_LIST).map((f) => ({ ...f })),
+              previousIdentities: report.previousIdentities.slice(0, MAX_LIST).map((p) => ({ ...p })),
+            },
+          }),
+        ),
       );
       d.metrics.statusReports.add(1, { type: report.serviceType, outcome: 'ok' });
       return { bundleVersion: d.snapshot().version, receivedAtUnix: Math.floor(now.getTime() / 1000) };
     } catch (err) {
       const mapped = mapError(err);
-      d.metrics.statusReports.add(1, { type: d.mesh.types[report.serviceType] ? report.serviceType : 'unknown', outcome: mapped.outcome });
+      d.metrics.statusReports.add(1, {
+        type: d.mesh.types[report.serviceType] ? report.serviceType : 'unknown',
+        outcome: mapped.outcome,
+      });
       throw mapped;
     }
   });

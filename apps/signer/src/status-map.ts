@@ -39,7 +39,13 @@ const SIGNER: Record<SignerError['code'], status> = {
 
 // Well-formed requests that policy forbids are PERMISSION_DENIED; malformed ones INVALID_ARGUMENT.
 const POLICY_DENIED = new Set([
-  'SAN_NOT_ALLOWED', 'URI_SAN_MISMATCH', 'KEY_TYPE_NOT_ALLOWED', 'KEY_TOO_WEAK', 'EXTENSION_NOT_ALLOWED', 'CA_REQUESTED', 'TTL_INVALID',
+  'SAN_NOT_ALLOWED',
+  'URI_SAN_MISMATCH',
+  'KEY_TYPE_NOT_ALLOWED',
+  'KEY_TOO_WEAK',
+  'EXTENSION_NOT_ALLOWED',
+  'CA_REQUESTED',
+  'TTL_INVALID',
 ]);
 // Peer chain failures (renewal, status reports) mean the caller is not who it claims.
 const PKI_UNAUTHENTICATED = new Set(['CHAIN_INVALID', 'CHAIN_EXPIRED', 'CHAIN_NOT_YET_VALID', 'CHAIN_UNTRUSTED']);
@@ -73,9 +79,12 @@ export function mapError(err: unknown): MappedError {
     return { code, reason: err.code, message: safeMessage(err), outcome: 'denied' };
   }
   if (err instanceof StoreError) {
-    if (TOKEN_DENIED.has(err.code)) return { code: status.PERMISSION_DENIED, reason: err.code, message: safeMessage(err), outcome: 'denied' };
-    if (TOKEN_UNAUTHENTICATED.has(err.code)) return { code: status.UNAUTHENTICATED, reason: err.code, message: safeMessage(err), outcome: 'denied' };
-    if (err.code === 'DB_LOCKED') return { code: status.UNAVAILABLE, reason: err.code, message: err.message, outcome: 'error', retryAfterMs: 100 };
+    if (TOKEN_DENIED.has(err.code))
+      return { code: status.PERMISSION_DENIED, reason: err.code, message: safeMessage(err), outcome: 'denied' };
+    if (TOKEN_UNAUTHENTICATED.has(err.code))
+      return { code: status.UNAUTHENTICATED, reason: err.code, message: safeMessage(err), outcome: 'denied' };
+    if (err.code === 'DB_LOCKED')
+      return { code: status.UNAVAILABLE, reason: err.code, message: err.message, outcome: 'error', retryAfterMs: 100 };
     return internal();
   }
   if (err instanceof KeystoreError) return internal();

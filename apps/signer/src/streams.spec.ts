@@ -1,5 +1,9 @@
 import { status, type ClientReadableStream } from '@grpc/grpc-js';
-import { HealthCheckResponse_ServingStatus as Serving, type HealthCheckResponse, type TrustBundle } from '@trustmesh/proto';
+import {
+  HealthCheckResponse_ServingStatus as Serving,
+  type HealthCheckResponse,
+  type TrustBundle,
+} from '@trustmesh/proto';
 import { createSigner, type Signer } from './index';
 import { connect, getBundle, isFailure } from './testing/client';
 import { baseSignerDeps, createTestState, type TestState } from './testing/state';

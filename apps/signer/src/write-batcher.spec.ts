@@ -54,6 +54,9 @@ describe('WriteBatcher', () => {
     const b = new WriteBatcher(store);
     await store.close();
     const results = await Promise.allSettled([b.run((s) => s.setMeta('a', '1')), b.run((s) => s.setMeta('b', '2'))]);
-    expect(results.map((r) => (r.status === 'rejected' ? (r.reason as { code?: string }).code : 'ok'))).toEqual(['STORE_CLOSED', 'STORE_CLOSED']);
+    expect(results.map((r) => (r.status === 'rejected' ? (r.reason as { code?: string }).code : 'ok'))).toEqual([
+      'STORE_CLOSED',
+      'STORE_CLOSED',
+    ]);
   });
 });

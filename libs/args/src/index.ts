@@ -4,4 +4,11 @@
  * and never reads `process`. Every failure is an {@link ArgsError} with code `USAGE`.
  */
 export { ArgsError, isArgsError, type ArgsErrorCode } from './errors';
-export { parseArgv, type ArgsSpec, type ArgValue, type OptionSpec, type ParsedArgs, type PositionalSpec } from './parse-argv';
+export {
+  parseArgv,
+  type ArgsSpec,
+  type ArgValue,
+  type OptionSpec,
+  type ParsedArgs,
+  type PositionalSpec,
+} from './parse-argv';

@@ -21,7 +21,10 @@ export interface OptionSpec {
 }
 
 /** One positional argument of a command. */
-export interface PositionalSpec { name: string; describe: string }
+export interface PositionalSpec {
+  name: string;
+  describe: string;
+}
 
 /** The command-line shape of one command. */
 export interface ArgsSpec {
@@ -77,5 +80,8 @@ export function parseArgv(spec: ArgsSpec, argv: readonly string[]): ParsedArgs {
 
 function oneLine(s: string): string {
   // parseArgs appends a hint ("To specify a positional argument starting with a '-' ...").
-  return s.split('\n')[0].replace(/\. To specify a positional argument[\s\S]*$/, '').trim();
+  return s
+    .split('\n')[0]
+    .replace(/\. To specify a positional argument[\s\S]*$/, '')
+    .trim();
 }

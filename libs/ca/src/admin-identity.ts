@@ -17,19 +17,45 @@ export const ADMIN_TTL_S = 30 * 86_400;
  * Issues the admin certificate from the platform intermediate and writes both files under
  * `dir` (never overwriting). Pushes written paths to `files`; returns the issued-cert record.
  */
-export async function createAdminIdentity(o: { dir: string; trustDomain: string; now: Date;
-  platform: { record: CaRecord; privateKey: KeyObject }; protection: Protection; files: string[] }): Promise<IssuedCertRecord> {
+export async function createAdminIdentity(o: {
+  dir: string;
+  trustDomain: string;
+  now: Date;
+  platform: { record: CaRecord; privateKey: KeyObject };
+  protection: Protection;
+  files: string[];
+}): Promise<IssuedCertRecord> {
   const keys = generateKeyPair('ec-p256');
-  const issuer = createLeafIssuer({ caCertificate: o.platform.record.certificateDer, caPrivateKey: o.platform.privateKey });
+  const issuer = createLeafIssuer({
+    caCertificate: o.platform.record.certificateDer,
+    caPrivateKey: o.platform.privateKey,
+  });
   const uri = `spiffe://${o.trustDomain}/${ADMIN_TYPE}/${ADMIN_INSTANCE}`;
-  const leaf = issuer.issue({ publicKey: keys.publicKey, sans: { uris: [uri] }, subject: { commonName: 'trustmesh admin' },
-    now: o.now, ttlSeconds: ADMIN_TTL_S });
+  const leaf = issuer.issue({
+    publicKey: keys.publicKey,
+    sans: { uris: [uri] },
+    subject: { commonName: 'trustmesh admin' },
+    now: o.now,
+    ttlSeconds: ADMIN_TTL_S,
+  });
   o.files.push(await writeKey(o.dir, LAYOUT.adminKey, keys.privateKey, o.protection));
   const certPath = statePath(o.dir, LAYOUT.adminCert);
-  writeFileAtomic(certPath, pemEncode('CERTIFICATE', leaf.der) + pemEncode('CERTIFICATE', o.platform.record.certificateDer),
-    { mode: 0o644 });
+  writeFileAtomic(
+    certPath,
+    pemEncode('CERTIFICATE', leaf.der) + pemEncode('CERTIFICATE', o.platform.record.certificateDer),
+    { mode: 0o644 },
+  );
   o.files.push(certPath);
-  return { serialHex: leaf.serialHex.toLowerCase(), serviceType: ADMIN_TYPE, instanceId: ADMIN_INSTANCE, spiffeId: uri,
-    sans: { dns: [], uris: [uri], ips: [] }, caId: issuer.caId, notBefore: leaf.notBefore, notAfter: leaf.notAfter,
-    spkiPin: spkiPin(keys.publicKey), issuedAt: o.now };
+  return {
+    serialHex: leaf.serialHex.toLowerCase(),
+    serviceType: ADMIN_TYPE,
+    instanceId: ADMIN_INSTANCE,
+    spiffeId: uri,
+    sans: { dns: [], uris: [uri], ips: [] },
+    caId: issuer.caId,
+    notBefore: leaf.notBefore,
+    notAfter: leaf.notAfter,
+    spkiPin: spkiPin(keys.publicKey),
+    issuedAt: o.now,
+  };
 }

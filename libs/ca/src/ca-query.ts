@@ -15,6 +15,8 @@ export async function activeCaSet(store: Store, type: string): Promise<{ root: C
   const parent = intermediate.parentId ? await store.getCa(intermediate.parentId) : null;
   if (!parent) throw new CaError('CA_NOT_FOUND', `root of intermediate ${intermediate.id} is missing`);
   const family = (await store.listCas({ serviceType: type, role: 'root' })).filter((r) => r.keyRef === parent.keyRef);
-  const current = family.filter((r) => r.state !== 'retired').sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+  const current = family
+    .filter((r) => r.state !== 'retired')
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
   return { root: current ?? parent, intermediate };
 }

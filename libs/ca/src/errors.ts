@@ -22,8 +22,10 @@ export type CaErrorCode =
 
 const MESSAGES: Readonly<Record<CaErrorCode, string>> = {
   NOT_INITIALIZED: 'the state directory is not initialized (run `trustmesh init --dir D` first)',
-  ALREADY_INITIALIZED: 'the state directory already holds a CA; refusing to touch it (`--force` does not exist: keys are never deleted or overwritten by trustmesh)',
-  DIR_NOT_EMPTY: 'the state directory is not empty and holds files trustmesh did not make; choose an empty or new directory',
+  ALREADY_INITIALIZED:
+    'the state directory already holds a CA; refusing to touch it (`--force` does not exist: keys are never deleted or overwritten by trustmesh)',
+  DIR_NOT_EMPTY:
+    'the state directory is not empty and holds files trustmesh did not make; choose an empty or new directory',
   CONFIG_INVALID: 'invalid configuration',
   TYPE_UNKNOWN: 'unknown service type',
   CA_NOT_FOUND: 'no CA of that kind for this service type',

@@ -18,7 +18,10 @@ import { auditCli } from './session';
 import { readKeyFileForCa } from './unlock';
 
 /** What init made. */
-export interface InitResult { cas: CaRecord[]; admin: IssuedCertRecord }
+export interface InitResult {
+  cas: CaRecord[];
+  admin: IssuedCertRecord;
+}
 
 /** Entries moved from staging into D, in order; the store comes last on purpose. */
 const COMMIT_ORDER = [LAYOUT.offline, LAYOUT.keys, LAYOUT.admin, LAYOUT.mesh, LAYOUT.platformRoot];
@@ -28,8 +31,14 @@ const COMMIT_ORDER = [LAYOUT.offline, LAYOUT.keys, LAYOUT.admin, LAYOUT.mesh, LA
  * keys (nothing is touched), DIR_NOT_EMPTY for foreign files, keystore LOCKED when another
  * init/ca command runs; any other failure leaves D as it was.
  */
-export async function initState(o: { dir: string; mesh: MeshConfig; meshText: string; now: Date;
-  protection: Protection; progress: (line: string) => void }): Promise<InitResult> {
+export async function initState(o: {
+  dir: string;
+  mesh: MeshConfig;
+  meshText: string;
+  now: Date;
+  protection: Protection;
+  progress: (line: string) => void;
+}): Promise<InitResult> {
   const created = !existsSync(o.dir);
   if (!created && !statSync(o.dir).isDirectory()) throw new CaError('DIR_NOT_EMPTY', `${o.dir} is not a directory`);
   if (!created) preflight(o.dir);
@@ -59,8 +68,10 @@ export async function initState(o: { dir: string; mesh: MeshConfig; meshText: st
   }
 }
 
-async function build(staging: string, o: { mesh: MeshConfig; meshText: string; now: Date; protection: Protection;
-  progress: (line: string) => void }): Promise<InitResult> {
+async function build(
+  staging: string,
+  o: { mesh: MeshConfig; meshText: string; now: Date; protection: Protection; progress: (line: string) => void },
+): Promise<InitResult> {
   for (const sub of [LAYOUT.keys, LAYOUT.offline, LAYOUT.admin]) mkdirSync(join(staging, sub), { mode: 0o700 });
   const td = o.mesh.trustDomain;
   const cas: CaRecord[] = [];
@@ -76,12 +87,20 @@ async function build(staging: string, o: { mesh: MeshConfig; meshText: string; n
   const platform = platformIntermediate as CaRecord;
   // Read the platform key back from its file: proves the file we just wrote unlocks.
   const platformKey = await readKeyFileForCa(staging, platform, o.protection);
-  const admin = await createAdminIdentity({ dir: staging, trustDomain: td, now: o.now,
-    platform: { record: platform, privateKey: platformKey }, protection: o.protection, files });
+  const admin = await createAdminIdentity({
+    dir: staging,
+    trustDomain: td,
+    now: o.now,
+    platform: { record: platform, privateKey: platformKey },
+    protection: o.protection,
+    files,
+  });
   o.progress(`init: admin identity ${admin.spiffeId}, valid until ${admin.notAfter.toISOString()}`);
   writeFileAtomic(join(staging, LAYOUT.mesh), o.meshText, { mode: 0o644 });
   const platformRoot = cas.find((c) => c.serviceType === PLATFORM_TYPE && c.role === 'root') as CaRecord;
-  writeFileAtomic(join(staging, LAYOUT.platformRoot), pemEncode('CERTIFICATE', platformRoot.certificateDer), { mode: 0o644 });
+  writeFileAtomic(join(staging, LAYOUT.platformRoot), pemEncode('CERTIFICATE', platformRoot.certificateDer), {
+    mode: 0o644,
+  });
   const store = await openSqliteStore(join(staging, LAYOUT.db), { create: true });
   try {
     await store.transaction(async (s) => {
@@ -92,10 +111,18 @@ async function build(staging: string, o: { mesh: MeshConfig; meshText: string; n
       await s.setMeta(META.bundleVersion, '1');
       for (const ca of cas.filter((c) => c.role === 'root')) {
         const inter = cas.find((c) => c.parentId === ca.id) as CaRecord;
-        await auditCli(s, o.now, 'ca.create', 'ok', { serviceType: ca.serviceType, rootId: ca.id, intermediateId: inter.id });
+        await auditCli(s, o.now, 'ca.create', 'ok', {
+          serviceType: ca.serviceType,
+          rootId: ca.id,
+          intermediateId: inter.id,
+        });
       }
-      await auditCli(s, o.now, 'init', 'ok', { trustDomain: td, types: Object.keys(o.mesh.types),
-        keyProtection: o.protection.kind, admin: { serial: admin.serialHex, spiffeId: admin.spiffeId } });
+      await auditCli(s, o.now, 'init', 'ok', {
+        trustDomain: td,
+        types: Object.keys(o.mesh.types),
+        keyProtection: o.protection.kind,
+        admin: { serial: admin.serialHex, spiffeId: admin.spiffeId },
+      });
     });
   } finally {
     await store.close();
@@ -109,7 +136,9 @@ function preflight(dir: string): void {
   const ours: string[] = [LAYOUT.db, LAYOUT.keys, LAYOUT.offline, LAYOUT.admin, LAYOUT.mesh, LAYOUT.platformRoot];
   const found = entries.filter((e) => ours.includes(e) || isStoreFile(e));
   if (found.length > 0) throw new CaError('ALREADY_INITIALIZED', `${dir} holds ${found.join(', ')}`);
-  const foreign = entries.filter((e) => e !== LAYOUT.lock && !e.startsWith(STAGING_PREFIX) && !e.startsWith(`${LAYOUT.lock}.stale-`));
+  const foreign = entries.filter(
+    (e) => e !== LAYOUT.lock && !e.startsWith(STAGING_PREFIX) && !e.startsWith(`${LAYOUT.lock}.stale-`),
+  );
   if (foreign.length > 0) throw new CaError('DIR_NOT_EMPTY', `${dir} holds ${foreign.slice(0, 5).join(', ')}`);
 }
 

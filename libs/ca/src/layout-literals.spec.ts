@@ -18,22 +18,92 @@ describe('scanSource (synthetic files)', () => {
   it.each<[string, string, string, string[]]>([
     ['fail/the store file in a path join', 'probe.ts', `export const p = join(dir, '${LAYOUT.db}');\n`, ['store file']],
     ['fail/the mesh file, double-quoted', 'probe.ts', `export const p = "${LAYOUT.mesh}";\n`, ['mesh file']],
-    ['fail/the platform root inside a template', 'probe.ts', 'export const p = `${dir}/' + LAYOUT.platformRoot + '`;\n', ['platform root file']],
-    ['fail/the admin files', 'probe.ts', `export const a = ['${LAYOUT.adminCert}', '${LAYOUT.adminKey}'];\n`, ['admin certificate', 'admin key']],
-    ['fail/the staging prefix and the archive', 'probe.ts', `export const a = ['${STAGING_PREFIX}x', 'x/${LAYOUT.archive}/y'];\n`, ['init staging prefix', 'key archive']],
-    ['fail/a meta key in a getMeta call', 'probe.ts', `store.getMeta('${META.bundleVersion}');\n`, ['meta bundle version']],
-    ['fail/the other meta keys', 'probe.ts', `export const k = ['${META.keyProtection}', '${META.trustDomain}'];\n`, ['meta key protection', 'meta trust domain']],
-    ['fail/a rotation record key of one type', 'probe.ts', `export const k = '${rotationMetaKey('api')}';\n`, ['meta rotation record']],
-    ['fail/the rotation prefix with a substitution', 'probe.ts', 'export const k = `' + rotationMetaKey('${type}') + '`;\n', ['meta rotation record']],
-    ['fail/the rotation prefix concatenated', 'probe.ts', `export const k = '${rotationMetaKey('')}' + type;\n`, ['meta rotation record']],
-    ['fail/the renew-before prefix with a substitution', 'probe.ts', 'export const k = `' + renewBeforeMetaKey('${type}') + '`;\n', ['meta renew-before hint']],
+    [
+      'fail/the platform root inside a template',
+      'probe.ts',
+      'export const p = `${dir}/' + LAYOUT.platformRoot + '`;\n',
+      ['platform root file'],
+    ],
+    [
+      'fail/the admin files',
+      'probe.ts',
+      `export const a = ['${LAYOUT.adminCert}', '${LAYOUT.adminKey}'];\n`,
+      ['admin certificate', 'admin key'],
+    ],
+    [
+      'fail/the staging prefix and the archive',
+      'probe.ts',
+      `export const a = ['${STAGING_PREFIX}x', 'x/${LAYOUT.archive}/y'];\n`,
+      ['init staging prefix', 'key archive'],
+    ],
+    [
+      'fail/a meta key in a getMeta call',
+      'probe.ts',
+      `store.getMeta('${META.bundleVersion}');\n`,
+      ['meta bundle version'],
+    ],
+    [
+      'fail/the other meta keys',
+      'probe.ts',
+      `export const k = ['${META.keyProtection}', '${META.trustDomain}'];\n`,
+      ['meta key protection', 'meta trust domain'],
+    ],
+    [
+      'fail/a rotation record key of one type',
+      'probe.ts',
+      `export const k = '${rotationMetaKey('api')}';\n`,
+      ['meta rotation record'],
+    ],
+    [
+      'fail/the rotation prefix with a substitution',
+      'probe.ts',
+      'export const k = `' + rotationMetaKey('${type}') + '`;\n',
+      ['meta rotation record'],
+    ],
+    [
+      'fail/the rotation prefix concatenated',
+      'probe.ts',
+      `export const k = '${rotationMetaKey('')}' + type;\n`,
+      ['meta rotation record'],
+    ],
+    [
+      'fail/the renew-before prefix with a substitution',
+      'probe.ts',
+      'export const k = `' + renewBeforeMetaKey('${type}') + '`;\n',
+      ['meta renew-before hint'],
+    ],
     ['fail/in a CommonJS file too', 'probe.cjs', `module.exports = { db: '${LAYOUT.db}' };\n`, ['store file']],
-    ['ok/a doc comment may name the files', 'probe.ts', `/** Reads D/${LAYOUT.db} and D/${LAYOUT.mesh}. */\n// ${META.bundleVersion}\nexport {};\n`, []],
+    [
+      'ok/a doc comment may name the files',
+      'probe.ts',
+      `/** Reads D/${LAYOUT.db} and D/${LAYOUT.mesh}. */\n// ${META.bundleVersion}\nexport {};\n`,
+      [],
+    ],
     ['ok/the workspace mesh config is not the state mesh file', 'probe.ts', "export const f = 'trustmesh.yaml';\n", []],
-    ['ok/a metric name that contains a meta key', 'probe.ts', `export const m = 'trustmesh_${META.bundleVersion}';\n`, []],
-    ['ok/an object key (identifier) in a log line', 'probe.ts', `log('tls_rebuilt', { ${META.bundleVersion}: 3 });\n`, []],
-    ['ok/the word rotation with a colon in a message', 'probe.ts', "log('root rotation: done');\nlog(`rotation: ${v}`);\n", []],
-    ['ok/a regular expression is not a literal string', 'probe.ts', `export const r = /${LAYOUT.db.replace('.', '\\.')}/;\n`, []],
+    [
+      'ok/a metric name that contains a meta key',
+      'probe.ts',
+      `export const m = 'trustmesh_${META.bundleVersion}';\n`,
+      [],
+    ],
+    [
+      'ok/an object key (identifier) in a log line',
+      'probe.ts',
+      `log('tls_rebuilt', { ${META.bundleVersion}: 3 });\n`,
+      [],
+    ],
+    [
+      'ok/the word rotation with a colon in a message',
+      'probe.ts',
+      "log('root rotation: done');\nlog(`rotation: ${v}`);\n",
+      [],
+    ],
+    [
+      'ok/a regular expression is not a literal string',
+      'probe.ts',
+      `export const r = /${LAYOUT.db.replace('.', '\\.')}/;\n`,
+      [],
+    ],
   ])('%s', (_name, file, code, want) => {
     expect(scanSource(file, code).map((f) => f.name)).toEqual(want);
   });
@@ -77,7 +147,9 @@ describe('the repository', () => {
   });
 
   it('ok/no source file other than the layout module spells a state-directory name', () => {
-    expect(found.filter((f) => f.file !== LAYOUT_MODULE).map((f) => `${f.file}:${f.line} ${f.name}: ${f.literal}`)).toEqual([]);
+    expect(
+      found.filter((f) => f.file !== LAYOUT_MODULE).map((f) => `${f.file}:${f.line} ${f.name}: ${f.literal}`),
+    ).toEqual([]);
   });
 
   it('ok/the layout module defines every name the scanner looks for (the scanner sees the real tree)', () => {

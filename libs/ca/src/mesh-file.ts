@@ -7,7 +7,10 @@ import { CaError } from './errors';
 import { LAYOUT, PLATFORM_TYPE, statePath } from './layout';
 
 /** A mesh config plus the exact text it came from (copied verbatim into D/mesh.yaml). */
-export interface MeshSource { mesh: MeshConfig; text: string }
+export interface MeshSource {
+  mesh: MeshConfig;
+  text: string;
+}
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
@@ -39,7 +42,10 @@ export function renderMeshYaml(mesh: MeshConfig): string {
 export function requireType(mesh: MeshConfig, type: string, allowPlatform: boolean): void {
   if (Object.prototype.hasOwnProperty.call(mesh.types, type)) return;
   if (allowPlatform && type === PLATFORM_TYPE) return;
-  throw new CaError('TYPE_UNKNOWN', `'${type}' is not in the mesh config (known: ${Object.keys(mesh.types).join(', ') || 'none'})`);
+  throw new CaError(
+    'TYPE_UNKNOWN',
+    `'${type}' is not in the mesh config (known: ${Object.keys(mesh.types).join(', ') || 'none'})`,
+  );
 }
 
 /** Reads a whole file with a size cap. Throws CaError FILE_NOT_FOUND / FILE_TOO_LARGE. */
@@ -53,7 +59,9 @@ export function readBytesFile(file: string, maxBytes: number): Buffer {
   try {
     buf = readFileSync(file);
   } catch (err) {
-    throw new CaError('FILE_NOT_FOUND', `${file} (${(err as NodeJS.ErrnoException).code ?? 'read error'})`, { cause: err });
+    throw new CaError('FILE_NOT_FOUND', `${file} (${(err as NodeJS.ErrnoException).code ?? 'read error'})`, {
+      cause: err,
+    });
   }
   if (buf.length > maxBytes) throw new CaError('FILE_TOO_LARGE', `${file} is over ${maxBytes} bytes`);
   return buf;

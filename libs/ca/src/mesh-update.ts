@@ -19,7 +19,8 @@ export async function checkNewMesh(store: Store, current: MeshConfig, next: Mesh
   }
   const withCas = new Set((await store.listCas()).map((c) => c.serviceType).filter((t) => t !== PLATFORM_TYPE));
   const dropped = [...withCas].filter((t) => !Object.prototype.hasOwnProperty.call(next.types, t));
-  if (dropped.length > 0) throw new CaError('CONFIG_INVALID', `the new config drops types that have CA sets: ${dropped.join(', ')}`);
+  if (dropped.length > 0)
+    throw new CaError('CONFIG_INVALID', `the new config drops types that have CA sets: ${dropped.join(', ')}`);
   return next;
 }
 

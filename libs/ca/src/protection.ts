@@ -16,8 +16,13 @@ import type { Warn } from './warnings';
  * the platform intermediate key first, so new keys never end up under a mistyped passphrase:
  * throws KEY_PASSPHRASE_REQUIRED / KEY_PASSPHRASE_WRONG. Plaintext directories `warn` every time.
  */
-export async function provenProtection(o: { dir: string; store: Store; passphrase?: string; kdf: KdfParams;
-  warn: Warn }): Promise<Protection> {
+export async function provenProtection(o: {
+  dir: string;
+  store: Store;
+  passphrase?: string;
+  kdf: KdfParams;
+  warn: Warn;
+}): Promise<Protection> {
   const mode = await o.store.getMeta(META.keyProtection);
   if (mode === 'plaintext') {
     o.warn('this state directory uses UNENCRYPTED key files (--insecure-plaintext-keys); development only');

@@ -26,21 +26,43 @@ export async function rotateIntermediate(ctx: StepContext): Promise<StepResult> 
   const action = 'ca.rotate.intermediate';
   const cas = await typeCas(ctx.store, ctx.type);
   const root = activeRoot(cas, ctx.type);
-  const protection = await provenProtection({ dir: ctx.dir, store: ctx.store, passphrase: ctx.passphrase, kdf: ctx.kdf, warn: ctx.warn });
+  const protection = await provenProtection({
+    dir: ctx.dir,
+    store: ctx.store,
+    passphrase: ctx.passphrase,
+    kdf: ctx.kdf,
+    warn: ctx.warn,
+  });
   const rootKey = await readKeyFileForCa(ctx.dir, root, protection);
   const files: string[] = [];
-  const inter = await createIntermediate({ dir: ctx.dir, type: ctx.type, trustDomain: ctx.mesh.trustDomain, now: ctx.now,
-    root: { record: root, privateKey: rootKey }, protection, files });
+  const inter = await createIntermediate({
+    dir: ctx.dir,
+    type: ctx.type,
+    trustDomain: ctx.mesh.trustDomain,
+    now: ctx.now,
+    root: { record: root, privateKey: rootKey },
+    protection,
+    files,
+  });
   ctx.hooks?.afterKeys?.();
   const previous = intermediatesOf(cas, root).filter((i) => i.state === 'active');
-  const details = { serviceType: ctx.type, rootId: root.id, intermediateId: inter.id, standby: previous.map((i) => i.id) };
+  const details = {
+    serviceType: ctx.type,
+    rootId: root.id,
+    intermediateId: inter.id,
+    standby: previous.map((i) => i.id),
+  };
   await ctx.store.transaction(async (s) => {
     await s.putCa(inter);
     for (const i of previous) await s.setCaState(i.id, 'standby');
     await auditCli(s, ctx.now, action, 'ok', details);
   });
-  return { action, noop: false, details,
-    message: `'${ctx.type}' issues from intermediate ${inter.id} now; ${previous.length} previous intermediate(s) on standby; bundle unchanged` };
+  return {
+    action,
+    noop: false,
+    details,
+    message: `'${ctx.type}' issues from intermediate ${inter.id} now; ${previous.length} previous intermediate(s) on standby; bundle unchanged`,
+  };
 }
 
 /**
@@ -54,34 +76,71 @@ export async function renewRootKeepKey(ctx: StepContext): Promise<StepResult> {
   const action = 'ca.renew';
   const cas = await typeCas(ctx.store, ctx.type);
   if (rootsIn(cas, 'incoming').length > 0 || rootsIn(cas, 'retiring').length > 0) {
-    throw new CaError('ROTATION_PHASE_INVALID', `'${ctx.type}' has a root rotation in progress; finish it (retire) before renewing`);
+    throw new CaError(
+      'ROTATION_PHASE_INVALID',
+      `'${ctx.type}' has a root rotation in progress; finish it (retire) before renewing`,
+    );
   }
   const old = activeRoot(cas, ctx.type);
-  const protection = await provenProtection({ dir: ctx.dir, store: ctx.store, passphrase: ctx.passphrase, kdf: ctx.kdf, warn: ctx.warn });
+  const protection = await provenProtection({
+    dir: ctx.dir,
+    store: ctx.store,
+    passphrase: ctx.passphrase,
+    kdf: ctx.kdf,
+    warn: ctx.warn,
+  });
   const key = await readKeyFileForCa(ctx.dir, old, protection);
   const before = inspect(old.certificateDer);
-  const der = createRootCertificate({ privateKey: key, publicKey: createPublicKey(key), subject: subjectOf(old), pathLen: 1,
-    notBefore: new Date(ctx.now.getTime() - CA_BACKDATE_MS), notAfter: new Date(ctx.now.getTime() + ROOT_TTL_S * 1000) });
+  const der = createRootCertificate({
+    privateKey: key,
+    publicKey: createPublicKey(key),
+    subject: subjectOf(old),
+    pathLen: 1,
+    notBefore: new Date(ctx.now.getTime() - CA_BACKDATE_MS),
+    notAfter: new Date(ctx.now.getTime() + ROOT_TTL_S * 1000),
+  });
   const after = inspect(der);
   // Leaves chain by name and key: refuse rather than issue a root they would not chain to.
-  if (after.subject !== before.subject || after.subjectKeyId !== before.subjectKeyId || !after.notBefore || !after.notAfter) {
+  if (
+    after.subject !== before.subject ||
+    after.subjectKeyId !== before.subjectKeyId ||
+    !after.notBefore ||
+    !after.notAfter
+  ) {
     throw new CaError('CA_CERT_INVALID', `re-issued root differs from ${old.id} in subject or key id`);
   }
   const family = rootFamily(cas, old);
   const baseId = family[0]?.id ?? old.id;
-  const rec: CaRecord = { ...old, id: `${baseId}-r${family.length + 1}`, state: 'active', certificateDer: der,
-    notBefore: after.notBefore, notAfter: after.notAfter, createdAt: ctx.now };
+  const rec: CaRecord = {
+    ...old,
+    id: `${baseId}-r${family.length + 1}`,
+    state: 'active',
+    certificateDer: der,
+    notBefore: after.notBefore,
+    notAfter: after.notAfter,
+    createdAt: ctx.now,
+  };
   const details = await ctx.store.transaction(async (s) => {
     await s.putCa(rec);
     await s.setCaState(old.id, 'retired');
     const version = await bumpBundleVersion(s);
-    const d = { serviceType: ctx.type, previousRecordId: old.id, recordId: rec.id, subjectKeyId: baseId,
-      notAfter: rec.notAfter.toISOString(), bundleVersion: version };
+    const d = {
+      serviceType: ctx.type,
+      previousRecordId: old.id,
+      recordId: rec.id,
+      subjectKeyId: baseId,
+      notAfter: rec.notAfter.toISOString(),
+      bundleVersion: version,
+    };
     await auditCli(s, ctx.now, action, 'ok', d);
     return d;
   });
-  return { action, noop: false, details,
-    message: `renewed '${ctx.type}' root ${baseId} (same key) until ${rec.notAfter.toISOString()}: record ${rec.id}; bundle v${details.bundleVersion}` };
+  return {
+    action,
+    noop: false,
+    details,
+    message: `renewed '${ctx.type}' root ${baseId} (same key) until ${rec.notAfter.toISOString()}: record ${rec.id}; bundle v${details.bundleVersion}`,
+  };
 }
 
 /** The SubjectName init used (CN + O), rebuilt from the record's subject text. */

@@ -30,17 +30,45 @@ describe('affectedTypes', () => {
 
 describe('adoption', () => {
   const views = sidecarViews([
-    rep('api', 'api-1', { bundleVersion: 3 }), rep('api', 'api-2', { bundleVersion: 2 }), rep('db', 'db-1', { bundleVersion: '4' }),
-    rep('web', 'web-1', { bundleVersion: 1 }), rep('db', 'db-2', {}),
+    rep('api', 'api-1', { bundleVersion: 3 }),
+    rep('api', 'api-2', { bundleVersion: 2 }),
+    rep('db', 'db-1', { bundleVersion: '4' }),
+    rep('web', 'web-1', { bundleVersion: 1 }),
+    rep('db', 'db-2', {}),
   ]);
   it.each([
-    ['ok/100%: every one of 4 must be ready', 1, 3, { ok: false, required: 4, upToDate: ['api-1', 'db-1'], laggards: ['api-2', 'db-2'] }],
-    ['ok/50% of 4 is 2: met', 0.5, 3, { ok: true, required: 2, upToDate: ['api-1', 'db-1'], laggards: ['api-2', 'db-2'] }],
-    ['ok/51% of 4 rounds up to 3: not met', 0.51, 3, { ok: false, required: 3, upToDate: ['api-1', 'db-1'], laggards: ['api-2', 'db-2'] }],
-    ['ok/a lower version is met by more', 1, 2, { ok: false, required: 4, upToDate: ['api-1', 'api-2', 'db-1'], laggards: ['db-2'] }],
+    [
+      'ok/100%: every one of 4 must be ready',
+      1,
+      3,
+      { ok: false, required: 4, upToDate: ['api-1', 'db-1'], laggards: ['api-2', 'db-2'] },
+    ],
+    [
+      'ok/50% of 4 is 2: met',
+      0.5,
+      3,
+      { ok: true, required: 2, upToDate: ['api-1', 'db-1'], laggards: ['api-2', 'db-2'] },
+    ],
+    [
+      'ok/51% of 4 rounds up to 3: not met',
+      0.51,
+      3,
+      { ok: false, required: 3, upToDate: ['api-1', 'db-1'], laggards: ['api-2', 'db-2'] },
+    ],
+    [
+      'ok/a lower version is met by more',
+      1,
+      2,
+      { ok: false, required: 4, upToDate: ['api-1', 'api-2', 'db-1'], laggards: ['db-2'] },
+    ],
   ])('%s', (_n, threshold, version, want) => {
     const a = adoption(views, ['api', 'db'], version, threshold);
-    expect({ ok: a.ok, required: a.required, upToDate: a.upToDate, laggards: a.laggards.map((l) => l.instanceId) }).toEqual(want);
+    expect({
+      ok: a.ok,
+      required: a.required,
+      upToDate: a.upToDate,
+      laggards: a.laggards.map((l) => l.instanceId),
+    }).toEqual(want);
     expect(a.total).toBe(4); // web does not count for db
   });
 
@@ -49,7 +77,11 @@ describe('adoption', () => {
   });
 
   it('ok/100% of 3 needs all 3 (no floating point shortfall)', () => {
-    const three = sidecarViews([rep('db', 'a', { bundleVersion: 5 }), rep('db', 'b', { bundleVersion: 5 }), rep('db', 'c', { bundleVersion: 4 })]);
+    const three = sidecarViews([
+      rep('db', 'a', { bundleVersion: 5 }),
+      rep('db', 'b', { bundleVersion: 5 }),
+      rep('db', 'c', { bundleVersion: 4 }),
+    ]);
     expect(adoption(three, ['db'], 5, 1).ok).toBe(false);
     expect(adoption(three, ['db'], 5, 2 / 3).ok).toBe(true);
   });
@@ -57,7 +89,9 @@ describe('adoption', () => {
 
 describe('sidecarViews and recentFallbacks', () => {
   it('fail/malformed report fields become null or empty, never a crash', () => {
-    const [v] = sidecarViews([rep('db', 'db-1', { bundleVersion: -1, caId: 7, fallbacks: [null, 'x', { peerType: 'api', count: 'many' }] })]);
+    const [v] = sidecarViews([
+      rep('db', 'db-1', { bundleVersion: -1, caId: 7, fallbacks: [null, 'x', { peerType: 'api', count: 'many' }] }),
+    ]);
     expect(v).toMatchObject({ bundleVersion: null, caId: null });
     expect(v!.fallbacks).toHaveLength(1);
     expect(v!.fallbacks[0]).toMatchObject({ peerType: 'api', count: 0 });
@@ -65,7 +99,13 @@ describe('sidecarViews and recentFallbacks', () => {
 
   it.each([
     ['ok/towards the type, recent', 'web', { peerType: 'api', count: 1, lastAtUnix: unix - 60 }, 'api', 1],
-    ['ok/by the type itself (previous identity), recent', 'api', { peerType: 'db', kind: 'previous-identity', count: 2, lastAtUnix: unix - 1 }, 'api', 1],
+    [
+      'ok/by the type itself (previous identity), recent',
+      'api',
+      { peerType: 'db', kind: 'previous-identity', count: 2, lastAtUnix: unix - 1 },
+      'api',
+      1,
+    ],
     ['fail/too old', 'web', { peerType: 'api', count: 1, lastAtUnix: unix - 601 }, 'api', 0],
     ['fail/another type', 'web', { peerType: 'api', count: 1, lastAtUnix: unix }, 'db', 0],
     ['fail/zero count', 'web', { peerType: 'api', count: 0, lastAtUnix: unix }, 'api', 0],
@@ -78,7 +118,11 @@ describe('sidecarViews and recentFallbacks', () => {
 describe('names', () => {
   it.each([
     ['ok/unique, in order', ['b', 'a', 'b'], 'b, a'],
-    ['ok/more than 10 are summarized', Array.from({ length: 12 }, (_, i) => `s${i}`), 's0, s1, s2, s3, s4, s5, s6, s7, s8, s9, +2 more'],
+    [
+      'ok/more than 10 are summarized',
+      Array.from({ length: 12 }, (_, i) => `s${i}`),
+      's0, s1, s2, s3, s4, s5, s6, s7, s8, s9, +2 more',
+    ],
   ])('%s', (_n, list, want) => {
     expect(names(list)).toBe(want);
   });

@@ -35,13 +35,22 @@ export function sidecarViews(reports: readonly StatusReportRecord[]): SidecarVie
     const rep = r.report;
     const fallbacks = Array.isArray(rep.fallbacks) ? (rep.fallbacks as Record<string, unknown>[]) : [];
     return {
-      instanceId: r.instanceId, serviceType: r.serviceType, receivedAt: r.receivedAt,
-      bundleVersion: toInt(rep.bundleVersion), caId: typeof rep.caId === 'string' && rep.caId !== '' ? rep.caId : null,
-      fallbacks: fallbacks.filter((f) => f !== null && typeof f === 'object').map((f) => ({
-        instanceId: r.instanceId, reporterType: r.serviceType, peerType: String(f.peerType ?? ''),
-        peerAddress: String(f.peerAddress ?? ''), kind: String(f.kind ?? ''), count: toInt(f.count) ?? 0,
-        lastAt: new Date((toInt(f.lastAtUnix) ?? 0) * 1000),
-      })),
+      instanceId: r.instanceId,
+      serviceType: r.serviceType,
+      receivedAt: r.receivedAt,
+      bundleVersion: toInt(rep.bundleVersion),
+      caId: typeof rep.caId === 'string' && rep.caId !== '' ? rep.caId : null,
+      fallbacks: fallbacks
+        .filter((f) => f !== null && typeof f === 'object')
+        .map((f) => ({
+          instanceId: r.instanceId,
+          reporterType: r.serviceType,
+          peerType: String(f.peerType ?? ''),
+          peerAddress: String(f.peerAddress ?? ''),
+          kind: String(f.kind ?? ''),
+          count: toInt(f.count) ?? 0,
+          lastAt: new Date((toInt(f.lastAtUnix) ?? 0) * 1000),
+        })),
     };
   });
 }
@@ -72,10 +81,16 @@ export interface Adoption {
  * Adoption of bundle `version` among sidecars of `types`; ok when at least ceil(threshold × total)
  * report a version ≥ `version` (vacuously ok with no such sidecar). `threshold` is in (0, 1].
  */
-export function adoption(sidecars: readonly SidecarView[], types: readonly string[], version: number, threshold: number): Adoption {
+export function adoption(
+  sidecars: readonly SidecarView[],
+  types: readonly string[],
+  version: number,
+  threshold: number,
+): Adoption {
   const mine = sidecars.filter((s) => types.includes(s.serviceType));
   const upToDate = mine.filter((s) => s.bundleVersion !== null && s.bundleVersion >= version).map((s) => s.instanceId);
-  const laggards = mine.filter((s) => s.bundleVersion === null || s.bundleVersion < version)
+  const laggards = mine
+    .filter((s) => s.bundleVersion === null || s.bundleVersion < version)
     .map((s) => ({ instanceId: s.instanceId, serviceType: s.serviceType, bundleVersion: s.bundleVersion }));
   // The epsilon absorbs float error (2/3 of 3 is 2.0000000000000004, which must need 2, not 3).
   const required = Math.max(0, Math.ceil(mine.length * threshold - 1e-9));
@@ -84,8 +99,11 @@ export function adoption(sidecars: readonly SidecarView[], types: readonly strin
 
 /** Fallbacks at or after `since` that involve `type` (reported by its sidecars or towards its peers). */
 export function recentFallbacks(sidecars: readonly SidecarView[], type: string, since: Date): FallbackEvent[] {
-  return sidecars.flatMap((s) => s.fallbacks)
-    .filter((f) => f.count > 0 && f.lastAt.getTime() >= since.getTime() && (f.peerType === type || f.reporterType === type));
+  return sidecars
+    .flatMap((s) => s.fallbacks)
+    .filter(
+      (f) => f.count > 0 && f.lastAt.getTime() >= since.getTime() && (f.peerType === type || f.reporterType === type),
+    );
 }
 
 /** What keeps the old root of a type from being retired. */
@@ -99,12 +117,20 @@ export interface RetireBlockers {
 }
 
 /** Collects the blockers for retiring the old root whose intermediates are `oldIntermediates`. */
-export async function retireBlockers(o: { store: Store; type: string; oldIntermediates: readonly CaRecord[];
-  sidecars: readonly SidecarView[]; now: Date; since: Date }): Promise<RetireBlockers> {
+export async function retireBlockers(o: {
+  store: Store;
+  type: string;
+  oldIntermediates: readonly CaRecord[];
+  sidecars: readonly SidecarView[];
+  now: Date;
+  since: Date;
+}): Promise<RetireBlockers> {
   const ids = new Set(o.oldIntermediates.map((c) => c.id));
   const liveLeaves: IssuedCertRecord[] = [];
-  for (const id of ids) liveLeaves.push(...await o.store.listIssued({ caId: id, validAt: o.now }));
-  const onOldCa = o.sidecars.filter((s) => s.serviceType === o.type && s.caId !== null && ids.has(s.caId)).map((s) => s.instanceId);
+  for (const id of ids) liveLeaves.push(...(await o.store.listIssued({ caId: id, validAt: o.now })));
+  const onOldCa = o.sidecars
+    .filter((s) => s.serviceType === o.type && s.caId !== null && ids.has(s.caId))
+    .map((s) => s.instanceId);
   return { liveLeaves, onOldCa, fallbacks: recentFallbacks(o.sidecars, o.type, o.since) };
 }
 
@@ -118,11 +144,15 @@ export function describeRetireBlockers(b: RetireBlockers): string {
   const parts: string[] = [];
   if (b.liveLeaves.length > 0) {
     const last = Math.max(...b.liveLeaves.map((l) => l.notAfter.getTime()));
-    parts.push(`${b.liveLeaves.length} live leaf certificate(s) under the old CA (${names(b.liveLeaves.map((l) => l.instanceId))}; the last expires ${new Date(last).toISOString()})`);
+    parts.push(
+      `${b.liveLeaves.length} live leaf certificate(s) under the old CA (${names(b.liveLeaves.map((l) => l.instanceId))}; the last expires ${new Date(last).toISOString()})`,
+    );
   }
   if (b.onOldCa.length > 0) parts.push(`sidecars still on the old CA (${names(b.onOldCa)})`);
   if (b.fallbacks.length > 0) {
-    parts.push(`recent fallbacks (${names(b.fallbacks.map((f) => `${f.instanceId}→${f.peerType}${f.peerAddress ? `@${f.peerAddress}` : ''}`))})`);
+    parts.push(
+      `recent fallbacks (${names(b.fallbacks.map((f) => `${f.instanceId}→${f.peerType}${f.peerAddress ? `@${f.peerAddress}` : ''}`))})`,
+    );
   }
   return parts.join('; ');
 }

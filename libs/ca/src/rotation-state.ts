@@ -34,7 +34,10 @@ export interface TypeCas {
 export async function typeCas(store: Store, type: string): Promise<TypeCas> {
   const all = await store.listCas({ serviceType: type });
   const byAge = (a: CaRecord, b: CaRecord): number => a.createdAt.getTime() - b.createdAt.getTime();
-  return { roots: all.filter((c) => c.role === 'root').sort(byAge), intermediates: all.filter((c) => c.role === 'intermediate').sort(byAge) };
+  return {
+    roots: all.filter((c) => c.role === 'root').sort(byAge),
+    intermediates: all.filter((c) => c.role === 'intermediate').sort(byAge),
+  };
 }
 
 /** Root records sharing `root`'s key (the root and its `--keep-key` renewals). */
@@ -71,8 +74,14 @@ export async function readRotation(store: Store, type: string): Promise<Rotation
   try {
     const r = JSON.parse(text) as RotationRecord;
     const phases: readonly string[] = ['prepared', 'activated', 'retired'];
-    if (!phases.includes(r.phase) || typeof r.oldRootId !== 'string' || typeof r.newRootId !== 'string' ||
-      typeof r.newIntermediateId !== 'string' || !Number.isSafeInteger(r.preparedVersion)) throw new Error('shape');
+    if (
+      !phases.includes(r.phase) ||
+      typeof r.oldRootId !== 'string' ||
+      typeof r.newRootId !== 'string' ||
+      typeof r.newIntermediateId !== 'string' ||
+      !Number.isSafeInteger(r.preparedVersion)
+    )
+      throw new Error('shape');
     return r;
   } catch (err) {
     throw new CaError('ROTATION_STATE_INVALID', `meta ${rotationMetaKey(type)}`, { cause: err });

@@ -12,7 +12,13 @@ import { auditCli, withState } from './session';
 import type { Warn } from './warnings';
 
 /** Refusals (the step judged it unsafe or out of order) are audited as `denied`, other failures as `error`. */
-const DENIALS = new Set(['ROTATION_NOT_SAFE', 'ROTATION_PHASE_INVALID', 'TYPE_UNKNOWN', 'KEY_PASSPHRASE_WRONG', 'KEY_PASSPHRASE_REQUIRED']);
+const DENIALS = new Set([
+  'ROTATION_NOT_SAFE',
+  'ROTATION_PHASE_INVALID',
+  'TYPE_UNKNOWN',
+  'KEY_PASSPHRASE_WRONG',
+  'KEY_PASSPHRASE_REQUIRED',
+]);
 
 /** What a rotation step runs with: plain values read once by the caller. */
 export interface StepRun {
@@ -39,27 +45,51 @@ export interface StepRun {
  * (CaError, keystore, store) are audited under `action` and rethrown as they are; keystore
  * LOCKED when another init/ca command holds the lock.
  */
-export function runRotationStep(run: StepRun, action: string, step: (ctx: StepContext) => Promise<StepResult>): Promise<StepResult> {
+export function runRotationStep(
+  run: StepRun,
+  action: string,
+  step: (ctx: StepContext) => Promise<StepResult>,
+): Promise<StepResult> {
   return withState(run.dir, { lock: true }, async ({ dir, store, mesh }) => {
     const type = run.type;
     try {
       requireType(mesh, type, false);
       const moved = await archiveOrphanKeys(dir, store);
       if (moved.length > 0) {
-        run.warn(`moved ${moved.length} key file(s) that no CA record names (left by an interrupted run) to ${LAYOUT.archive}/`);
+        run.warn(
+          `moved ${moved.length} key file(s) that no CA record names (left by an interrupted run) to ${LAYOUT.archive}/`,
+        );
       }
-      const result = await step({ dir, store, mesh, type, now: run.now, warn: run.warn, force: run.force,
-        ...(run.passphrase !== undefined ? { passphrase: run.passphrase } : {}), kdf: run.kdf,
-        ...(run.hooks !== undefined ? { hooks: run.hooks } : {}) });
+      const result = await step({
+        dir,
+        store,
+        mesh,
+        type,
+        now: run.now,
+        warn: run.warn,
+        force: run.force,
+        ...(run.passphrase !== undefined ? { passphrase: run.passphrase } : {}),
+        kdf: run.kdf,
+        ...(run.hooks !== undefined ? { hooks: run.hooks } : {}),
+      });
       if (result.noop) await auditCli(store, run.now, result.action, 'ok', { ...result.details, noop: true });
       return result;
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       const reason = typeof code === 'string' ? code : 'INTERNAL';
       const detail = (err as { detail?: unknown }).detail;
-      await auditCli(store, run.now, action, DENIALS.has(reason) ? 'denied' : 'error',
-        { serviceType: type, force: run.force, ...(typeof detail === 'string' ? { detail: detail.slice(0, 500) } : {}) }, reason)
-        .catch(() => undefined); // the original error matters more than a failed audit append
+      await auditCli(
+        store,
+        run.now,
+        action,
+        DENIALS.has(reason) ? 'denied' : 'error',
+        {
+          serviceType: type,
+          force: run.force,
+          ...(typeof detail === 'string' ? { detail: detail.slice(0, 500) } : {}),
+        },
+        reason,
+      ).catch(() => undefined); // the original error matters more than a failed audit append
       throw err;
     }
   });

@@ -47,8 +47,14 @@ export async function withState<T>(dir: string, o: { lock: boolean }, fn: (s: St
 }
 
 /** Appends one audit record for a CLI action (actor 'cli'). */
-export function auditCli(store: Store, now: Date, action: string, outcome: AuditEntry['outcome'],
-  details?: Record<string, unknown>, reason?: string): Promise<unknown> {
+export function auditCli(
+  store: Store,
+  now: Date,
+  action: string,
+  outcome: AuditEntry['outcome'],
+  details?: Record<string, unknown>,
+  reason?: string,
+): Promise<unknown> {
   const entry: AuditEntry = { at: now, actor: 'cli', action, outcome };
   if (details !== undefined) entry.details = details;
   if (reason !== undefined) entry.reason = reason;

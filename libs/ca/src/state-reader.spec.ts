@@ -30,7 +30,10 @@ describe('openStateReader', () => {
     const t = tempDir();
     try {
       const err = await rejection(openStateReader(t.dir));
-      expect([err.code, err.detail]).toEqual(['NOT_INITIALIZED', `${statePath(t.dir, LAYOUT.db)} not found: run trustmesh init --dir ${t.dir} first`]);
+      expect([err.code, err.detail]).toEqual([
+        'NOT_INITIALIZED',
+        `${statePath(t.dir, LAYOUT.db)} not found: run trustmesh init --dir ${t.dir} first`,
+      ]);
     } finally {
       t.cleanup();
     }
@@ -57,9 +60,15 @@ describe('openStateReader', () => {
 
   it('fail/TRUST_DOMAIN_MISMATCH when the mesh file names another trust domain than the store', async () => {
     s = await initTempState();
-    writeFileSync(statePath(s.dir, LAYOUT.mesh), readFileSync(statePath(s.dir, LAYOUT.mesh), 'utf8').replace('example.test', 'other.test'));
+    writeFileSync(
+      statePath(s.dir, LAYOUT.mesh),
+      readFileSync(statePath(s.dir, LAYOUT.mesh), 'utf8').replace('example.test', 'other.test'),
+    );
     const err = await rejection(openStateReader(s.dir));
-    expect([err.code, err.detail]).toEqual(['TRUST_DOMAIN_MISMATCH', `store has 'example.test', ${LAYOUT.mesh} has 'other.test'`]);
+    expect([err.code, err.detail]).toEqual([
+      'TRUST_DOMAIN_MISMATCH',
+      `store has 'example.test', ${LAYOUT.mesh} has 'other.test'`,
+    ]);
   });
 
   it('fail/FILE_NOT_FOUND (ca) when the mesh file is missing', async () => {
@@ -80,7 +89,8 @@ describe('inspectStateReader', () => {
     const after = hashes(s.dir);
     const wal = `${statePath(s.dir, LAYOUT.db)}-wal`;
     if (wal in after) expect(readFileSync(wal).length).toBe(0);
-    const sides = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).filter(([p]) => !/-(wal|shm)$/.test(p)));
+    const sides = (h: Record<string, string>) =>
+      Object.fromEntries(Object.entries(h).filter(([p]) => !/-(wal|shm)$/.test(p)));
     expect(sides(after)).toEqual(sides(before));
   });
 

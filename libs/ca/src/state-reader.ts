@@ -33,9 +33,13 @@ export interface StateReaderOptions {
  * NOT_INITIALIZED (no store file) is the only one, and TRUST_DOMAIN_MISMATCH needs both to be good.
  * Problems are the errors {@link openStateReader} throws, in the order it would meet them.
  */
-export async function inspectStateReader(dir: string, o: StateReaderOptions = {}): Promise<{ reader: StateReader; problems: [] } | { reader?: undefined; problems: Error[] }> {
+export async function inspectStateReader(
+  dir: string,
+  o: StateReaderOptions = {},
+): Promise<{ reader: StateReader; problems: [] } | { reader?: undefined; problems: Error[] }> {
   const dbPath = statePath(dir, LAYOUT.db);
-  if (!existsSync(dbPath)) return { problems: [new CaError('NOT_INITIALIZED', `${dbPath} not found: run trustmesh init --dir ${dir} first`)] };
+  if (!existsSync(dbPath))
+    return { problems: [new CaError('NOT_INITIALIZED', `${dbPath} not found: run trustmesh init --dir ${dir} first`)] };
   const problems: Error[] = [];
   let mesh: MeshConfig | undefined;
   let store: Store | undefined;
@@ -46,12 +50,16 @@ export async function inspectStateReader(dir: string, o: StateReaderOptions = {}
   }
   try {
     store = await openSqliteStore(dbPath, {
-      create: false, ...(o.readonly ? { readonly: true } : {}), ...(o.synchronous !== undefined ? { synchronous: o.synchronous } : {}),
+      create: false,
+      ...(o.readonly ? { readonly: true } : {}),
+      ...(o.synchronous !== undefined ? { synchronous: o.synchronous } : {}),
     });
     if (mesh) {
       const td = await store.getMeta(META.trustDomain);
       if (td !== null && td !== mesh.trustDomain) {
-        problems.push(new CaError('TRUST_DOMAIN_MISMATCH', `store has '${td}', ${LAYOUT.mesh} has '${mesh.trustDomain}'`));
+        problems.push(
+          new CaError('TRUST_DOMAIN_MISMATCH', `store has '${td}', ${LAYOUT.mesh} has '${mesh.trustDomain}'`),
+        );
       }
     }
   } catch (err) {

@@ -5,7 +5,9 @@ import { join, resolve } from 'node:path';
 import { readKeyFile } from './index';
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'tm-atomic-')); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tm-atomic-'));
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('writeFileAtomic', () => {

@@ -5,14 +5,24 @@ import { join } from 'node:path';
 import { FAST_KDF, KeystoreError, writeFileAtomic, writeKeyFile, type FsOps } from './index';
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'tm-atomic-')); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tm-atomic-'));
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function codeOf(fn: () => unknown): string {
-  try { fn(); } catch (err) { return (err as KeystoreError).code; }
+  try {
+    fn();
+  } catch (err) {
+    return (err as KeystoreError).code;
+  }
   return 'NO_ERROR';
 }
-const boom = (): never => { const e = new Error('injected') as NodeJS.ErrnoException; e.code = 'EIO'; throw e; };
+const boom = (): never => {
+  const e = new Error('injected') as NodeJS.ErrnoException;
+  e.code = 'EIO';
+  throw e;
+};
 
 // A real crash (a child process killed between fsync and link): atomic-write.child.e2e.ts.
 describe('writeFileAtomic', () => {
@@ -41,8 +51,10 @@ describe('writeFileAtomic', () => {
   });
 
   const faults: { name: keyof FsOps; overwrite: boolean }[] = [
-    { name: 'writeSync', overwrite: false }, { name: 'fsyncSync', overwrite: false },
-    { name: 'linkSync', overwrite: false }, { name: 'renameSync', overwrite: true },
+    { name: 'writeSync', overwrite: false },
+    { name: 'fsyncSync', overwrite: false },
+    { name: 'linkSync', overwrite: false },
+    { name: 'renameSync', overwrite: true },
   ];
   it.each(faults)('fail/WRITE_FAILED when $name fails: no target, no temp file', ({ name, overwrite }) => {
     const file = join(dir, 'a.txt');
@@ -60,8 +72,11 @@ describe('writeFileAtomic', () => {
     };
     const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
     let code = 'NO_ERROR';
-    try { await writeKeyFile(file, key, { passphrase: 'passphrase-1', kdf: FAST_KDF }, { fs: { writeSync } }); }
-    catch (err) { code = (err as KeystoreError).code; }
+    try {
+      await writeKeyFile(file, key, { passphrase: 'passphrase-1', kdf: FAST_KDF }, { fs: { writeSync } });
+    } catch (err) {
+      code = (err as KeystoreError).code;
+    }
     expect(code).toBe('KEY_WRITE_FAILED');
     expect(readdirSync(dir)).toEqual([]);
   });

@@ -20,8 +20,13 @@ export interface FsOps {
 }
 
 const REAL_FS: FsOps = {
-  openSync: nodeFs.openSync, writeSync: (fd, data) => nodeFs.writeSync(fd, data), fsyncSync: nodeFs.fsyncSync,
-  closeSync: nodeFs.closeSync, linkSync: nodeFs.linkSync, renameSync: nodeFs.renameSync, unlinkSync: nodeFs.unlinkSync,
+  openSync: nodeFs.openSync,
+  writeSync: (fd, data) => nodeFs.writeSync(fd, data),
+  fsyncSync: nodeFs.fsyncSync,
+  closeSync: nodeFs.closeSync,
+  linkSync: nodeFs.linkSync,
+  renameSync: nodeFs.renameSync,
+  unlinkSync: nodeFs.unlinkSync,
 };
 
 /** Options of {@link writeFileAtomic}. */

@@ -25,32 +25,49 @@ const CHECK_CONTEXT = Buffer.from('trustmesh-keystore/v1/check\0', 'utf8');
 const MAX_ARMOUR_CHARS = 64 * 1024;
 const MIN_PASSPHRASE_CHARS = 8;
 
-interface Header { v: 1; kdf: KdfParams; salt: string; cipher: 'aes-256-gcm'; iv: string }
+interface Header {
+  v: 1;
+  kdf: KdfParams;
+  salt: string;
+  cipher: 'aes-256-gcm';
+  iv: string;
+}
 
 /** Turns a passphrase into bytes (strings are NFC-normalised so the same text always unlocks). */
 export function passphraseBytes(passphrase: string | Uint8Array): Buffer {
-  return typeof passphrase === 'string'
-    ? Buffer.from(passphrase.normalize('NFC'), 'utf8')
-    : Buffer.from(passphrase);
+  return typeof passphrase === 'string' ? Buffer.from(passphrase.normalize('NFC'), 'utf8') : Buffer.from(passphrase);
 }
 
 /**
  * Encrypts PKCS#8 DER under `passphrase` (at least 8 characters, else KEY_PASSPHRASE_WEAK).
  * Returns the armoured text; salt and IV are fresh random bytes on every call.
  */
-export async function sealPkcs8(pkcs8Der: Uint8Array, passphrase: string | Uint8Array, kdf: KdfParams): Promise<string> {
+export async function sealPkcs8(
+  pkcs8Der: Uint8Array,
+  passphrase: string | Uint8Array,
+  kdf: KdfParams,
+): Promise<string> {
   const pass = passphraseBytes(passphrase);
   // Count characters (code points) for text, bytes for binary passphrases.
   const size = typeof passphrase === 'string' ? [...passphrase.normalize('NFC')].length : pass.length;
   if (size < MIN_PASSPHRASE_CHARS) throw new KeystoreError('KEY_PASSPHRASE_WEAK');
-  const header: Header = { v: 1, kdf: validateKdfParams(kdf), salt: randomBytes(16).toString('base64'),
-    cipher: 'aes-256-gcm', iv: randomBytes(12).toString('base64') };
+  const header: Header = {
+    v: 1,
+    kdf: validateKdfParams(kdf),
+    salt: randomBytes(16).toString('base64'),
+    cipher: 'aes-256-gcm',
+    iv: randomBytes(12).toString('base64'),
+  };
   const derived = await deriveKey(pass, Buffer.from(header.salt, 'base64'), header.kdf);
   const cipher = createCipheriv('aes-256-gcm', derived.subarray(0, 32), Buffer.from(header.iv, 'base64'));
   cipher.setAAD(headerAad(header));
   const ct = Buffer.concat([cipher.update(pkcs8Der), cipher.final()]);
-  const body = { ...header, check: checkValue(derived).toString('base64'), ct: ct.toString('base64'),
-    tag: cipher.getAuthTag().toString('base64') };
+  const body = {
+    ...header,
+    check: checkValue(derived).toString('base64'),
+    ct: ct.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+  };
   derived.fill(0);
   const b64 = Buffer.from(JSON.stringify(body), 'utf8').toString('base64');
   return `${BEGIN}\n${b64.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n${END}\n`;
@@ -72,10 +89,17 @@ export async function openPkcs8(text: string, passphrase: string | Uint8Array | 
   if (passphrase === undefined || passphraseBytes(passphrase).length === 0) {
     throw new KeystoreError('KEY_PASSPHRASE_REQUIRED');
   }
-  const header: Header = { v: 1, kdf: validateKdfParams(body.kdf), salt: body.salt, cipher: 'aes-256-gcm', iv: body.iv };
+  const header: Header = {
+    v: 1,
+    kdf: validateKdfParams(body.kdf),
+    salt: body.salt,
+    cipher: 'aes-256-gcm',
+    iv: body.iv,
+  };
   const derived = await deriveKey(passphraseBytes(passphrase), b64Field(body.salt, 16), header.kdf);
   try {
-    if (!timingSafeEqual(checkValue(derived), b64Field(body.check, 32))) throw new KeystoreError('KEY_PASSPHRASE_WRONG');
+    if (!timingSafeEqual(checkValue(derived), b64Field(body.check, 32)))
+      throw new KeystoreError('KEY_PASSPHRASE_WRONG');
     const decipher = createDecipheriv('aes-256-gcm', derived.subarray(0, 32), b64Field(body.iv, 12));
     decipher.setAAD(headerAad(header));
     decipher.setAuthTag(b64Field(body.tag, 16));
@@ -90,7 +114,16 @@ export async function openPkcs8(text: string, passphrase: string | Uint8Array | 
   }
 }
 
-interface Body { v: unknown; kdf: unknown; salt: string; iv: string; check: string; ct: string; tag: string; cipher: unknown }
+interface Body {
+  v: unknown;
+  kdf: unknown;
+  salt: string;
+  iv: string;
+  check: string;
+  ct: string;
+  tag: string;
+  cipher: unknown;
+}
 
 function parseArmour(text: string): Body {
   if (text.length > MAX_ARMOUR_CHARS) throw new KeystoreError('KEY_FILE_CORRUPT', 'too large');
@@ -99,7 +132,8 @@ function parseArmour(text: string): Body {
     throw new KeystoreError('KEY_FILE_CORRUPT', 'armour');
   }
   const b64 = lines.slice(1, -1).join('');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) throw new KeystoreError('KEY_FILE_CORRUPT', 'base64');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0)
+    throw new KeystoreError('KEY_FILE_CORRUPT', 'base64');
   let body: Body;
   try {
     body = JSON.parse(Buffer.from(b64, 'base64').toString('utf8')) as Body;
@@ -107,8 +141,13 @@ function parseArmour(text: string): Body {
     throw new KeystoreError('KEY_FILE_CORRUPT', 'json', { cause: err });
   }
   const strings = ['salt', 'iv', 'check', 'ct', 'tag'] as const;
-  if (typeof body !== 'object' || body === null || body.v !== 1 || body.cipher !== 'aes-256-gcm' ||
-      strings.some((k) => typeof body[k] !== 'string')) {
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    body.v !== 1 ||
+    body.cipher !== 'aes-256-gcm' ||
+    strings.some((k) => typeof body[k] !== 'string')
+  ) {
     throw new KeystoreError('KEY_FILE_CORRUPT', 'fields');
   }
   return body;
@@ -128,6 +167,14 @@ function checkValue(derived: Buffer): Buffer {
 
 /** Canonical header bytes: fixed key order, so the AAD does not depend on how JSON was written. */
 function headerAad(h: Header): Buffer {
-  return Buffer.from(JSON.stringify({ v: h.v, kdf: { name: h.kdf.name, N: h.kdf.N, r: h.kdf.r, p: h.kdf.p },
-    salt: h.salt, cipher: h.cipher, iv: h.iv }), 'utf8');
+  return Buffer.from(
+    JSON.stringify({
+      v: h.v,
+      kdf: { name: h.kdf.name, N: h.kdf.N, r: h.kdf.r, p: h.kdf.p },
+      salt: h.salt,
+      cipher: h.cipher,
+      iv: h.iv,
+    }),
+    'utf8',
+  );
 }

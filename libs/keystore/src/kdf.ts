@@ -37,10 +37,17 @@ export const DERIVED_BYTES = 64;
 export function validateKdfParams(p: unknown): KdfParams {
   const o = p as Partial<KdfParams> | null;
   const ok =
-    typeof o === 'object' && o !== null && o.name === 'scrypt' &&
-    Number.isInteger(o.N) && Number.isInteger(o.r) && Number.isInteger(o.p) &&
+    typeof o === 'object' &&
+    o !== null &&
+    o.name === 'scrypt' &&
+    Number.isInteger(o.N) &&
+    Number.isInteger(o.r) &&
+    Number.isInteger(o.p) &&
     isPowerOfTwoInRange(o.N as number) &&
-    (o.r as number) >= 1 && (o.r as number) <= 32 && (o.p as number) >= 1 && (o.p as number) <= 4;
+    (o.r as number) >= 1 &&
+    (o.r as number) <= 32 &&
+    (o.p as number) >= 1 &&
+    (o.p as number) <= 4;
   if (!ok) throw new KeystoreError('KDF_PARAMS_INVALID');
   return Object.freeze({ name: 'scrypt', N: o.N as number, r: o.r as number, p: o.p as number });
 }

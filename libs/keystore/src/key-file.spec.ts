@@ -10,10 +10,14 @@ const PKCS8_END = ['-----END', 'PRIVATE KEY-----'].join(' ');
 
 const PASS = 'correct horse battery staple';
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'tm-keystore-')); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tm-keystore-'));
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function pkcs8(k: KeyObject): Buffer { return k.export({ type: 'pkcs8', format: 'der' }); }
+function pkcs8(k: KeyObject): Buffer {
+  return k.export({ type: 'pkcs8', format: 'der' });
+}
 const keys: [string, () => KeyObject][] = [
   ['ec-p256', () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey],
   ['ec-p384', () => generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey],
@@ -21,7 +25,11 @@ const keys: [string, () => KeyObject][] = [
 ];
 
 async function code(p: Promise<unknown>): Promise<string> {
-  try { await p; } catch (err) { return (err as KeystoreError).code; }
+  try {
+    await p;
+  } catch (err) {
+    return (err as KeystoreError).code;
+  }
   return 'NO_ERROR';
 }
 
@@ -110,21 +118,69 @@ describe('key files', () => {
     expect(await code(readKeyFile(join(dir, 'nope.key'), PASS))).toBe('KEY_NOT_FOUND');
   });
 
-  const corruptions: { name: string; mutate: (s: string) => string; want: string }[] = ([
-    ['truncated in half', (s) => s.slice(0, Math.floor(s.length / 2)), 'KEY_FILE_CORRUPT'],
-    ['truncated before END', (s) => s.slice(0, s.lastIndexOf('-----END')), 'KEY_FILE_CORRUPT'],
-    ['armour line only', (s) => s.split('\n')[0] + '\n', 'KEY_FILE_CORRUPT'],
-    ['empty', () => '', 'KEY_FILE_CORRUPT'],
-    ['not base64', (s) => s.replace(/\n(.)/, '\n*'), 'KEY_FILE_CORRUPT'],
-    ['ciphertext byte flipped', (s) => reencode(s, (b) => { const ct = Buffer.from(b.ct, 'base64'); ct[3] ^= 1; b.ct = ct.toString('base64'); }), 'KEY_FILE_CORRUPT'],
-    ['tag cut', (s) => reencode(s, (b) => { b.tag = Buffer.from(b.tag, 'base64').subarray(0, 8).toString('base64'); }), 'KEY_FILE_CORRUPT'],
-    ['iv edited (AAD)', (s) => reencode(s, (b) => { const iv = Buffer.from(b.iv, 'base64'); iv[0] ^= 1; b.iv = iv.toString('base64'); }), 'KEY_FILE_CORRUPT'],
-    ['field missing', (s) => reencode(s, (b) => { delete (b as Partial<typeof b>).ct; }), 'KEY_FILE_CORRUPT'],
-    ['unknown version', (s) => reencode(s, (b) => { b.v = 2; }), 'KEY_FILE_CORRUPT'],
-    ['hostile KDF cost', (s) => reencode(s, (b) => { b.kdf.N = 2 ** 30; }), 'KDF_PARAMS_INVALID'],
-    ['garbage PEM', () => `${PKCS8_BEGIN}\nAAAA\n${PKCS8_END}\n`, 'KEY_FILE_CORRUPT'],
-    ['foreign text', () => 'hello world\n', 'KEY_FILE_CORRUPT'],
-  ] as [string, (s: string) => string, string][]).map(([name, mutate, want]) => ({ name, mutate, want }));
+  const corruptions: { name: string; mutate: (s: string) => string; want: string }[] = (
+    [
+      ['truncated in half', (s) => s.slice(0, Math.floor(s.length / 2)), 'KEY_FILE_CORRUPT'],
+      ['truncated before END', (s) => s.slice(0, s.lastIndexOf('-----END')), 'KEY_FILE_CORRUPT'],
+      ['armour line only', (s) => s.split('\n')[0] + '\n', 'KEY_FILE_CORRUPT'],
+      ['empty', () => '', 'KEY_FILE_CORRUPT'],
+      ['not base64', (s) => s.replace(/\n(.)/, '\n*'), 'KEY_FILE_CORRUPT'],
+      [
+        'ciphertext byte flipped',
+        (s) =>
+          reencode(s, (b) => {
+            const ct = Buffer.from(b.ct, 'base64');
+            ct[3] ^= 1;
+            b.ct = ct.toString('base64');
+          }),
+        'KEY_FILE_CORRUPT',
+      ],
+      [
+        'tag cut',
+        (s) =>
+          reencode(s, (b) => {
+            b.tag = Buffer.from(b.tag, 'base64').subarray(0, 8).toString('base64');
+          }),
+        'KEY_FILE_CORRUPT',
+      ],
+      [
+        'iv edited (AAD)',
+        (s) =>
+          reencode(s, (b) => {
+            const iv = Buffer.from(b.iv, 'base64');
+            iv[0] ^= 1;
+            b.iv = iv.toString('base64');
+          }),
+        'KEY_FILE_CORRUPT',
+      ],
+      [
+        'field missing',
+        (s) =>
+          reencode(s, (b) => {
+            delete (b as Partial<typeof b>).ct;
+          }),
+        'KEY_FILE_CORRUPT',
+      ],
+      [
+        'unknown version',
+        (s) =>
+          reencode(s, (b) => {
+            b.v = 2;
+          }),
+        'KEY_FILE_CORRUPT',
+      ],
+      [
+        'hostile KDF cost',
+        (s) =>
+          reencode(s, (b) => {
+            b.kdf.N = 2 ** 30;
+          }),
+        'KDF_PARAMS_INVALID',
+      ],
+      ['garbage PEM', () => `${PKCS8_BEGIN}\nAAAA\n${PKCS8_END}\n`, 'KEY_FILE_CORRUPT'],
+      ['foreign text', () => 'hello world\n', 'KEY_FILE_CORRUPT'],
+    ] as [string, (s: string) => string, string][]
+  ).map(([name, mutate, want]) => ({ name, mutate, want }));
   it.each(corruptions)('fail/$name -> $want', async ({ mutate, want }) => {
     const file = join(dir, 'k.key');
     await writeKeyFile(file, keys[0][1](), { passphrase: PASS, kdf: FAST_KDF });
@@ -133,7 +189,13 @@ describe('key files', () => {
   });
 });
 
-interface Body { v: number; kdf: { N: number }; iv: string; ct: string; tag: string }
+interface Body {
+  v: number;
+  kdf: { N: number };
+  iv: string;
+  ct: string;
+  tag: string;
+}
 function reencode(text: string, edit: (b: Body) => void): string {
   const lines = text.trim().split('\n');
   const body = JSON.parse(Buffer.from(lines.slice(1, -1).join(''), 'base64').toString()) as Body;

@@ -15,7 +15,10 @@ export type KeyProtection =
   | { insecurePlaintext: true; passphrase?: never };
 
 /** What a key file holds, without unlocking it. */
-export interface KeyFileInfo { encrypted: boolean; kdf?: KdfParams }
+export interface KeyFileInfo {
+  encrypted: boolean;
+  kdf?: KdfParams;
+}
 
 // Spelled in two parts so key scanners do not flag this source file.
 const PLAIN_BEGIN = ['-----BEGIN', 'PRIVATE KEY-----'].join(' ');
@@ -28,23 +31,30 @@ const MAX_FILE_BYTES = 64 * 1024;
  * Throws KeystoreError KEY_EXISTS if `path` exists (a key is never overwritten),
  * KEY_PASSPHRASE_WEAK, KEY_WRITE_FAILED (nothing was written), KDF_PARAMS_INVALID.
  */
-export async function writeKeyFile(path: string, key: KeyObject, protection: KeyProtection,
-  o: { fs?: Partial<FsOps> } = {}): Promise<void> {
+export async function writeKeyFile(
+  path: string,
+  key: KeyObject,
+  protection: KeyProtection,
+  o: { fs?: Partial<FsOps> } = {},
+): Promise<void> {
   if (key.type !== 'private') throw new KeystoreError('KEY_WRITE_FAILED', 'not a private key');
   const der = key.export({ type: 'pkcs8', format: 'der' });
   let text: string;
   try {
-    text = protection.insecurePlaintext === true
-      ? (key.export({ type: 'pkcs8', format: 'pem' }) as string)
-      : await sealPkcs8(der, protection.passphrase, protection.kdf ?? DEFAULT_KDF);
+    text =
+      protection.insecurePlaintext === true
+        ? (key.export({ type: 'pkcs8', format: 'pem' }) as string)
+        : await sealPkcs8(der, protection.passphrase, protection.kdf ?? DEFAULT_KDF);
   } finally {
     der.fill(0);
   }
   try {
     writeFileAtomic(path, text, { mode: 0o600, overwrite: false, fs: o.fs });
   } catch (err) {
-    if (err instanceof KeystoreError && err.code === 'FILE_EXISTS') throw new KeystoreError('KEY_EXISTS', path, { cause: err });
-    if (err instanceof KeystoreError && err.code === 'WRITE_FAILED') throw new KeystoreError('KEY_WRITE_FAILED', err.detail, { cause: err });
+    if (err instanceof KeystoreError && err.code === 'FILE_EXISTS')
+      throw new KeystoreError('KEY_EXISTS', path, { cause: err });
+    if (err instanceof KeystoreError && err.code === 'WRITE_FAILED')
+      throw new KeystoreError('KEY_WRITE_FAILED', err.detail, { cause: err });
     throw err;
   }
 }

@@ -4,11 +4,17 @@ import { join } from 'node:path';
 import { KeystoreError, acquireLock } from './index';
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'tm-lock-')); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tm-lock-'));
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function codeOf(fn: () => unknown): string {
-  try { fn(); } catch (err) { return (err as KeystoreError).code; }
+  try {
+    fn();
+  } catch (err) {
+    return (err as KeystoreError).code;
+  }
   return 'NO_ERROR';
 }
 
@@ -42,7 +48,10 @@ describe('acquireLock', () => {
   it('fail/LOCKED names the live holder pid', () => {
     const path = join(dir, '.lock');
     writeFileSync(path, `1 abcdef\n`); // pid 1 is always alive
-    try { acquireLock(path); throw new Error('no error'); } catch (err) {
+    try {
+      acquireLock(path);
+      throw new Error('no error');
+    } catch (err) {
       expect((err as KeystoreError).code).toBe('LOCKED');
       expect((err as KeystoreError).detail).toBe('1');
     }

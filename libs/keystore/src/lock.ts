@@ -59,9 +59,17 @@ function breakIfStale(path: string): void {
   }
   if (readQuietly(aside) !== seen) {
     // We moved a fresh lock that someone created after our read: put it back (link fails if taken).
-    try { linkSync(aside, path); } catch { /* a third process holds it now; ours is lost either way */ }
+    try {
+      linkSync(aside, path);
+    } catch {
+      /* a third process holds it now; ours is lost either way */
+    }
   }
-  try { unlinkSync(aside); } catch { /* already gone */ }
+  try {
+    unlinkSync(aside);
+  } catch {
+    /* already gone */
+  }
 }
 
 function isStale(path: string, content: string): boolean {
@@ -112,7 +120,11 @@ function handle(path: string, token: string): LockHandle {
       if (!held) return;
       held = false;
       if (readQuietly(path) === token) {
-        try { unlinkSync(path); } catch (err) { throw new KeystoreError('LOCK_FAILED', 'release', { cause: err }); }
+        try {
+          unlinkSync(path);
+        } catch (err) {
+          throw new KeystoreError('LOCK_FAILED', 'release', { cause: err });
+        }
       }
     },
   };

@@ -31,7 +31,8 @@ export function matchesDnsName(text: string, max: number): boolean {
 export function dnsNameProblem(text: unknown): NameProblem | null {
   if (typeof text !== 'string') return problem('DNS_NAME_INVALID', NOT_A_STRING);
   if (text.length === 0) return problem('DNS_NAME_INVALID', 'must not be empty');
-  if (text.length > MAX_DNS_NAME_LENGTH) return problem('DNS_NAME_INVALID', `must be at most ${MAX_DNS_NAME_LENGTH} characters`);
+  if (text.length > MAX_DNS_NAME_LENGTH)
+    return problem('DNS_NAME_INVALID', `must be at most ${MAX_DNS_NAME_LENGTH} characters`);
   return DNS_NAME_RE.test(text) ? null : problem('DNS_NAME_INVALID', `must be a lowercase DNS name: ${LABEL_RULE}`);
 }
 
@@ -49,8 +50,11 @@ export function isDnsName(text: unknown): boolean {
 export function dnsLabelProblem(text: unknown): NameProblem | null {
   if (typeof text !== 'string') return problem('DNS_NAME_INVALID', NOT_A_STRING);
   if (text.length === 0) return problem('DNS_NAME_INVALID', 'must not be empty');
-  if (text.length > MAX_DNS_LABEL_LENGTH) return problem('DNS_NAME_INVALID', `must be at most ${MAX_DNS_LABEL_LENGTH} characters`);
-  return LABEL_RE.test(text) ? null : problem('DNS_NAME_INVALID', "must be one lowercase DNS label: a-z, 0-9 and '-', not at either end");
+  if (text.length > MAX_DNS_LABEL_LENGTH)
+    return problem('DNS_NAME_INVALID', `must be at most ${MAX_DNS_LABEL_LENGTH} characters`);
+  return LABEL_RE.test(text)
+    ? null
+    : problem('DNS_NAME_INVALID', "must be one lowercase DNS label: a-z, 0-9 and '-', not at either end");
 }
 
 /**

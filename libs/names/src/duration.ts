@@ -8,9 +8,18 @@
 import { NameError, problem, type NameProblem } from './errors';
 
 const DURATION_RE = /^([1-9][0-9]{0,8})(ms|s|m|h|d)$/;
-const UNIT_MS: Readonly<Record<string, number>> = Object.freeze({ ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 });
+const UNIT_MS: Readonly<Record<string, number>> = Object.freeze({
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+});
 
-const BAD = problem('DURATION_INVALID', 'must be a positive whole number and one unit ms, s, m, h or d, e.g. 500ms, 10s, 5m, 24h, 7d');
+const BAD = problem(
+  'DURATION_INVALID',
+  'must be a positive whole number and one unit ms, s, m, h or d, e.g. 500ms, 10s, 5m, 24h, 7d',
+);
 const TOO_LARGE = problem('DURATION_INVALID', 'is too large');
 const NOT_WHOLE_SECONDS = problem('DURATION_INVALID', 'must be a whole number of seconds');
 

@@ -24,8 +24,14 @@ export interface HostPortOptions {
 }
 
 const PORT_RE = /^(?:0|[1-9][0-9]{0,4})$/;
-const BAD_ANY_PORT = problem('ADDRESS_INVALID', 'must be host:port (IPv4, DNS name or [IPv6]) with a port from 0 to 65535');
-const BAD_REAL_PORT = problem('ADDRESS_INVALID', 'must be host:port (IPv4, DNS name or [IPv6]) with a port from 1 to 65535');
+const BAD_ANY_PORT = problem(
+  'ADDRESS_INVALID',
+  'must be host:port (IPv4, DNS name or [IPv6]) with a port from 0 to 65535',
+);
+const BAD_REAL_PORT = problem(
+  'ADDRESS_INVALID',
+  'must be host:port (IPv4, DNS name or [IPv6]) with a port from 1 to 65535',
+);
 
 /** The parts, or the problem. */
 function split(text: unknown, o: HostPortOptions): HostPort | NameProblem {

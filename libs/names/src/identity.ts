@@ -20,10 +20,15 @@ export const MAX_INSTANCE_ID_LENGTH = MAX_DNS_LABEL_LENGTH;
 const TYPE_NAME_RE = /^[a-z](?:[a-z0-9-]{0,29}[a-z0-9])?$/;
 
 const TYPE_NAME_NOT_STRING = problem('TYPE_NAME_INVALID', 'must be a string');
-const TYPE_NAME_BAD = problem('TYPE_NAME_INVALID', "must be 1-31 characters of a-z, 0-9 and '-', starting with a letter and not ending with '-'");
+const TYPE_NAME_BAD = problem(
+  'TYPE_NAME_INVALID',
+  "must be 1-31 characters of a-z, 0-9 and '-', starting with a letter and not ending with '-'",
+);
 const INSTANCE_ID_NOT_STRING = problem('INSTANCE_ID_INVALID', 'must be a string');
-const INSTANCE_ID_BAD = problem('INSTANCE_ID_INVALID',
-  "must be a lowercase DNS name of at most 63 characters: labels of a-z, 0-9 and '-' (not at either end of a label) separated by single dots");
+const INSTANCE_ID_BAD = problem(
+  'INSTANCE_ID_INVALID',
+  "must be a lowercase DNS name of at most 63 characters: labels of a-z, 0-9 and '-' (not at either end of a label) separated by single dots",
+);
 
 /** True when `text` matches type-name (internal fast path, no allocation). */
 export function matchesTypeName(text: string): boolean {

@@ -7,13 +7,32 @@
  */
 export { NameError, isNameError, type NameProblem, type NameProblemCode } from './errors';
 export {
-  MAX_DNS_LABEL_LENGTH, MAX_DNS_NAME_LENGTH, dnsLabelProblem, dnsNameProblem, hostnameProblem, isDnsName, requireDnsName,
-  requireTrustDomain, trustDomainProblem,
+  MAX_DNS_LABEL_LENGTH,
+  MAX_DNS_NAME_LENGTH,
+  dnsLabelProblem,
+  dnsNameProblem,
+  hostnameProblem,
+  isDnsName,
+  requireDnsName,
+  requireTrustDomain,
+  trustDomainProblem,
 } from './dns';
 export {
-  MAX_INSTANCE_ID_LENGTH, MAX_TYPE_NAME_LENGTH, instanceIdProblem, requireInstanceId, requireTypeName, typeNameProblem,
+  MAX_INSTANCE_ID_LENGTH,
+  MAX_TYPE_NAME_LENGTH,
+  instanceIdProblem,
+  requireInstanceId,
+  requireTypeName,
+  typeNameProblem,
 } from './identity';
-export { MAX_SPIFFE_ID_LENGTH, formatSpiffeId, parseSpiffeId, spiffeIdProblem, tryParseSpiffeId, type SpiffeId } from './spiffe';
+export {
+  MAX_SPIFFE_ID_LENGTH,
+  formatSpiffeId,
+  parseSpiffeId,
+  spiffeIdProblem,
+  tryParseSpiffeId,
+  type SpiffeId,
+} from './spiffe';
 export { durationProblem, parseDurationMs, parseDurationSeconds } from './duration';
 export { formatHostPort, hostPortProblem, parseHostPort, type HostPort, type HostPortOptions } from './host-port';
 export { ipAddressProblem, isIpAddress, parseIpAddress } from './ip';

@@ -13,7 +13,10 @@ const HEXTET_RE = /^[0-9a-fA-F]{1,4}$/;
 /** Longest IPv6 text: six full groups and an IPv4 tail. */
 const MAX_IPV6_LENGTH = 45;
 
-const BAD = problem('IP_ADDRESS_INVALID', 'must be an IPv4 address (dotted quad, no leading zeros) or an IPv6 address (RFC 4291 text form, no zone)');
+const BAD = problem(
+  'IP_ADDRESS_INVALID',
+  'must be an IPv4 address (dotted quad, no leading zeros) or an IPv6 address (RFC 4291 text form, no zone)',
+);
 
 /** True for IPv4 text (ipv4 above). */
 export function isIpv4(text: string): boolean {

@@ -1,7 +1,27 @@
 import {
-  NameError, dnsLabelProblem, dnsNameProblem, durationProblem, formatHostPort, formatSpiffeId, hostPortProblem, hostnameProblem,
-  instanceIdProblem, ipAddressProblem, isNameError, parseDurationMs, parseDurationSeconds, parseHostPort, parseIpAddress,
-  parseSpiffeId, tryParseSpiffeId, requireInstanceId, requireTypeName, spiffeIdProblem, trustDomainProblem, typeNameProblem, type NameProblem,
+  NameError,
+  dnsLabelProblem,
+  dnsNameProblem,
+  durationProblem,
+  formatHostPort,
+  formatSpiffeId,
+  hostPortProblem,
+  hostnameProblem,
+  instanceIdProblem,
+  ipAddressProblem,
+  isNameError,
+  parseDurationMs,
+  parseDurationSeconds,
+  parseHostPort,
+  parseIpAddress,
+  parseSpiffeId,
+  tryParseSpiffeId,
+  requireInstanceId,
+  requireTypeName,
+  spiffeIdProblem,
+  trustDomainProblem,
+  typeNameProblem,
+  type NameProblem,
 } from './index';
 
 /** The code a throwing form raises, or undefined when it returns. */
@@ -29,19 +49,39 @@ describe('durations', () => {
   });
 
   it.each([
-    ['fail/zero', '0s'], ['fail/fraction', '1.5h'], ['fail/compound', '1h30m'], ['fail/negative', '-1s'], ['fail/no unit', '10'],
-    ['fail/upper-case unit', '10S'], ['fail/leading space', ' 10s'], ['fail/trailing newline', '10s\n'], ['fail/leading zero', '010s'],
-    ['fail/unknown unit', '1w'], ['fail/empty', ''], ['fail/unit only', 'h'], ['fail/ten digits', '1234567890s'], ['fail/plus sign', '+1s'],
-    ['fail/not a string', 10], ['fail/too large to be exact in ms', '999999999d'],
+    ['fail/zero', '0s'],
+    ['fail/fraction', '1.5h'],
+    ['fail/compound', '1h30m'],
+    ['fail/negative', '-1s'],
+    ['fail/no unit', '10'],
+    ['fail/upper-case unit', '10S'],
+    ['fail/leading space', ' 10s'],
+    ['fail/trailing newline', '10s\n'],
+    ['fail/leading zero', '010s'],
+    ['fail/unknown unit', '1w'],
+    ['fail/empty', ''],
+    ['fail/unit only', 'h'],
+    ['fail/ten digits', '1234567890s'],
+    ['fail/plus sign', '+1s'],
+    ['fail/not a string', 10],
+    ['fail/too large to be exact in ms', '999999999d'],
   ])('%s → DURATION_INVALID', (_n, text) => {
     expect(codeOfProblem(durationProblem(text))).toBe('DURATION_INVALID');
     expect(codeOf(() => parseDurationMs(text))).toBe('DURATION_INVALID');
   });
 
-  it.each([['ok/90s', '90s', 90], ['ok/2000ms is 2 s', '2000ms', 2], ['ok/7d', '7d', 604_800]])('seconds %s', (_n, text, s) => {
+  it.each([
+    ['ok/90s', '90s', 90],
+    ['ok/2000ms is 2 s', '2000ms', 2],
+    ['ok/7d', '7d', 604_800],
+  ])('seconds %s', (_n, text, s) => {
     expect(parseDurationSeconds(text)).toBe(s);
   });
-  it.each([['fail/sub-second', '1500ms'], ['fail/ten ms', '10ms'], ['fail/bad grammar', '1.5s']])('seconds %s → DURATION_INVALID', (_n, text) => {
+  it.each([
+    ['fail/sub-second', '1500ms'],
+    ['fail/ten ms', '10ms'],
+    ['fail/bad grammar', '1.5s'],
+  ])('seconds %s → DURATION_INVALID', (_n, text) => {
     expect(codeOf(() => parseDurationSeconds(text))).toBe('DURATION_INVALID');
   });
 });
@@ -101,8 +141,28 @@ describe('IP address text', () => {
   });
 
   it.each([
-    '', '1.2.3', '256.1.1.1', '01.1.1.1', '1.2.3.04', '1.2.3.4.5', ' 1.2.3.4', ':::', '1::2::3', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7',
-    '::1:2:3:4:5:6:7:8', '12345::', 'fe80::1%eth0', 'g::1', 'localhost', '[::1]', '1.2.3.4::', '1.2.3.4:1::', '::1.2.3', ':1::', '1:',
+    '',
+    '1.2.3',
+    '256.1.1.1',
+    '01.1.1.1',
+    '1.2.3.04',
+    '1.2.3.4.5',
+    ' 1.2.3.4',
+    ':::',
+    '1::2::3',
+    '1:2:3:4:5:6:7:8:9',
+    '1:2:3:4:5:6:7',
+    '::1:2:3:4:5:6:7:8',
+    '12345::',
+    'fe80::1%eth0',
+    'g::1',
+    'localhost',
+    '[::1]',
+    '1.2.3.4::',
+    '1.2.3.4:1::',
+    '::1.2.3',
+    ':1::',
+    '1:',
   ])('fail/%j → IP_ADDRESS_INVALID', (text) => {
     expect(codeOfProblem(ipAddressProblem(text))).toBe('IP_ADDRESS_INVALID');
     expect(codeOf(() => parseIpAddress(text))).toBe('IP_ADDRESS_INVALID');
@@ -111,9 +171,21 @@ describe('IP address text', () => {
 
 describe('SPIFFE IDs', () => {
   it.each([
-    ['ok/mesh form', 'spiffe://example.test/api/api-1', { trustDomain: 'example.test', serviceType: 'api', instanceId: 'api-1' }],
-    ['ok/dotted instance id', 'spiffe://td/db/db-1.zone-a', { trustDomain: 'td', serviceType: 'db', instanceId: 'db-1.zone-a' }],
-    ['ok/the CLI identity', 'spiffe://example.test/admin/cli', { trustDomain: 'example.test', serviceType: 'admin', instanceId: 'cli' }],
+    [
+      'ok/mesh form',
+      'spiffe://example.test/api/api-1',
+      { trustDomain: 'example.test', serviceType: 'api', instanceId: 'api-1' },
+    ],
+    [
+      'ok/dotted instance id',
+      'spiffe://td/db/db-1.zone-a',
+      { trustDomain: 'td', serviceType: 'db', instanceId: 'db-1.zone-a' },
+    ],
+    [
+      'ok/the CLI identity',
+      'spiffe://example.test/admin/cli',
+      { trustDomain: 'example.test', serviceType: 'admin', instanceId: 'cli' },
+    ],
   ])('%s', (_n, uri, parts) => {
     expect(spiffeIdProblem(uri)).toBeNull();
     expect(parseSpiffeId(uri)).toEqual(parts);
@@ -164,39 +236,86 @@ describe('service type names and instance ids', () => {
     expect(typeNameProblem(t)).toBeNull();
     expect(requireTypeName(t)).toBe(t);
   });
-  it.each(['', 'Api', '1api', '9lives', '-api', 'api-', 'api_v2', `${n31}c`, 'a.b', 'a b', 'dé', 'api\n', null])('fail/type %j → TYPE_NAME_INVALID', (t) => {
-    expect(codeOfProblem(typeNameProblem(t))).toBe('TYPE_NAME_INVALID');
-    expect(codeOf(() => requireTypeName(t))).toBe('TYPE_NAME_INVALID');
-  });
+  it.each(['', 'Api', '1api', '9lives', '-api', 'api-', 'api_v2', `${n31}c`, 'a.b', 'a b', 'dé', 'api\n', null])(
+    'fail/type %j → TYPE_NAME_INVALID',
+    (t) => {
+      expect(codeOfProblem(typeNameProblem(t))).toBe('TYPE_NAME_INVALID');
+      expect(codeOf(() => requireTypeName(t))).toBe('TYPE_NAME_INVALID');
+    },
+  );
 
-  it.each(['a', '0', '9lives', 'web-1', 'a.b', 'pod.zone-a-3', 'a'.repeat(63), `${'a'.repeat(31)}.${'b'.repeat(31)}`])('ok/instance %j', (id) => {
-    expect(instanceIdProblem(id)).toBeNull();
-    expect(requireInstanceId(id)).toBe(id);
+  it.each(['a', '0', '9lives', 'web-1', 'a.b', 'pod.zone-a-3', 'a'.repeat(63), `${'a'.repeat(31)}.${'b'.repeat(31)}`])(
+    'ok/instance %j',
+    (id) => {
+      expect(instanceIdProblem(id)).toBeNull();
+      expect(requireInstanceId(id)).toBe(id);
+    },
+  );
+  it.each([
+    '',
+    'db_1',
+    'DB-1',
+    '../x',
+    '..',
+    'a..b',
+    '.a',
+    'a.',
+    '-a',
+    'a-',
+    'a.-b',
+    'a'.repeat(64),
+    'a/b',
+    'a b',
+    'a\nb',
+    'db\n',
+    'é',
+    '%2F',
+    'a:1',
+    7,
+  ])('fail/instance %j → INSTANCE_ID_INVALID', (id) => {
+    expect(codeOfProblem(instanceIdProblem(id))).toBe('INSTANCE_ID_INVALID');
+    expect(codeOf(() => requireInstanceId(id))).toBe('INSTANCE_ID_INVALID');
   });
-  it.each(['', 'db_1', 'DB-1', '../x', '..', 'a..b', '.a', 'a.', '-a', 'a-', 'a.-b', 'a'.repeat(64), 'a/b', 'a b', 'a\nb', 'db\n', 'é', '%2F', 'a:1', 7])(
-    'fail/instance %j → INSTANCE_ID_INVALID', (id) => {
-      expect(codeOfProblem(instanceIdProblem(id))).toBe('INSTANCE_ID_INVALID');
-      expect(codeOf(() => requireInstanceId(id))).toBe('INSTANCE_ID_INVALID');
-    });
 });
 
 describe('DNS names, labels, host names, trust domains', () => {
   const label63 = 'a'.repeat(63);
   const name253 = [label63, label63, label63, 'a'.repeat(61)].join('.');
-  it.each(['a', 'example.test', 'xn--d-bga.test', '0.a', name253])('ok/DNS name %j', (n) => expect(dnsNameProblem(n)).toBeNull());
-  it.each(['', 'Example.test', 'a_b.test', '*.test', 'a..b', '.a', 'a.', '-a.test', 'a-.test', `${name253}a`, `${'a'.repeat(64)}.test`, 'dé.test'])(
-    'fail/DNS name %j → DNS_NAME_INVALID', (n) => expect(codeOfProblem(dnsNameProblem(n))).toBe('DNS_NAME_INVALID'));
+  it.each(['a', 'example.test', 'xn--d-bga.test', '0.a', name253])('ok/DNS name %j', (n) =>
+    expect(dnsNameProblem(n)).toBeNull(),
+  );
+  it.each([
+    '',
+    'Example.test',
+    'a_b.test',
+    '*.test',
+    'a..b',
+    '.a',
+    'a.',
+    '-a.test',
+    'a-.test',
+    `${name253}a`,
+    `${'a'.repeat(64)}.test`,
+    'dé.test',
+  ])('fail/DNS name %j → DNS_NAME_INVALID', (n) => expect(codeOfProblem(dnsNameProblem(n))).toBe('DNS_NAME_INVALID'));
 
   it.each(['http', 'db', '9x', label63])('ok/label %j', (l) => expect(dnsLabelProblem(l)).toBeNull());
-  it.each(['', 'a.b', 'A', '-a', `${label63}a`])('fail/label %j → DNS_NAME_INVALID', (l) => expect(codeOfProblem(dnsLabelProblem(l))).toBe('DNS_NAME_INVALID'));
+  it.each(['', 'a.b', 'A', '-a', `${label63}a`])('fail/label %j → DNS_NAME_INVALID', (l) =>
+    expect(codeOfProblem(dnsLabelProblem(l))).toBe('DNS_NAME_INVALID'),
+  );
 
   it.each(['localhost', 'db.internal', 'a1.b2'])('ok/host name %j', (h) => expect(hostnameProblem(h)).toBeNull());
-  it.each(['1.2.3.04', '10', 'a.123', 'A.test'])('fail/host name %j → DNS_NAME_INVALID', (h) => expect(codeOfProblem(hostnameProblem(h))).toBe('DNS_NAME_INVALID'));
+  it.each(['1.2.3.04', '10', 'a.123', 'A.test'])('fail/host name %j → DNS_NAME_INVALID', (h) =>
+    expect(codeOfProblem(hostnameProblem(h))).toBe('DNS_NAME_INVALID'),
+  );
 
   it.each(['example.test', 'td', name253])('ok/trust domain %j', (td) => expect(trustDomainProblem(td)).toBeNull());
-  it.each(['', 'Example.test', 'example.test:443', 'u@example.test', `${name253}a`, 3])('fail/trust domain %j → TRUST_DOMAIN_INVALID', (td) => {
-    expect(codeOfProblem(trustDomainProblem(td))).toBe('TRUST_DOMAIN_INVALID');
-  });
+  it.each(['', 'Example.test', 'example.test:443', 'u@example.test', `${name253}a`, 3])(
+    'fail/trust domain %j → TRUST_DOMAIN_INVALID',
+    (td) => {
+      expect(codeOfProblem(trustDomainProblem(td))).toBe('TRUST_DOMAIN_INVALID');
+    },
+  );
 });
 
 describe('NameError', () => {

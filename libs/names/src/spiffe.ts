@@ -8,7 +8,13 @@
  */
 import { matchesDnsName, MAX_DNS_NAME_LENGTH, trustDomainProblem } from './dns';
 import { NameError, problem, type NameProblem } from './errors';
-import { instanceIdProblem, matchesTypeName, MAX_INSTANCE_ID_LENGTH, MAX_TYPE_NAME_LENGTH, typeNameProblem } from './identity';
+import {
+  instanceIdProblem,
+  matchesTypeName,
+  MAX_INSTANCE_ID_LENGTH,
+  MAX_TYPE_NAME_LENGTH,
+  typeNameProblem,
+} from './identity';
 
 /** The three parts of a TrustMesh SPIFFE ID. */
 export interface SpiffeId {
@@ -19,7 +25,8 @@ export interface SpiffeId {
 
 const SCHEME = 'spiffe://';
 /** Longest possible ID: scheme, the longest trust domain, type name and instance id, two slashes. */
-export const MAX_SPIFFE_ID_LENGTH = SCHEME.length + MAX_DNS_NAME_LENGTH + 1 + MAX_TYPE_NAME_LENGTH + 1 + MAX_INSTANCE_ID_LENGTH;
+export const MAX_SPIFFE_ID_LENGTH =
+  SCHEME.length + MAX_DNS_NAME_LENGTH + 1 + MAX_TYPE_NAME_LENGTH + 1 + MAX_INSTANCE_ID_LENGTH;
 
 const SHAPE = problem('SPIFFE_ID_INVALID', 'must be spiffe://<trust domain>/<service type>/<instance id>');
 
@@ -32,7 +39,8 @@ function split(uri: unknown): SpiffeId | NameProblem {
   if (!matchesDnsName(trustDomain, MAX_DNS_NAME_LENGTH)) {
     return problem('SPIFFE_ID_INVALID', `trust domain ${(trustDomainProblem(trustDomain) as NameProblem).message}`);
   }
-  if (!matchesTypeName(serviceType)) return problem('SPIFFE_ID_INVALID', `service type ${(typeNameProblem(serviceType) as NameProblem).message}`);
+  if (!matchesTypeName(serviceType))
+    return problem('SPIFFE_ID_INVALID', `service type ${(typeNameProblem(serviceType) as NameProblem).message}`);
   if (!matchesDnsName(instanceId, MAX_INSTANCE_ID_LENGTH)) {
     return problem('SPIFFE_ID_INVALID', `instance id ${(instanceIdProblem(instanceId) as NameProblem).message}`);
   }

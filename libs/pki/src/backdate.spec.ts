@@ -19,7 +19,13 @@ describe('leaf backdating', () => {
     { name: 'ok/5 s lifetime: none', ttl: 5, backdate: undefined, want: 0 },
     { name: 'ok/explicit backdate wins', ttl: 10, backdate: 30, want: 30 },
   ])('$name', ({ ttl, backdate, want }) => {
-    const leaf = ca.issuer.issue({ publicKey, sans, now, ttlSeconds: ttl, ...(backdate === undefined ? {} : { backdateSeconds: backdate }) });
+    const leaf = ca.issuer.issue({
+      publicKey,
+      sans,
+      now,
+      ttlSeconds: ttl,
+      ...(backdate === undefined ? {} : { backdateSeconds: backdate }),
+    });
     expect((now.getTime() - leaf.notBefore.getTime()) / 1000).toBe(want);
     expect((leaf.notAfter.getTime() - now.getTime()) / 1000).toBe(ttl);
   });

@@ -45,7 +45,8 @@ function spkiParts(publicKey: KeyObject): { spki: Buffer; keyId: Buffer } {
 
 function checkPathLen(n: number | undefined, dflt: number): number {
   const v = n ?? dflt;
-  if (!Number.isInteger(v) || v < 0 || v > 16) throw new PkiError('VALIDITY_INVALID', 'pathLen must be an integer 0..16');
+  if (!Number.isInteger(v) || v < 0 || v > 16)
+    throw new PkiError('VALIDITY_INVALID', 'pathLen must be an integer 0..16');
   return v;
 }
 
@@ -74,8 +75,13 @@ export function createRootCertificate(o: RootOptions): Buffer {
   const name = encodeName(o.subject);
   const { notBefore, notAfter } = checkValidity(o.notBefore, o.notAfter);
   const tbs = encodeTbs({
-    serial: randomSerial(o.random ?? defaultRandom).der, signatureAlgorithm: profile.algorithmIdentifier,
-    issuer: name, subject: name, notBefore, notAfter, spki,
+    serial: randomSerial(o.random ?? defaultRandom).der,
+    signatureAlgorithm: profile.algorithmIdentifier,
+    issuer: name,
+    subject: name,
+    notBefore,
+    notAfter,
+    spki,
     extensions: [
       basicConstraints(true, checkPathLen(o.pathLen, 1)),
       keyUsage(KU.keyCertSign | KU.cRLSign),
@@ -97,8 +103,13 @@ export function createIntermediateCertificate(o: IntermediateOptions): Buffer {
   const { spki, keyId } = spkiParts(o.publicKey);
   const { notBefore, notAfter } = checkValidity(o.notBefore, o.notAfter);
   const tbs = encodeTbs({
-    serial: randomSerial(o.random ?? defaultRandom).der, signatureAlgorithm: profile.algorithmIdentifier,
-    issuer: issuer.subject.der, subject: encodeName(o.subject), notBefore, notAfter, spki,
+    serial: randomSerial(o.random ?? defaultRandom).der,
+    signatureAlgorithm: profile.algorithmIdentifier,
+    issuer: issuer.subject.der,
+    subject: encodeName(o.subject),
+    notBefore,
+    notAfter,
+    spki,
     extensions: [
       basicConstraints(true, checkPathLen(o.pathLen, 0)),
       keyUsage(KU.keyCertSign | KU.cRLSign),

@@ -5,7 +5,18 @@
 import { PkiError, wrapErrors } from './errors';
 import { OID } from './der/oids';
 import { parseDer, type DerNode } from './der/reader';
-import { bitStringBytes, boolOf, children, content, encoded, expect, oidOf, smallIntOf, TAG, timeOf } from './der/schema';
+import {
+  bitStringBytes,
+  boolOf,
+  children,
+  content,
+  encoded,
+  expect,
+  oidOf,
+  smallIntOf,
+  TAG,
+  timeOf,
+} from './der/schema';
 import { decodeName, type DecodedName } from './names';
 import { decodeGeneralNames, type SanSet } from './san';
 import { describeSpki, type SpkiInfo } from './spki';
@@ -61,8 +72,18 @@ export function decodeExtensions(node: DerNode, code: 'CERT_MALFORMED' | 'CSR_MA
 }
 
 /** basicConstraints value → cA flag and pathLenConstraint. */
-export function decodeBasicConstraints(value: Buffer, code: 'CERT_MALFORMED' | 'CSR_MALFORMED'): { ca: boolean; pathLen?: number } {
-  const kids = children(wrapErrors(code, 'basicConstraints', () => parseDer(value, { maxDepth: 2 })), TAG.SEQUENCE, code, 'basicConstraints', 0, 2);
+export function decodeBasicConstraints(
+  value: Buffer,
+  code: 'CERT_MALFORMED' | 'CSR_MALFORMED',
+): { ca: boolean; pathLen?: number } {
+  const kids = children(
+    wrapErrors(code, 'basicConstraints', () => parseDer(value, { maxDepth: 2 })),
+    TAG.SEQUENCE,
+    code,
+    'basicConstraints',
+    0,
+    2,
+  );
   let i = 0;
   let ca = false;
   if (kids[i]?.tag === TAG.BOOLEAN) ca = boolOf(kids[i++], code, 'cA');
@@ -89,13 +110,19 @@ function applyExtension(out: ParsedCertificate, e: RawExtension): void {
       return;
     }
     case OID.extKeyUsage:
-      out.extKeyUsage = children(inner(e.value, 'extKeyUsage'), TAG.SEQUENCE, C, 'extKeyUsage', 1).map((n) => oidOf(n, C, 'purpose'));
+      out.extKeyUsage = children(inner(e.value, 'extKeyUsage'), TAG.SEQUENCE, C, 'extKeyUsage', 1).map((n) =>
+        oidOf(n, C, 'purpose'),
+      );
       return;
     case OID.subjectKeyIdentifier:
-      out.subjectKeyId = content(expect(inner(e.value, 'subjectKeyIdentifier'), TAG.OCTET_STRING, C, 'subjectKeyIdentifier'));
+      out.subjectKeyId = content(
+        expect(inner(e.value, 'subjectKeyIdentifier'), TAG.OCTET_STRING, C, 'subjectKeyIdentifier'),
+      );
       return;
     case OID.authorityKeyIdentifier: {
-      const kid = children(inner(e.value, 'authorityKeyIdentifier'), TAG.SEQUENCE, C, 'authorityKeyIdentifier').find((n) => n.tag === 0x80);
+      const kid = children(inner(e.value, 'authorityKeyIdentifier'), TAG.SEQUENCE, C, 'authorityKeyIdentifier').find(
+        (n) => n.tag === 0x80,
+      );
       if (kid) out.authorityKeyId = content(kid);
       return;
     }
@@ -133,10 +160,20 @@ export function parseCertificate(input: Uint8Array): ParsedCertificate {
   const subject = decodeName(f[i++], C);
   const spki = describeSpki(f[i++], C);
   const out: ParsedCertificate = {
-    der: encoded(root), tbs: encoded(tbsNode),
-    serialHex: (serialBytes[0] === 0 && serialBytes.length > 1 ? serialBytes.subarray(1) : serialBytes).toString('hex').toUpperCase(),
-    signatureAlgorithm: outerAlg, issuer, subject, notBefore: timeOf(nb, C, 'notBefore'), notAfter: timeOf(na, C, 'notAfter'),
-    spki, extensions: [], isCa: false, sans: { dns: [], uris: [], ips: [] },
+    der: encoded(root),
+    tbs: encoded(tbsNode),
+    serialHex: (serialBytes[0] === 0 && serialBytes.length > 1 ? serialBytes.subarray(1) : serialBytes)
+      .toString('hex')
+      .toUpperCase(),
+    signatureAlgorithm: outerAlg,
+    issuer,
+    subject,
+    notBefore: timeOf(nb, C, 'notBefore'),
+    notAfter: timeOf(na, C, 'notAfter'),
+    spki,
+    extensions: [],
+    isCa: false,
+    sans: { dns: [], uris: [], ips: [] },
   };
   for (; i < f.length; i++) {
     if (f[i].tag === 0xa3) {

@@ -32,7 +32,8 @@ export function buildCsr(o: BuildCsrOptions): Buffer {
   const profile = signatureProfileFor(o.privateKey);
   const derived = wrapErrors('KEY_MALFORMED', 'public key', () => createPublicKey(o.privateKey));
   const spki = spkiDerOf(derived);
-  if (o.publicKey && !spkiDerOf(o.publicKey).equals(spki)) throw new PkiError('KEY_MISMATCH', 'publicKey is not the pair of privateKey');
+  if (o.publicKey && !spkiDerOf(o.publicKey).equals(spki))
+    throw new PkiError('KEY_MISMATCH', 'publicKey is not the pair of privateKey');
   const subject = encodeName(o.subject);
   const sans = normalizeSans(o.sans);
   const attrs = sansEmpty(sans)

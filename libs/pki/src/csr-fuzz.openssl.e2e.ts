@@ -19,7 +19,23 @@ describe('parseCsr under mutation', () => {
     seeds.push(buildCsr({ privateKey: generateKeyPair('ed25519').privateKey, sans }));
     seeds.push(buildCsr({ privateKey: generateKeyPair('ec-p384').privateKey, sans }));
     const out = tmp.file('rsa.der');
-    opensslOk(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', tmp.file('k'), '-subj', '/O=T/CN=x', '-addext', 'subjectAltName=DNS:x.internal', '-outform', 'DER', '-out', out]);
+    opensslOk([
+      'req',
+      '-new',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      tmp.file('k'),
+      '-subj',
+      '/O=T/CN=x',
+      '-addext',
+      'subjectAltName=DNS:x.internal',
+      '-outform',
+      'DER',
+      '-out',
+      out,
+    ]);
     seeds.push(readFileSync(out));
     for (const s of seeds) parseCsr(s);
   });

@@ -11,7 +11,12 @@ import { apply, mutation } from './testing/mutate';
 describe('inspect (certificate parser) under mutation', () => {
   it('ok/5000 mutated certificates: only PkiError comes out', () => {
     const ca = makeCaSet('fuzz');
-    const leaf = ca.issuer.issue({ publicKey: generateKeyPair().publicKey, sans: { dns: ['a.internal'], uris: ['spiffe://example.test/a/1'], ips: ['::1'] }, now: T0, ttlSeconds: 60 });
+    const leaf = ca.issuer.issue({
+      publicKey: generateKeyPair().publicKey,
+      sans: { dns: ['a.internal'], uris: ['spiffe://example.test/a/1'], ips: ['::1'] },
+      now: T0,
+      ttlSeconds: 60,
+    });
     const seeds = [leaf.der, ca.inter, ca.root];
     fc.assert(
       fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 4 }), (seedIndex, muts) => {

@@ -50,7 +50,13 @@ export const DEFAULT_MAX_CSR_BYTES = 16384;
 
 // Extensions a CSR may request even when critical: we understand them (and the signer decides
 // what ends up in the certificate; nothing is copied unchecked).
-const KNOWN = new Set<string>([OID.subjectAltName, OID.basicConstraints, OID.keyUsage, OID.extKeyUsage, OID.subjectKeyIdentifier]);
+const KNOWN = new Set<string>([
+  OID.subjectAltName,
+  OID.basicConstraints,
+  OID.keyUsage,
+  OID.extKeyUsage,
+  OID.subjectKeyIdentifier,
+]);
 
 // Signature algorithm → [key family, digest for crypto.verify].
 const SIG_ALGS: Record<string, [string, string | null]> = {
@@ -93,7 +99,8 @@ export function parseCsr(der: Uint8Array, o: ParseCsrOptions = {}): ParsedCsr {
   const root = parseDer(der, { maxBytes: o.maxBytes ?? DEFAULT_MAX_CSR_BYTES });
   const [info, sigAlg, sig] = children(root, TAG.SEQUENCE, M, 'CertificationRequest', 3, 3);
   const [version, subjectNode, spkiNode, attrsNode] = children(info, TAG.SEQUENCE, M, 'CertificationRequestInfo', 4, 4);
-  if (content(expect(version, TAG.INTEGER, M, 'version')).toString('hex') !== '00') throw new PkiError(M, 'version must be 0');
+  if (content(expect(version, TAG.INTEGER, M, 'version')).toString('hex') !== '00')
+    throw new PkiError(M, 'version must be 0');
   const subject = decodeName(subjectNode, M);
   const spki = describeSpki(spkiNode, M);
   const keyObject = importSpki(spki);
@@ -112,7 +119,8 @@ export function parseCsr(der: Uint8Array, o: ParseCsrOptions = {}): ParsedCsr {
   const sigOid = oidOf(algParts[0], M, 'signatureAlgorithm');
   const known = SIG_ALGS[sigOid];
   if (!known) throw new PkiError('SIGNATURE_ALGORITHM_UNSUPPORTED', OID_NAMES[sigOid] ?? sigOid);
-  if (known[0] !== familyOf(algorithm)) throw new PkiError('SIGNATURE_ALGORITHM_MISMATCH', `${OID_NAMES[sigOid]} with ${algorithm} key`);
+  if (known[0] !== familyOf(algorithm))
+    throw new PkiError('SIGNATURE_ALGORITHM_MISMATCH', `${OID_NAMES[sigOid]} with ${algorithm} key`);
   // ECDSA and Ed25519 identifiers have absent parameters; RSA PKCS#1 v1.5 ones carry NULL.
   if (known[0] === 'rsa' ? algParts.length === 2 && algParts[1].tag !== TAG.NULL : algParts.length !== 1) {
     throw new PkiError(M, 'signature algorithm parameters');

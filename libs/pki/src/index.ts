@@ -6,8 +6,16 @@
  */
 export { PkiError, isPkiError, type PkiErrorCode } from './errors';
 export {
-  generateKeyPair, exportPrivateKey, importPrivateKey, exportPublicKey, importPublicKey, spkiPin, keyAlgorithmOf,
-  type KeyAlgorithm, type PublicKeyAlgorithm, type RandomSource,
+  generateKeyPair,
+  exportPrivateKey,
+  importPrivateKey,
+  exportPublicKey,
+  importPublicKey,
+  spkiPin,
+  keyAlgorithmOf,
+  type KeyAlgorithm,
+  type PublicKeyAlgorithm,
+  type RandomSource,
 } from './keys';
 export { pemEncode, pemDecodeAll, toDer } from './pem';
 export type { SubjectName } from './names';
@@ -16,7 +24,13 @@ export { buildCsr, type BuildCsrOptions } from './csr-build';
 export { parseCsr, DEFAULT_MAX_CSR_BYTES, type CsrPublicKey, type ParsedCsr, type ParseCsrOptions } from './csr-parse';
 export { spiffeId, parseSpiffeId } from './spiffe';
 export { createRootCertificate, createIntermediateCertificate, type RootOptions, type IntermediateOptions } from './ca';
-export { createLeafIssuer, type LeafRequest, type IssuedLeaf, type LeafIssuer, type LeafIssuerOptions } from './leaf-issuer';
+export {
+  createLeafIssuer,
+  type LeafRequest,
+  type IssuedLeaf,
+  type LeafIssuer,
+  type LeafIssuerOptions,
+} from './leaf-issuer';
 export { inspect, type CertSummary } from './inspect';
 export { verifyChain, type VerifyChainOptions } from './verify-chain';
 export { exportPkcs12, type Pkcs12Options } from './pkcs12';

@@ -53,16 +53,28 @@ export function inspect(input: string | Uint8Array): CertSummary {
   if (isCsrShape(der)) {
     const csr = parseCsr(der);
     return {
-      kind: 'csr', subject: csr.subjectText, sans: csr.sans, spiffeId: csr.sans.uris.find((u) => u.startsWith('spiffe://')),
-      spkiPin: spkiPin(csr.publicKey.spkiDer), isCa: csr.isCaRequested,
-      keyAlgorithm: keyLabel(csr.publicKey.algorithm, csr.publicKey.bits), signatureAlgorithm: csr.signatureAlgorithm,
+      kind: 'csr',
+      subject: csr.subjectText,
+      sans: csr.sans,
+      spiffeId: csr.sans.uris.find((u) => u.startsWith('spiffe://')),
+      spkiPin: spkiPin(csr.publicKey.spkiDer),
+      isCa: csr.isCaRequested,
+      keyAlgorithm: keyLabel(csr.publicKey.algorithm, csr.publicKey.bits),
+      signatureAlgorithm: csr.signatureAlgorithm,
     };
   }
   const c = parseCertificate(der);
   const out: CertSummary = {
-    kind: 'certificate', subject: c.subject.text, issuer: c.issuer.text, serialHex: c.serialHex,
-    notBefore: c.notBefore, notAfter: c.notAfter, sans: c.sans,
-    spiffeId: c.sans.uris.find((u) => u.startsWith('spiffe://')), spkiPin: spkiPin(c.spki.der), isCa: c.isCa,
+    kind: 'certificate',
+    subject: c.subject.text,
+    issuer: c.issuer.text,
+    serialHex: c.serialHex,
+    notBefore: c.notBefore,
+    notAfter: c.notAfter,
+    sans: c.sans,
+    spiffeId: c.sans.uris.find((u) => u.startsWith('spiffe://')),
+    spkiPin: spkiPin(c.spki.der),
+    isCa: c.isCa,
     keyAlgorithm: keyLabel(c.spki.label, c.spki.bits),
     signatureAlgorithm: OID_NAMES[c.signatureAlgorithm] ?? c.signatureAlgorithm,
     fingerprintSha256: createHash('sha256').update(c.der).digest('hex'),

@@ -25,7 +25,7 @@ export function bytesToIp(b: Uint8Array): string {
   // Longest run (length >= 2) of zero groups becomes "::" (the first one on ties).
   let best = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (g[i] !== 0) {
       i++;
       continue;

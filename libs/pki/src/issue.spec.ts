@@ -26,11 +26,15 @@ describe.each<[string, KeyAlgorithm, KeyAlgorithm]>([
     expect(pec.notAfter.getTime()).toBe(leaf.notAfter.getTime());
     expect(ours.notBefore).toEqual(leaf.notBefore);
     expect(ours.notAfter).toEqual(leaf.notAfter);
-    expect(node.subjectAltName).toBe('URI:spiffe://example.test/api/i-1, DNS:api.internal, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
+    expect(node.subjectAltName).toBe(
+      'URI:spiffe://example.test/api/i-1, DNS:api.internal, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1',
+    );
     const pecSan = pec.getExtension(x509.SubjectAlternativeNameExtension);
     expect(pecSan?.names.toJSON()).toEqual([
-      { type: 'url', value: 'spiffe://example.test/api/i-1' }, { type: 'dns', value: 'api.internal' },
-      { type: 'ip', value: '127.0.0.1' }, { type: 'ip', value: '::1' },
+      { type: 'url', value: 'spiffe://example.test/api/i-1' },
+      { type: 'dns', value: 'api.internal' },
+      { type: 'ip', value: '127.0.0.1' },
+      { type: 'ip', value: '::1' },
     ]);
     expect(ours.sans).toEqual(SANS);
     expect(ours.spiffeId).toBe('spiffe://example.test/api/i-1');
@@ -39,7 +43,10 @@ describe.each<[string, KeyAlgorithm, KeyAlgorithm]>([
     expect(ours.isCa).toBe(false);
     expect(new X509Certificate(ca.root).ca).toBe(true);
     expect(pec.getExtension(x509.BasicConstraintsExtension)?.critical).toBe(true);
-    expect(pec.getExtension(x509.ExtendedKeyUsageExtension)?.usages).toEqual([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]);
+    expect(pec.getExtension(x509.ExtendedKeyUsageExtension)?.usages).toEqual([
+      x509.ExtendedKeyUsage.serverAuth,
+      x509.ExtendedKeyUsage.clientAuth,
+    ]);
     expect(pec.getExtension(x509.KeyUsagesExtension)?.usages).toBe(x509.KeyUsageFlags.digitalSignature);
     expect(node.issuer).toBe(nodeInter.subject);
     expect(node.checkIssued(nodeInter)).toBe(true);
@@ -52,9 +59,19 @@ describe.each<[string, KeyAlgorithm, KeyAlgorithm]>([
     expect(ours.authorityKeyId).toBe(aki);
     expect(aki).toBe(ca.issuer.caId);
     expect(inspect(ca.inter).subjectKeyId).toBe(ca.issuer.caId);
-    expect(await pec.verify({ publicKey: new x509.X509Certificate(new Uint8Array(ca.inter)).publicKey, signatureOnly: true })).toBe(true);
+    expect(
+      await pec.verify({
+        publicKey: new x509.X509Certificate(new Uint8Array(ca.inter)).publicKey,
+        signatureOnly: true,
+      }),
+    ).toBe(true);
     const rootSummary = inspect(ca.pem.root);
-    expect(rootSummary).toMatchObject({ isCa: true, pathLen: 1, subject: 'CN=api root, O=TrustMesh', issuer: 'CN=api root, O=TrustMesh' });
+    expect(rootSummary).toMatchObject({
+      isCa: true,
+      pathLen: 1,
+      subject: 'CN=api root, O=TrustMesh',
+      issuer: 'CN=api root, O=TrustMesh',
+    });
     expect(inspect(ca.inter)).toMatchObject({ isCa: true, pathLen: 0, issuer: 'CN=api root, O=TrustMesh' });
   });
 });
@@ -64,26 +81,58 @@ describe('leaf details', () => {
 
   it('ok/times after 2049 are GeneralizedTime', () => {
     const far = makeCaSet('far');
-    const leaf = far.issuer.issue({ publicKey: generateKeyPair().publicKey, sans: { dns: ['x.internal'] }, now: at(300), ttlSeconds: 86400 });
+    const leaf = far.issuer.issue({
+      publicKey: generateKeyPair().publicKey,
+      sans: { dns: ['x.internal'] },
+      now: at(300),
+      ttlSeconds: 86400,
+    });
     expect(leaf.der.includes(Buffer.from([0x17, 0x0d]))).toBe(true);
     const farLeaf = createFarLeaf();
     expect(farLeaf.includes(Buffer.from('20510101000000Z', 'latin1'))).toBe(true);
   });
 
   it('ok/the serial is a positive minimal INTEGER even when the random top bit is set', () => {
-    const fixed = createLeafIssuer({ caCertificate: ca.inter, caPrivateKey: ca.interKey, random: (n: number) => Buffer.alloc(n, 0xff) });
-    const leaf = fixed.issue({ publicKey: generateKeyPair().publicKey, sans: { dns: ['a.internal'] }, now: T0, ttlSeconds: 60 });
+    const fixed = createLeafIssuer({
+      caCertificate: ca.inter,
+      caPrivateKey: ca.interKey,
+      random: (n: number) => Buffer.alloc(n, 0xff),
+    });
+    const leaf = fixed.issue({
+      publicKey: generateKeyPair().publicKey,
+      sans: { dns: ['a.internal'] },
+      now: T0,
+      ttlSeconds: 60,
+    });
     expect(leaf.serialHex).toBe('FF'.repeat(16));
     expect(new X509Certificate(leaf.der).serialNumber).toBe('FF'.repeat(16));
-    const low = createLeafIssuer({ caCertificate: ca.inter, caPrivateKey: ca.interKey, random: (n: number) => Buffer.concat([Buffer.alloc(2), Buffer.alloc(n - 2, 0x11)]) });
-    expect(low.issue({ publicKey: generateKeyPair().publicKey, sans: { dns: ['a.internal'] }, now: T0, ttlSeconds: 60 }).serialHex).toBe('11'.repeat(14));
+    const low = createLeafIssuer({
+      caCertificate: ca.inter,
+      caPrivateKey: ca.interKey,
+      random: (n: number) => Buffer.concat([Buffer.alloc(2), Buffer.alloc(n - 2, 0x11)]),
+    });
+    expect(
+      low.issue({ publicKey: generateKeyPair().publicKey, sans: { dns: ['a.internal'] }, now: T0, ttlSeconds: 60 })
+        .serialHex,
+    ).toBe('11'.repeat(14));
   });
 
   it('ok/notAfter is capped at the CA notAfter; fail/issuing after the CA expired', () => {
-    const leaf = ca.issuer.issue({ publicKey: generateKeyPair().publicKey, sans: { dns: ['a.internal'] }, now: at(364), ttlSeconds: 5 * 86400 });
+    const leaf = ca.issuer.issue({
+      publicKey: generateKeyPair().publicKey,
+      sans: { dns: ['a.internal'] },
+      now: at(364),
+      ttlSeconds: 5 * 86400,
+    });
     expect(leaf.notAfter).toEqual(at(365));
-    expect(() => ca.issuer.issue({ publicKey: generateKeyPair().publicKey, sans: { dns: ['a.internal'] }, now: at(366), ttlSeconds: 60 }))
-      .toThrow(expect.objectContaining({ code: 'VALIDITY_INVALID' }));
+    expect(() =>
+      ca.issuer.issue({
+        publicKey: generateKeyPair().publicKey,
+        sans: { dns: ['a.internal'] },
+        now: at(366),
+        ttlSeconds: 60,
+      }),
+    ).toThrow(expect.objectContaining({ code: 'VALIDITY_INVALID' }));
   });
 
   it.each([
@@ -99,9 +148,20 @@ describe('leaf details', () => {
   });
 
   it('fail/createLeafIssuer with a leaf certificate or a key that does not match', () => {
-    const leaf = ca.issuer.issue({ publicKey: generateKeyPair().publicKey, sans: { dns: ['a'] }, now: T0, ttlSeconds: 60 });
-    expect(() => createLeafIssuer({ caCertificate: leaf.der, caPrivateKey: ca.interKey })).toThrow(expect.objectContaining({ code: 'CERT_NOT_CA' }));
-    expect(() => createLeafIssuer({ caCertificate: ca.inter, caPrivateKey: ca.rootKey })).toThrow(expect.objectContaining({ code: 'KEY_MISMATCH' }));
-    expect(() => createLeafIssuer({ caCertificate: Buffer.from('nope'), caPrivateKey: ca.rootKey })).toThrow(expect.objectContaining({ code: 'DER_MALFORMED' }));
+    const leaf = ca.issuer.issue({
+      publicKey: generateKeyPair().publicKey,
+      sans: { dns: ['a'] },
+      now: T0,
+      ttlSeconds: 60,
+    });
+    expect(() => createLeafIssuer({ caCertificate: leaf.der, caPrivateKey: ca.interKey })).toThrow(
+      expect.objectContaining({ code: 'CERT_NOT_CA' }),
+    );
+    expect(() => createLeafIssuer({ caCertificate: ca.inter, caPrivateKey: ca.rootKey })).toThrow(
+      expect.objectContaining({ code: 'KEY_MISMATCH' }),
+    );
+    expect(() => createLeafIssuer({ caCertificate: Buffer.from('nope'), caPrivateKey: ca.rootKey })).toThrow(
+      expect.objectContaining({ code: 'DER_MALFORMED' }),
+    );
   });
 });

@@ -1,6 +1,19 @@
 import {
-  exportPrivateKey, exportPublicKey, generateKeyPair, importPrivateKey, importPublicKey, inspect, buildCsr, keyAlgorithmOf,
-  parseSpiffeId, pemDecodeAll, pemEncode, PkiError, spiffeId, spkiPin, type KeyAlgorithm,
+  exportPrivateKey,
+  exportPublicKey,
+  generateKeyPair,
+  importPrivateKey,
+  importPublicKey,
+  inspect,
+  buildCsr,
+  keyAlgorithmOf,
+  parseSpiffeId,
+  pemDecodeAll,
+  pemEncode,
+  PkiError,
+  spiffeId,
+  spkiPin,
+  type KeyAlgorithm,
 } from './index';
 import { bytesToIp, ipToBytes } from './ip';
 
@@ -33,7 +46,11 @@ describe('keys', () => {
 
   it.each([
     ['fail/not PEM or DER', () => importPrivateKey('hello'), 'PEM_MALFORMED'],
-    ['fail/public key given to importPrivateKey', () => importPrivateKey(exportPublicKey(generateKeyPair().publicKey) as string), 'PEM_MALFORMED'],
+    [
+      'fail/public key given to importPrivateKey',
+      () => importPrivateKey(exportPublicKey(generateKeyPair().publicKey) as string),
+      'PEM_MALFORMED',
+    ],
     ['fail/garbage DER key', () => importPrivateKey(Buffer.from('300100', 'hex')), 'KEY_MALFORMED'],
     ['fail/empty', () => importPublicKey(Buffer.alloc(0)), 'INPUT_EMPTY'],
     ['fail/unknown algorithm', () => generateKeyPair('rsa' as KeyAlgorithm), 'KEY_TYPE_UNSUPPORTED'],
@@ -54,15 +71,23 @@ describe('PEM', () => {
 
 describe('IP addresses and SPIFFE IDs', () => {
   it.each([
-    ['127.0.0.1', '127.0.0.1'], ['::1', '::1'], ['fd00::1', 'fd00::1'], ['2001:db8:0:0:1:0:0:1', '2001:db8::1:0:0:1'],
-    ['::', '::'], ['::ffff:10.0.0.1', '::ffff:a00:1'], ['1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8'],
+    ['127.0.0.1', '127.0.0.1'],
+    ['::1', '::1'],
+    ['fd00::1', 'fd00::1'],
+    ['2001:db8:0:0:1:0:0:1', '2001:db8::1:0:0:1'],
+    ['::', '::'],
+    ['::ffff:10.0.0.1', '::ffff:a00:1'],
+    ['1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8'],
   ])('ok/%s → %s', (text, canonical) => {
     expect(bytesToIp(ipToBytes(text))).toBe(canonical);
   });
 
-  it.each([['256.0.0.1'], ['1.2.3'], ['01.2.3.4'], ['1::2::3'], ['1:2:3:4:5:6:7:8:9'], ['localhost'], ['']])('fail/%s', (text) => {
-    expect(codeOf(() => ipToBytes(text))).toBe('SAN_INVALID');
-  });
+  it.each([['256.0.0.1'], ['1.2.3'], ['01.2.3.4'], ['1::2::3'], ['1:2:3:4:5:6:7:8:9'], ['localhost'], ['']])(
+    'fail/%s',
+    (text) => {
+      expect(codeOf(() => ipToBytes(text))).toBe('SAN_INVALID');
+    },
+  );
 
   it('ok/spiffeId round trip; fail/bad parts', () => {
     const id = spiffeId('example.test', 'api', 'i-1');
@@ -77,9 +102,20 @@ describe('IP addresses and SPIFFE IDs', () => {
 
   it('ok/inspect a CSR', () => {
     const { privateKey } = generateKeyPair('ec-p384');
-    const csr = buildCsr({ privateKey, subject: { commonName: 'x', organization: 'A, B' }, sans: { uris: ['spiffe://example.test/api/i-9'] } });
+    const csr = buildCsr({
+      privateKey,
+      subject: { commonName: 'x', organization: 'A, B' },
+      sans: { uris: ['spiffe://example.test/api/i-9'] },
+    });
     const s = inspect(pemEncode('CERTIFICATE REQUEST', csr));
-    expect(s).toMatchObject({ kind: 'csr', subject: 'CN=x, O=A\\, B', spiffeId: 'spiffe://example.test/api/i-9', keyAlgorithm: 'ec-p384', isCa: false, signatureAlgorithm: 'ecdsa-with-SHA384' });
+    expect(s).toMatchObject({
+      kind: 'csr',
+      subject: 'CN=x, O=A\\, B',
+      spiffeId: 'spiffe://example.test/api/i-9',
+      keyAlgorithm: 'ec-p384',
+      isCa: false,
+      signatureAlgorithm: 'ecdsa-with-SHA384',
+    });
     expect(s.spkiPin).toBe(spkiPin(privateKey));
   });
 });

@@ -35,7 +35,8 @@ export function generateKeyPair(alg: KeyAlgorithm = 'ec-p256'): { privateKey: Ke
 }
 
 function requireKey(key: unknown, type: 'private' | 'public' | 'any'): KeyObject {
-  if (!(key instanceof KeyObject) || key.type === 'secret') throw new PkiError('KEY_MALFORMED', 'not an asymmetric KeyObject');
+  if (!(key instanceof KeyObject) || key.type === 'secret')
+    throw new PkiError('KEY_MALFORMED', 'not an asymmetric KeyObject');
   if (type !== 'any' && key.type !== type) throw new PkiError('KEY_MALFORMED', `expected a ${type} key`);
   return key;
 }
@@ -44,7 +45,9 @@ function requireKey(key: unknown, type: 'private' | 'public' | 'any'): KeyObject
 export function exportPrivateKey(key: KeyObject, format: 'pem' | 'der' = 'pem'): string | Buffer {
   const k = requireKey(key, 'private');
   return wrapErrors('KEY_MALFORMED', 'export PKCS#8', () =>
-    format === 'der' ? k.export({ type: 'pkcs8', format: 'der' }) : (k.export({ type: 'pkcs8', format: 'pem' }) as string),
+    format === 'der'
+      ? k.export({ type: 'pkcs8', format: 'der' })
+      : (k.export({ type: 'pkcs8', format: 'pem' }) as string),
   );
 }
 
@@ -64,7 +67,9 @@ export function exportPublicKey(key: KeyObject, format: 'pem' | 'der' = 'pem'): 
   const k = requireKey(key, 'any');
   return wrapErrors('KEY_MALFORMED', 'export SPKI', () => {
     const pub = k.type === 'private' ? createPublicKey(k) : k;
-    return format === 'der' ? pub.export({ type: 'spki', format: 'der' }) : (pub.export({ type: 'spki', format: 'pem' }) as string);
+    return format === 'der'
+      ? pub.export({ type: 'spki', format: 'der' })
+      : (pub.export({ type: 'spki', format: 'pem' }) as string);
   });
 }
 

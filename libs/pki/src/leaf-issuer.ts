@@ -99,7 +99,10 @@ function pooledRandom(): RandomSource {
 function subjectSpki(pk: CsrPublicKey | KeyObject): { spki: Buffer; rsa: boolean; keyBytes: Buffer } {
   const spki = pk instanceof KeyObject ? spkiDerOf(pk) : pk?.spkiDer;
   if (!Buffer.isBuffer(spki)) throw new PkiError('KEY_MALFORMED', 'no public key');
-  const info = describeSpki(wrapErrors('KEY_MALFORMED', 'SPKI', () => parseDer(spki, { maxDepth: 4 })), 'KEY_MALFORMED');
+  const info = describeSpki(
+    wrapErrors('KEY_MALFORMED', 'SPKI', () => parseDer(spki, { maxDepth: 4 })),
+    'KEY_MALFORMED',
+  );
   const alg = checkKeyPolicy(info);
   return { spki, rsa: alg === 'rsa', keyBytes: info.keyBytes };
 }
@@ -134,7 +137,12 @@ export function createLeafIssuer(o: LeafIssuerOptions): LeafIssuer {
     issue(r: LeafRequest): IssuedLeaf {
       const now = toSeconds(r.now, 'now').getTime();
       const ttl = seconds(r.ttlSeconds, 0, 'ttlSeconds', 1);
-      const backdate = seconds(r.backdateSeconds, Math.min(DEFAULT_BACKDATE_SECONDS, Math.floor(ttl / 10)), 'backdateSeconds', 0);
+      const backdate = seconds(
+        r.backdateSeconds,
+        Math.min(DEFAULT_BACKDATE_SECONDS, Math.floor(ttl / 10)),
+        'backdateSeconds',
+        0,
+      );
       if (now >= caNotAfter) throw new PkiError('VALIDITY_INVALID', 'the CA certificate has expired');
       const notBefore = new Date(now - backdate * 1000);
       const notAfter = new Date(Math.min(now + ttl * 1000, caNotAfter));
@@ -147,7 +155,13 @@ export function createLeafIssuer(o: LeafIssuerOptions): LeafIssuer {
       if (!sansEmpty(sans)) exts.push(subjectAltName(sans, subject === EMPTY_NAME));
       const serial = randomSerial(random);
       const tbs = seq(
-        VERSION_V3, serial.der, algAndIssuer, seq(time(notBefore), time(notAfter)), subject, spki, explicit(3, seq(...exts)),
+        VERSION_V3,
+        serial.der,
+        algAndIssuer,
+        seq(time(notBefore), time(notAfter)),
+        subject,
+        spki,
+        explicit(3, seq(...exts)),
       );
       const sig = wrapErrors('KEY_MALFORMED', 'sign', () => sign(profile.digest, tbs, key));
       return { der: seq(tbs, profile.algorithmIdentifier, bitString(sig)), serialHex: serial.hex, notBefore, notAfter };

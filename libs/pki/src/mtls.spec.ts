@@ -13,18 +13,31 @@ const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
 
 function identity(ca: CaSet, type: string, dns: string): { key: string; cert: string } {
   const k = generateKeyPair();
-  const csr = parseCsr(buildCsr({ privateKey: k.privateKey, sans: { dns: [dns], uris: [`spiffe://example.test/${type}/i-1`] } }));
+  const csr = parseCsr(
+    buildCsr({ privateKey: k.privateKey, sans: { dns: [dns], uris: [`spiffe://example.test/${type}/i-1`] } }),
+  );
   const leaf = ca.issuer.issue({ publicKey: csr.publicKey, sans: csr.sans, now: NOW, ttlSeconds: 3600 });
   return { key: exportPrivateKey(k.privateKey) as string, cert: pemEncode('CERTIFICATE', leaf.der) + ca.pem.inter };
 }
 
-interface Outcome { ok: boolean; reply?: string; peerUri?: string; serverSaw?: string }
+interface Outcome {
+  ok: boolean;
+  reply?: string;
+  peerUri?: string;
+  serverSaw?: string;
+}
 
-async function handshake(server: { id: { key: string; cert: string }; trust: string }, client: { id: { key: string; cert: string }; trust: string }): Promise<Outcome> {
-  const srv = tls.createServer({ ...server.id, ca: [server.trust], requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.3' }, (s) => {
-    s.on('error', () => undefined);
-    s.on('data', () => s.end(`pong:${(s.getPeerCertificate() as tls.PeerCertificate).subjectaltname}`));
-  });
+async function handshake(
+  server: { id: { key: string; cert: string }; trust: string },
+  client: { id: { key: string; cert: string }; trust: string },
+): Promise<Outcome> {
+  const srv = tls.createServer(
+    { ...server.id, ca: [server.trust], requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.3' },
+    (s) => {
+      s.on('error', () => undefined);
+      s.on('data', () => s.end(`pong:${(s.getPeerCertificate() as tls.PeerCertificate).subjectaltname}`));
+    },
+  );
   let serverSaw: string | undefined;
   srv.on('tlsClientError', (err: NodeJS.ErrnoException) => (serverSaw = err.code ?? err.message));
   srv.listen(0, '127.0.0.1');
@@ -37,12 +50,25 @@ async function handshake(server: { id: { key: string; cert: string }; trust: str
         clearTimeout(timer);
         resolve({ ...o, serverSaw });
       };
-      const sock = tls.connect({ host: '127.0.0.1', port, servername: 'db.internal', ...client.id, ca: [client.trust], minVersion: 'TLSv1.3' });
+      const sock = tls.connect({
+        host: '127.0.0.1',
+        port,
+        servername: 'db.internal',
+        ...client.id,
+        ca: [client.trust],
+        minVersion: 'TLSv1.3',
+      });
       let reply = '';
       sock.on('secureConnect', () => sock.write('ping'));
       sock.on('data', (d) => (reply += d.toString()));
       sock.on('error', (err) => done({ ok: false, reply: (err as NodeJS.ErrnoException).code ?? err.message }));
-      sock.on('end', () => done({ ok: reply.startsWith('pong:'), reply, peerUri: (sock.getPeerCertificate() as tls.PeerCertificate).subjectaltname }));
+      sock.on('end', () =>
+        done({
+          ok: reply.startsWith('pong:'),
+          reply,
+          peerUri: (sock.getPeerCertificate() as tls.PeerCertificate).subjectaltname,
+        }),
+      );
       sock.on('close', () => done({ ok: reply.startsWith('pong:'), reply }));
     });
   } finally {
@@ -58,7 +84,7 @@ describe('mutual TLS with issued leaves', () => {
   const apiId = identity(api, 'api', 'api.internal');
   const dbId = identity(db, 'db', 'db.internal');
 
-  it('ok/api client and db server, each trusting only the other type\'s root', async () => {
+  it("ok/api client and db server, each trusting only the other type's root", async () => {
     const r = await handshake({ id: dbId, trust: api.pem.root }, { id: apiId, trust: db.pem.root });
     expect(r.reply).toBe('pong:URI:spiffe://example.test/api/i-1, DNS:api.internal');
     expect(r.ok).toBe(true);
@@ -78,7 +104,7 @@ describe('mutual TLS with issued leaves', () => {
     expect(r.reply).toMatch(/UNABLE_TO_GET_ISSUER_CERT_LOCALLY|UNABLE_TO_VERIFY_LEAF_SIGNATURE|ECONNRESET/);
   });
 
-  it('fail/a server that trusts its own type\'s root refuses the api client', async () => {
+  it("fail/a server that trusts its own type's root refuses the api client", async () => {
     const r = await handshake({ id: dbId, trust: db.pem.root }, { id: apiId, trust: db.pem.root });
     expect(r.ok).toBe(false);
   });

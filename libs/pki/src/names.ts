@@ -50,7 +50,10 @@ export function encodeName(subject: SubjectName = {}): Buffer {
 }
 
 function escape(v: string): string {
-  return v.replace(/([,+"\\<>;=])/g, '\\$1').replace(/^([ #])/, '\\$1').replace(/ $/, '\\ ');
+  return v
+    .replace(/([,+"\\<>;=])/g, '\\$1')
+    .replace(/^([ #])/, '\\$1')
+    .replace(/ $/, '\\ ');
 }
 
 /** A decoded Name: the TrustMesh fields (first value of each wins), a one-line text, the DER bytes. */

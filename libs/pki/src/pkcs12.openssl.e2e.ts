@@ -18,8 +18,18 @@ describe('exportPkcs12', () => {
   ])('%s: openssl pkcs12 -info reads it (no -legacy)', (name, alg, password) => {
     const ca = makeCaSet('api');
     const k = generateKeyPair(alg);
-    const leaf = ca.issuer.issue({ publicKey: k.publicKey, sans: { dns: ['api.internal'] }, now: T0, ttlSeconds: 3600 });
-    const p12 = exportPkcs12({ privateKey: k.privateKey, chain: [leaf.der, ca.inter, ca.pem.root], password, friendlyName: 'api-1' });
+    const leaf = ca.issuer.issue({
+      publicKey: k.publicKey,
+      sans: { dns: ['api.internal'] },
+      now: T0,
+      ttlSeconds: 3600,
+    });
+    const p12 = exportPkcs12({
+      privateKey: k.privateKey,
+      chain: [leaf.der, ca.inter, ca.pem.root],
+      password,
+      friendlyName: 'api-1',
+    });
     const file = tmp.file(`${name.replace(/\W/g, '_')}.p12`, p12);
     const r = openssl(['pkcs12', '-info', '-nodes', '-in', file, '-passin', `pass:${password}`]);
     expect(r.out).toContain('MAC: sha256');
@@ -30,7 +40,9 @@ describe('exportPkcs12', () => {
     expect(r.status).toBe(0);
     // The key openssl decrypted is ours.
     const keyPem = r.out.slice(r.out.indexOf(PKCS8_BEGIN), r.out.indexOf(PKCS8_END) + PKCS8_END.length);
-    expect(createPublicKey(keyPem).export({ type: 'spki', format: 'der' })).toEqual(k.publicKey.export({ type: 'spki', format: 'der' }));
+    expect(createPublicKey(keyPem).export({ type: 'spki', format: 'der' })).toEqual(
+      k.publicKey.export({ type: 'spki', format: 'der' }),
+    );
     const wrong = openssl(['pkcs12', '-info', '-nodes', '-in', file, '-passin', 'pass:wrong']);
     expect(wrong.status).not.toBe(0);
     expect(wrong.out).toMatch(/mac verify (error|failure)/i);

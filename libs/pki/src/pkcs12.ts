@@ -89,7 +89,14 @@ export function exportPkcs12(o: Pkcs12Options): Buffer {
 
     const salt = randomBytes(16);
     const sha256 = forge.md.sha256.create();
-    const macKey = forge.pkcs12.generateKey(o.password, forge.util.createBuffer(salt.toString('binary')), 3, ITERATIONS, 32, sha256);
+    const macKey = forge.pkcs12.generateKey(
+      o.password,
+      forge.util.createBuffer(salt.toString('binary')),
+      3,
+      ITERATIONS,
+      32,
+      sha256,
+    );
     const hmac = forge.hmac.create();
     hmac.start('sha256', macKey);
     hmac.update(authSafe.toString('binary'));

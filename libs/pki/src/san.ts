@@ -22,13 +22,15 @@ const URI_RE = /^[A-Za-z][A-Za-z0-9+.-]*:[\x21-\x7e]{1,2040}$/;
 
 /** Checks one DNS SAN. @throws PkiError SAN_INVALID (empty, over 253 chars, non-ASCII, NUL, space). */
 export function checkDnsName(name: string): string {
-  if (typeof name !== 'string' || !DNS_RE.test(name)) throw new PkiError('SAN_INVALID', 'DNS name must be printable ASCII');
+  if (typeof name !== 'string' || !DNS_RE.test(name))
+    throw new PkiError('SAN_INVALID', 'DNS name must be printable ASCII');
   return name;
 }
 
 /** Checks one URI SAN. @throws PkiError SAN_INVALID (no scheme, non-ASCII, spaces, control chars). */
 export function checkUri(uri: string): string {
-  if (typeof uri !== 'string' || !URI_RE.test(uri)) throw new PkiError('SAN_INVALID', 'URI must be printable ASCII with a scheme');
+  if (typeof uri !== 'string' || !URI_RE.test(uri))
+    throw new PkiError('SAN_INVALID', 'URI must be printable ASCII with a scheme');
   return uri;
 }
 

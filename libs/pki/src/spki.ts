@@ -97,7 +97,8 @@ export function checkKeyPolicy(info: SpkiInfo): PublicKeyAlgorithm {
     if (info.bits < RSA_MIN_BITS) throw new PkiError('KEY_TOO_WEAK', `RSA-${info.bits}`);
     if (info.bits > RSA_MAX_BITS) throw new PkiError('KEY_TYPE_UNSUPPORTED', `RSA-${info.bits}`);
     // An exponent over 32 bits is legal but only good for making verification slow (DoS).
-    if ((e[e.length - 1] & 1) === 0 || (e.length === 1 && e[0] < 3) || e.length > 4) throw new PkiError('KEY_MALFORMED', 'RSA exponent');
+    if ((e[e.length - 1] & 1) === 0 || (e.length === 1 && e[0] < 3) || e.length > 4)
+      throw new PkiError('KEY_MALFORMED', 'RSA exponent');
   }
   return info.algorithm;
 }
@@ -119,7 +120,10 @@ export function importSpki(info: SpkiInfo): KeyObject {
     }
     if (alg === 'rsa') {
       const { n, e } = info.rsa as { n: Buffer; e: Buffer };
-      return createPublicKey({ key: { kty: 'RSA', n: n.toString('base64url'), e: e.toString('base64url') }, format: 'jwk' });
+      return createPublicKey({
+        key: { kty: 'RSA', n: n.toString('base64url'), e: e.toString('base64url') },
+        format: 'jwk',
+      });
     }
     const size = COORD[alg];
     if (k[0] === 0x04 && k.length === 1 + 2 * size) {

@@ -25,8 +25,14 @@ export interface TbsFields {
 /** DER TBSCertificate (v3). */
 export function encodeTbs(f: TbsFields): Buffer {
   return seq(
-    VERSION_V3, f.serial, f.signatureAlgorithm, f.issuer,
-    seq(time(f.notBefore), time(f.notAfter)), f.subject, f.spki, explicit(3, seq(...f.extensions)),
+    VERSION_V3,
+    f.serial,
+    f.signatureAlgorithm,
+    f.issuer,
+    seq(time(f.notBefore), time(f.notAfter)),
+    f.subject,
+    f.spki,
+    explicit(3, seq(...f.extensions)),
   );
 }
 
@@ -45,7 +51,8 @@ export const defaultRandom: RandomSource = (n) => randomBytes(n);
  */
 export function randomSerial(random: RandomSource): { der: Buffer; hex: string } {
   const r = random(16);
-  if (!Buffer.isBuffer(r) || r.length !== 16) throw new PkiError('KEY_MALFORMED', 'random source returned the wrong size');
+  if (!Buffer.isBuffer(r) || r.length !== 16)
+    throw new PkiError('KEY_MALFORMED', 'random source returned the wrong size');
   if (r.every((b) => b === 0)) r[15] = 1;
   const der = unsignedInt(r);
   const mag = der[2] === 0 ? der.subarray(3) : der.subarray(2);
@@ -59,9 +66,11 @@ export function keyIdOf(subjectPublicKey: Uint8Array): Buffer {
 
 /** Whole seconds of `d` (X.509 times carry no fractions). @throws PkiError VALIDITY_INVALID. */
 export function toSeconds(d: Date, what: string): Date {
-  if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new PkiError('VALIDITY_INVALID', `${what} is not a date`);
+  if (!(d instanceof Date) || Number.isNaN(d.getTime()))
+    throw new PkiError('VALIDITY_INVALID', `${what} is not a date`);
   const t = Math.floor(d.getTime() / 1000) * 1000;
-  if (t < Date.UTC(1950, 0, 1) || t >= Date.UTC(10000, 0, 1)) throw new PkiError('VALIDITY_INVALID', `${what} out of range`);
+  if (t < Date.UTC(1950, 0, 1) || t >= Date.UTC(10000, 0, 1))
+    throw new PkiError('VALIDITY_INVALID', `${what} out of range`);
   return new Date(t);
 }
 

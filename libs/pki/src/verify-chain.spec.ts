@@ -1,4 +1,11 @@
-import { createIntermediateCertificate, createLeafIssuer, generateKeyPair, PkiError, verifyChain, type VerifyChainOptions } from './index';
+import {
+  createIntermediateCertificate,
+  createLeafIssuer,
+  generateKeyPair,
+  PkiError,
+  verifyChain,
+  type VerifyChainOptions,
+} from './index';
 import type { KeyObject } from 'node:crypto';
 import { at, makeCaSet, T0 } from './testing/fixtures';
 import { parseCertificate } from './cert-parse';
@@ -22,7 +29,12 @@ function codeOf(fn: () => unknown): string {
 const api = makeCaSet('api');
 const other = makeCaSet('api'); // same names, different keys
 const leafKey = generateKeyPair();
-const leaf = api.issuer.issue({ publicKey: leafKey.publicKey, sans: { uris: ['spiffe://example.test/api/i-1'] }, now: T0, ttlSeconds: 86400 });
+const leaf = api.issuer.issue({
+  publicKey: leafKey.publicKey,
+  sans: { uris: ['spiffe://example.test/api/i-1'] },
+  now: T0,
+  ttlSeconds: 86400,
+});
 
 // A leaf used as if it were an issuer: sign with the leaf's key, name the leaf as issuer.
 const leafAsIssuer = (() => {
@@ -38,17 +50,39 @@ const subKey = generateKeyPair();
 const subInter = (() => {
   const k = api.interKey;
   // createIntermediateCertificate accepts any CA issuer; the violation is for verifyChain to find.
-  return createIntermediateCertificate({ publicKey: subKey.publicKey, subject: { commonName: 'sub' }, issuer: { certificate: api.inter, privateKey: k }, notBefore: at(-1), notAfter: at(30) });
+  return createIntermediateCertificate({
+    publicKey: subKey.publicKey,
+    subject: { commonName: 'sub' },
+    issuer: { certificate: api.inter, privateKey: k },
+    notBefore: at(-1),
+    notAfter: at(30),
+  });
 })();
-const subLeaf = createLeafIssuer({ caCertificate: subInter, caPrivateKey: subKey.privateKey }).issue({ publicKey: generateKeyPair().publicKey, sans: { dns: ['x'] }, now: T0, ttlSeconds: 3600 });
+const subLeaf = createLeafIssuer({ caCertificate: subInter, caPrivateKey: subKey.privateKey }).issue({
+  publicKey: generateKeyPair().publicKey,
+  sans: { dns: ['x'] },
+  now: T0,
+  ttlSeconds: 3600,
+});
 
 /** A certificate with arbitrary extensions, signed by `issuerKey` under `issuerCert`'s subject. */
-function custom(issuerCert: Buffer, issuerKey: KeyObject, cn: string, extensions: Buffer[]): { der: Buffer; key: KeyObject } {
+function custom(
+  issuerCert: Buffer,
+  issuerKey: KeyObject,
+  cn: string,
+  extensions: Buffer[],
+): { der: Buffer; key: KeyObject } {
   const k = generateKeyPair();
   const profile = signatureProfileFor(issuerKey);
   const tbs = encodeTbs({
-    serial: smallInt(7), signatureAlgorithm: profile.algorithmIdentifier, issuer: parseCertificate(issuerCert).subject.der,
-    notBefore: at(-1), notAfter: at(10), subject: encodeName({ commonName: cn }), spki: spkiDerOf(k.publicKey), extensions,
+    serial: smallInt(7),
+    signatureAlgorithm: profile.algorithmIdentifier,
+    issuer: parseCertificate(issuerCert).subject.der,
+    notBefore: at(-1),
+    notAfter: at(10),
+    subject: encodeName({ commonName: cn }),
+    spki: spkiDerOf(k.publicKey),
+    extensions,
   });
   return { der: signCertificate(tbs, profile, issuerKey), key: k.privateKey };
 }
@@ -80,7 +114,11 @@ describe('verifyChain', () => {
     ['fail/pathLen 0 violated by a sub-intermediate', { chain: [subLeaf.der, subInter, api.inter] }, 'CHAIN_INVALID'],
     ['fail/a CA:FALSE certificate as issuer', { chain: [underFakeCa.der, fakeCa.der, api.inter] }, 'CHAIN_INVALID'],
     ['ok/client-only leaf for clientAuth', { chain: [clientOnly.der, api.inter], purpose: 'clientAuth' }, 'ok'],
-    ['fail/client-only leaf for serverAuth', { chain: [clientOnly.der, api.inter], purpose: 'serverAuth' }, 'CHAIN_INVALID'],
+    [
+      'fail/client-only leaf for serverAuth',
+      { chain: [clientOnly.der, api.inter], purpose: 'serverAuth' },
+      'CHAIN_INVALID',
+    ],
     ['fail/empty chain', { chain: [] }, 'CHAIN_INVALID'],
     ['fail/garbage certificate', { chain: [Buffer.from('3000', 'hex')] }, 'CERT_MALFORMED'],
   ])('%s', (_n, over, want) => {
@@ -95,9 +133,15 @@ describe('verifyChain', () => {
 
   it.each([
     ['fail/pathLen detail', [subLeaf.der, subInter, api.inter], /pathLen of certificate 2/],
-    ['fail/CA flag detail', [underFakeCa.der, fakeCa.der, api.inter], /certificate 0 is not issued by certificate 1|certificate 1 is not a CA/],
+    [
+      'fail/CA flag detail',
+      [underFakeCa.der, fakeCa.der, api.inter],
+      /certificate 0 is not issued by certificate 1|certificate 1 is not a CA/,
+    ],
   ])('%s', (_n, chain, detail) => {
-    expect(() => verifyChain({ ...base, chain: chain as Buffer[] })).toThrow(expect.objectContaining({ detail: expect.stringMatching(detail) }));
+    expect(() => verifyChain({ ...base, chain: chain as Buffer[] })).toThrow(
+      expect.objectContaining({ detail: expect.stringMatching(detail) }),
+    );
   });
 
   it('fail/a leaf cannot become an issuer', () => {

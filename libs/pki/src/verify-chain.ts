@@ -74,7 +74,8 @@ export function verifyChain(o: VerifyChainOptions): { anchor: Buffer; path: Buff
   const included = anchors.find((a) => a.der.equals(path[path.length - 1].der));
   if (included && path.length > 1) path.pop();
   for (let i = 0; i + 1 < path.length; i++) {
-    if (!issuedBy(path[i], path[i + 1])) throw new PkiError('CHAIN_INVALID', `certificate ${i} is not issued by certificate ${i + 1}`);
+    if (!issuedBy(path[i], path[i + 1]))
+      throw new PkiError('CHAIN_INVALID', `certificate ${i} is not issued by certificate ${i + 1}`);
   }
   const last = path[path.length - 1];
   // A chain that is just an anchor is trusted as itself; otherwise an anchor must issue the last one.
@@ -92,11 +93,13 @@ export function verifyChain(o: VerifyChainOptions): { anchor: Buffer; path: Buff
     }
     // Intermediates between this issuer and the leaf (self-issued ones do not count, RFC 5280 §4.2.1.9).
     const below = all.slice(1, i).filter((c) => c.parsed.subject.der.compare(c.parsed.issuer.der) !== 0).length;
-    if (p.pathLen !== undefined && below > p.pathLen) throw new PkiError('CHAIN_INVALID', `pathLen of certificate ${i} exceeded`);
+    if (p.pathLen !== undefined && below > p.pathLen)
+      throw new PkiError('CHAIN_INVALID', `pathLen of certificate ${i} exceeded`);
   }
   if (o.purpose) {
     const want = o.purpose === 'serverAuth' ? OID.serverAuth : OID.clientAuth;
-    if (!all.every((c) => allowsPurpose(c.parsed, want))) throw new PkiError('CHAIN_INVALID', `not valid for ${o.purpose}`);
+    if (!all.every((c) => allowsPurpose(c.parsed, want)))
+      throw new PkiError('CHAIN_INVALID', `not valid for ${o.purpose}`);
   }
   return { anchor: anchor.der, path: path.map((c) => c.der) };
 }

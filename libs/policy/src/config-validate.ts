@@ -29,10 +29,7 @@ const TYPE_FIELDS = ['accepts', 'dials', 'leafTtl', 'maxTtl', 'keyTypes', 'dnsTe
 
 /** Renders a path as `types.api.dials[0]`. */
 export function formatPath(path: ConfigPath): string {
-  return path.reduce<string>(
-    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p),
-    '',
-  );
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -184,7 +181,10 @@ function checkMatrix(rawTypes: Record<string, unknown>, add: Add): void {
         if (!names.includes(b)) {
           add(['types', a, field, i], `unknown type '${b}'`);
         } else if (!list(b, other).includes(a)) {
-          const verb = field === 'dials' ? `${a} dials ${b} but ${b} does not accept ${a}` : `${a} accepts ${b} but ${b} does not dial ${a}`;
+          const verb =
+            field === 'dials'
+              ? `${a} dials ${b} but ${b} does not accept ${a}`
+              : `${a} accepts ${b} but ${b} does not dial ${a}`;
           add(['types', a, field, i], verb);
         }
       });

@@ -74,7 +74,5 @@ export function isPolicyError(err: unknown, code?: PolicyErrorCode): err is Poli
 
 /** Formats issues as `path: message` joined by `; ` (for one-line CLI errors). */
 export function formatIssues(issues: readonly PolicyIssue[]): string {
-  return issues
-    .map((i) => `${i.path || '(document)'}${i.line ? ` (line ${i.line})` : ''}: ${i.message}`)
-    .join('; ');
+  return issues.map((i) => `${i.path || '(document)'}${i.line ? ` (line ${i.line})` : ''}: ${i.message}`).join('; ');
 }

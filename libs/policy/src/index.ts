@@ -24,4 +24,11 @@ export { acceptedPeers, dialedPeers, mayConnect, requireType, serviceTypeNames }
 export { evaluateSignRequest, allowedDnsNames, OID_SUBJECT_ALT_NAME, TOLERATED_EXTENSIONS } from './sign-request';
 export type { SignDecision, SignRequest, SignRequestCsr } from './sign-request';
 export { isIpAddress } from '@trustmesh/names';
-export { backoffDelayMs, renewalTime, DEFAULT_BACKOFF, RENEW_FRACTION, RENEW_JITTER, type BackoffPolicy } from './renewal-schedule';
+export {
+  backoffDelayMs,
+  renewalTime,
+  DEFAULT_BACKOFF,
+  RENEW_FRACTION,
+  RENEW_JITTER,
+  type BackoffPolicy,
+} from './renewal-schedule';

@@ -2,7 +2,12 @@
  * The mesh's names, as PolicyError: the grammar itself is libs/names (libs/names/src/identity.ts,
  * libs/names/src/dns.ts); the one rule kept here is the mesh-config one, reserved type names.
  */
-import { dnsNameProblem, instanceIdProblem, trustDomainProblem as trustDomainGrammar, typeNameProblem } from '@trustmesh/names';
+import {
+  dnsNameProblem,
+  instanceIdProblem,
+  trustDomainProblem as trustDomainGrammar,
+  typeNameProblem,
+} from '@trustmesh/names';
 import { PolicyError } from './errors';
 
 /** Names no service type may take: `platform` is the signer's own CA set, `admin` the CLI identity. */

@@ -10,18 +10,29 @@ describe('renewalTime', () => {
     ['ok/u=0 is the early edge (-10%)', { u: 0 }, 180],
     ['ok/u→1 is the late edge (+10%)', { u: 0.999999 }, 220],
     ['ok/a hint later than the plan is ignored', { u: 0.5, renewBefore: at(250) }, 200],
-    ['ok/a hint earlier than the plan spreads renewals between now and the hint', { u: 0.5, renewBefore: at(100), uHint: 0.25 }, 10 + 90 * 0.25],
+    [
+      'ok/a hint earlier than the plan spreads renewals between now and the hint',
+      { u: 0.5, renewBefore: at(100), uHint: 0.25 },
+      10 + 90 * 0.25,
+    ],
     ['ok/a hint already past means now', { u: 0.5, renewBefore: at(5) }, 10],
     ['ok/a plan already past means now', { u: 0.5, now: 290 }, 290],
     ['ok/a non-finite random falls back to the middle', { u: Number.NaN }, 200],
   ])('%s', (_name, o: { u: number; renewBefore?: Date; uHint?: number; now?: number }, expected) => {
-    const r = renewalTime({ notBefore: at(0), notAfter: at(300), now: at(o.now ?? 10), u: o.u, ...(o.renewBefore ? { renewBefore: o.renewBefore } : {}), ...(o.uHint !== undefined ? { uHint: o.uHint } : {}) });
+    const r = renewalTime({
+      notBefore: at(0),
+      notAfter: at(300),
+      now: at(o.now ?? 10),
+      u: o.u,
+      ...(o.renewBefore ? { renewBefore: o.renewBefore } : {}),
+      ...(o.uHint !== undefined ? { uHint: o.uHint } : {}),
+    });
     expect((r.getTime() - T0) / 1000).toBeCloseTo(expected, 2);
   });
 
   it('ok/1000 random draws stay within 2/3 ± 10%', () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 1000; i++) {
       const s = (renewalTime({ notBefore: at(0), notAfter: at(3600), now: at(0), u: rnd() }).getTime() - T0) / 1000;
       expect(s).toBeGreaterThanOrEqual(2160);

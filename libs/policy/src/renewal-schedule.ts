@@ -27,7 +27,14 @@ export const DEFAULT_BACKOFF: BackoffPolicy = Object.freeze({ baseMs: 500, capMs
  * the signer is not flooded); a hint already past means "now". Never earlier than `now`.
  * @param u uniform random number in [0, 1) for the jitter; `uHint` for the spread before the hint.
  */
-export function renewalTime(o: { notBefore: Date; notAfter: Date; now: Date; u: number; renewBefore?: Date; uHint?: number }): Date {
+export function renewalTime(o: {
+  notBefore: Date;
+  notAfter: Date;
+  now: Date;
+  u: number;
+  renewBefore?: Date;
+  uHint?: number;
+}): Date {
   const nb = o.notBefore.getTime();
   const lifetime = Math.max(0, o.notAfter.getTime() - nb);
   const offset = lifetime * RENEW_FRACTION * (1 - RENEW_JITTER + 2 * RENEW_JITTER * clamp01(o.u));
@@ -46,7 +53,12 @@ export function renewalTime(o: { notBefore: Date; notAfter: Date; now: Date; u: 
  * between half and all of `min(cap, base·2^attempt)`, so retries of many sidecars spread out but
  * never collapse to zero. A server `retryAfterMs` hint is a floor (still capped at `capMs`).
  */
-export function backoffDelayMs(attempt: number, u: number, policy: BackoffPolicy = DEFAULT_BACKOFF, retryAfterMs?: number): number {
+export function backoffDelayMs(
+  attempt: number,
+  u: number,
+  policy: BackoffPolicy = DEFAULT_BACKOFF,
+  retryAfterMs?: number,
+): number {
   const n = Math.max(0, Math.min(Math.floor(attempt), 30)); // 2^30 already exceeds any sane cap
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** n);
   const delay = ceiling / 2 + (ceiling / 2) * clamp01(u);

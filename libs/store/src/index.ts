@@ -7,7 +7,15 @@ export { StoreError, isStoreError } from './errors';
 export type { StoreErrorCode } from './errors';
 export { CA_ROLES, CA_STATES } from './types';
 export type {
-  AuditEntry, AuditRecord, AuditVerifyResult, CaRecord, CaRole, CaState, IssuedCertRecord, StatusReportRecord, Store,
+  AuditEntry,
+  AuditRecord,
+  AuditVerifyResult,
+  CaRecord,
+  CaRole,
+  CaState,
+  IssuedCertRecord,
+  StatusReportRecord,
+  Store,
   TokenRecord,
 } from './types';
 export { openSqliteStore } from './sqlite/sqlite-store';

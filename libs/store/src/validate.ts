@@ -20,7 +20,8 @@ export function ms(d: unknown, field: string): number {
 
 /** A non-empty string of bounded length. */
 export function text(v: unknown, field: string, max = MAX_TEXT): string {
-  if (typeof v !== 'string' || v.length === 0 || v.length > max) fail(field, `must be a non-empty string of at most ${max} chars`);
+  if (typeof v !== 'string' || v.length === 0 || v.length > max)
+    fail(field, `must be a non-empty string of at most ${max} chars`);
   return v;
 }
 
@@ -44,7 +45,8 @@ export function checkCa(r: CaRecord): void {
   if (r.role === 'root' && r.parentId !== null) fail('parentId', 'must be null for a root');
   if (r.role === 'intermediate' && r.parentId === null) fail('parentId', 'must name the issuer of an intermediate');
   text(r.subject, 'subject');
-  if (!Buffer.isBuffer(r.certificateDer) || r.certificateDer.length === 0) fail('certificateDer', 'must be a non-empty Buffer');
+  if (!Buffer.isBuffer(r.certificateDer) || r.certificateDer.length === 0)
+    fail('certificateDer', 'must be a non-empty Buffer');
   text(r.keyRef, 'keyRef', 1024);
   ms(r.notBefore, 'notBefore');
   ms(r.notAfter, 'notAfter');
@@ -103,7 +105,14 @@ export function checkStatusReport(r: StatusReportRecord): string {
 }
 
 /** Checks an audit entry; returns its stored form (without seq and the chain fields). */
-export function checkAuditEntry(e: AuditEntry): { at: number; actor: string; action: string; outcome: string; reason: string | null; details: string | null } {
+export function checkAuditEntry(e: AuditEntry): {
+  at: number;
+  actor: string;
+  action: string;
+  outcome: string;
+  reason: string | null;
+  details: string | null;
+} {
   const at = ms(e.at, 'at');
   const actor = text(e.actor, 'actor', 256);
   const action = text(e.action, 'action', 256);
@@ -111,7 +120,8 @@ export function checkAuditEntry(e: AuditEntry): { at: number; actor: string; act
   const reason = e.reason === undefined ? null : text(e.reason, 'reason');
   let details: string | null = null;
   if (e.details !== undefined) {
-    if (e.details === null || typeof e.details !== 'object' || Array.isArray(e.details)) fail('details', 'must be an object');
+    if (e.details === null || typeof e.details !== 'object' || Array.isArray(e.details))
+      fail('details', 'must be an object');
     details = canonicalJson(e.details);
     if (details.length > MAX_DETAILS_CHARS) fail('details', `must encode to at most ${MAX_DETAILS_CHARS} chars`);
   }

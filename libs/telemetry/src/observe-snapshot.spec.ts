@@ -17,7 +17,7 @@ async function scrape(handler: Parameters<typeof serve>[0]): Promise<string> {
 }
 
 describe('observeSnapshot', () => {
-  it('ok/counters and gauges are read from the app at each scrape, in the app\'s label order', async () => {
+  it("ok/counters and gauges are read from the app at each scrape, in the app's label order", async () => {
     const t = createTelemetry({ serviceName: 'app' });
     const values = { requests: 0, open: 0 };
     let reads = 0;
@@ -34,7 +34,9 @@ describe('observeSnapshot', () => {
       const handler = t.metricsHandler;
       let text = await scrape(handler);
       expect(reads).toBe(1);
-      expect(text).toContain('# HELP app_requests_total Requests by route\n# TYPE app_requests_total counter\napp_requests_total{route="db",direction="in"} 0\n');
+      expect(text).toContain(
+        '# HELP app_requests_total Requests by route\n# TYPE app_requests_total counter\napp_requests_total{route="db",direction="in"} 0\n',
+      );
       expect(text).toContain('# TYPE app_open gauge\napp_open{route="db"} 0\n');
       expect(text).not.toContain('not_an_instrument');
       // No points for it: no series, no HELP/TYPE.

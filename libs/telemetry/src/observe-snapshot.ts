@@ -33,11 +33,20 @@ export interface SnapshotPoint {
  * (idempotent): `read` is not called again; the instruments stay registered on the meter, and a
  * cumulative reader (the Prometheus one) keeps exposing the last values it collected.
  */
-export function observeSnapshot(meter: Meter, instruments: readonly SnapshotInstrument[], read: () => Iterable<SnapshotPoint>): () => void {
+export function observeSnapshot(
+  meter: Meter,
+  instruments: readonly SnapshotInstrument[],
+  read: () => Iterable<SnapshotPoint>,
+): () => void {
   const byName = new Map<string, Observable>();
   for (const i of instruments) {
     const options = { description: i.description, ...(i.unit ? { unit: i.unit } : {}) };
-    byName.set(i.name, i.kind === 'counter' ? meter.createObservableCounter(i.name, options) : meter.createObservableGauge(i.name, options));
+    byName.set(
+      i.name,
+      i.kind === 'counter'
+        ? meter.createObservableCounter(i.name, options)
+        : meter.createObservableGauge(i.name, options),
+    );
   }
   const observables = [...byName.values()];
   const callback = (result: BatchObservableResult): void => {

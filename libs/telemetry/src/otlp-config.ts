@@ -26,7 +26,10 @@ export function parseOtlpConfig(env: TelemetryEnv): OtlpConfig {
   const disabled = (env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true';
   const protocol = (env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf').trim();
   if (protocol !== 'http/protobuf') {
-    throw new TelemetryError('OTEL_CONFIG_INVALID', `OTEL_EXPORTER_OTLP_PROTOCOL=${protocol}: only http/protobuf is supported`);
+    throw new TelemetryError(
+      'OTEL_CONFIG_INVALID',
+      `OTEL_EXPORTER_OTLP_PROTOCOL=${protocol}: only http/protobuf is supported`,
+    );
   }
   const headers = parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS);
   const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
@@ -43,12 +46,23 @@ export function parseOtlpConfig(env: TelemetryEnv): OtlpConfig {
   return config;
 }
 
-function signalUrl(env: TelemetryEnv, signal: 'TRACES' | 'METRICS', base: string | undefined, path: string): string | undefined {
-  const exporters = (env[`OTEL_${signal}_EXPORTER`] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+function signalUrl(
+  env: TelemetryEnv,
+  signal: 'TRACES' | 'METRICS',
+  base: string | undefined,
+  path: string,
+): string | undefined {
+  const exporters = (env[`OTEL_${signal}_EXPORTER`] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of exporters) {
     // prometheus is served on the admin port regardless; console is not offered by this lib.
     if (!['otlp', 'none', 'prometheus'].includes(name)) {
-      throw new TelemetryError('OTEL_CONFIG_INVALID', `OTEL_${signal}_EXPORTER=${name}: supported values are otlp, prometheus, none`);
+      throw new TelemetryError(
+        'OTEL_CONFIG_INVALID',
+        `OTEL_${signal}_EXPORTER=${name}: supported values are otlp, prometheus, none`,
+      );
     }
   }
   if (exporters.includes('none')) return undefined;
@@ -61,7 +75,10 @@ function signalUrl(env: TelemetryEnv, signal: 'TRACES' | 'METRICS', base: string
     const parsed = new URL(url);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
   } catch {
-    throw new TelemetryError('OTEL_CONFIG_INVALID', `OTLP ${signal.toLowerCase()} endpoint is not an http(s) URL: ${url}`);
+    throw new TelemetryError(
+      'OTEL_CONFIG_INVALID',
+      `OTLP ${signal.toLowerCase()} endpoint is not an http(s) URL: ${url}`,
+    );
   }
   return url;
 }
@@ -72,7 +89,11 @@ function parseHeaders(text: string | undefined): Record<string, string> {
   for (const part of text.split(',')) {
     const eq = part.indexOf('=');
     const key = eq > 0 ? part.slice(0, eq).trim() : '';
-    if (!key) throw new TelemetryError('OTEL_CONFIG_INVALID', 'OTEL_EXPORTER_OTLP_HEADERS must be key=value pairs separated by commas');
+    if (!key)
+      throw new TelemetryError(
+        'OTEL_CONFIG_INVALID',
+        'OTEL_EXPORTER_OTLP_HEADERS must be key=value pairs separated by commas',
+      );
     headers[key] = decodeURIComponent(part.slice(eq + 1).trim());
   }
   return headers;
@@ -82,7 +103,10 @@ function parseInterval(text: string | undefined): number {
   if (text === undefined || text.trim() === '') return 60_000;
   const ms = Number(text);
   if (!Number.isInteger(ms) || ms < 100 || ms > 3_600_000) {
-    throw new TelemetryError('OTEL_CONFIG_INVALID', `OTEL_METRIC_EXPORT_INTERVAL=${text}: an integer number of milliseconds, 100..3600000`);
+    throw new TelemetryError(
+      'OTEL_CONFIG_INVALID',
+      `OTEL_METRIC_EXPORT_INTERVAL=${text}: an integer number of milliseconds, 100..3600000`,
+    );
   }
   return ms;
 }

@@ -25,11 +25,15 @@ describe('createTelemetry with OTLP', () => {
       // A real child process: the exporters' dynamic import() of `http` cannot run inside Jest.
       const root = path.resolve(__dirname, '../../..');
       const env = JSON.stringify({ OTEL_EXPORTER_OTLP_ENDPOINT: srv.url });
-      const { stdout } = await execFileP(process.execPath, ['tools/scripts/run-ts.js', 'libs/telemetry/src/testing/otlp-probe.ts', env], {
-        cwd: root,
-        timeout: 20_000,
-        env: { PATH: process.env.PATH ?? '' },
-      });
+      const { stdout } = await execFileP(
+        process.execPath,
+        ['tools/scripts/run-ts.js', 'libs/telemetry/src/testing/otlp-probe.ts', env],
+        {
+          cwd: root,
+          timeout: 20_000,
+          env: { PATH: process.env.PATH ?? '' },
+        },
+      );
       expect(stdout.trim()).toBe('ok');
       // forceFlush and shutdown each export the metrics once.
       const paths = [...new Set(seen.map((s) => s.path))].sort();

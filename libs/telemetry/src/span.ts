@@ -1,4 +1,12 @@
-import { context as otelContext, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import {
+  context as otelContext,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
 
 /**
  * Runs `fn` inside a span named `name`, child of `parent` (default: the active context), and ends

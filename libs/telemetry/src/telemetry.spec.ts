@@ -1,5 +1,14 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import { createNoopTelemetry, createTelemetry, InMemorySpanExporter, parseOtlpConfig, PROMETHEUS_CONTENT_TYPE, startTimer, TelemetryError, withSpan } from './index';
+import {
+  createNoopTelemetry,
+  createTelemetry,
+  InMemorySpanExporter,
+  parseOtlpConfig,
+  PROMETHEUS_CONTENT_TYPE,
+  startTimer,
+  TelemetryError,
+  withSpan,
+} from './index';
 import { serve } from './testing/serve';
 
 describe('createTelemetry', () => {
@@ -113,10 +122,26 @@ describe('createTelemetry', () => {
 describe('parseOtlpConfig', () => {
   const ok: [string, Record<string, string>, { traces?: string; metrics?: string; disabled?: boolean }][] = [
     ['ok/empty env exports nothing', {}, {}],
-    ['ok/generic endpoint enables both signals', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318/' }, { traces: 'http://c:4318/v1/traces', metrics: 'http://c:4318/v1/metrics' }],
-    ['ok/none wins over an endpoint', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_EXPORTER: 'none' }, { metrics: 'http://c:4318/v1/metrics' }],
-    ['ok/specific endpoint used as is', { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://t/x' }, { traces: 'https://t/x' }],
-    ['ok/otlp exporter without endpoint uses the default', { OTEL_TRACES_EXPORTER: 'otlp' }, { traces: 'http://localhost:4318/v1/traces' }],
+    [
+      'ok/generic endpoint enables both signals',
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318/' },
+      { traces: 'http://c:4318/v1/traces', metrics: 'http://c:4318/v1/metrics' },
+    ],
+    [
+      'ok/none wins over an endpoint',
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_EXPORTER: 'none' },
+      { metrics: 'http://c:4318/v1/metrics' },
+    ],
+    [
+      'ok/specific endpoint used as is',
+      { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://t/x' },
+      { traces: 'https://t/x' },
+    ],
+    [
+      'ok/otlp exporter without endpoint uses the default',
+      { OTEL_TRACES_EXPORTER: 'otlp' },
+      { traces: 'http://localhost:4318/v1/traces' },
+    ],
     ['ok/sdk disabled', { OTEL_SDK_DISABLED: 'true' }, { disabled: true }],
   ];
   it.each(ok)('%s', (_name, env, want) => {

@@ -7,7 +7,13 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 // The SDK comes from the sdk-node distribution (its metrics and resources namespaces); traces from
 // sdk-trace, the package sdk-node's deprecated `tracing` namespace points to. See README.md.
 import { metrics as sdkMetrics, resources } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import {
+  BatchSpanProcessor,
+  SimpleSpanProcessor,
+  TracerProvider,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace';
 import { parseOtlpConfig, type TelemetryEnv } from './otlp-config';
 import { PROMETHEUS_CONTENT_TYPE, prometheusHandler } from './prometheus-handler';
 
@@ -57,10 +63,18 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     ...(options.serviceVersion ? { 'service.version': options.serviceVersion } : {}),
   });
 
-  const spanProcessors: SpanProcessor[] = (options.spanExporters ?? []).map((exporter) => new SimpleSpanProcessor({ exporter }));
+  const spanProcessors: SpanProcessor[] = (options.spanExporters ?? []).map(
+    (exporter) => new SimpleSpanProcessor({ exporter }),
+  );
   if (otlp.traces) {
     spanProcessors.push(
-      new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: otlp.traces.url, headers: otlp.traces.headers, httpAgentOptions: agentFactory }) }),
+      new BatchSpanProcessor({
+        exporter: new OTLPTraceExporter({
+          url: otlp.traces.url,
+          headers: otlp.traces.headers,
+          httpAgentOptions: agentFactory,
+        }),
+      }),
     );
   }
   const tracerProvider = new TracerProvider({ resource, spanProcessors });
@@ -72,7 +86,11 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   if (otlp.metrics) {
     readers.push(
       new sdkMetrics.PeriodicExportingMetricReader({
-        exporter: new OTLPMetricExporter({ url: otlp.metrics.url, headers: otlp.metrics.headers, httpAgentOptions: agentFactory }),
+        exporter: new OTLPMetricExporter({
+          url: otlp.metrics.url,
+          headers: otlp.metrics.headers,
+          httpAgentOptions: agentFactory,
+        }),
         exportIntervalMillis: otlp.metrics.intervalMillis,
       }),
     );
@@ -84,7 +102,9 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     // With no span processor nothing would ever see a span: hand out the no-op tracer instead, so
     // the hot path does not pay for recording (ids, clocks, attributes) that is thrown away.
     tracer:
-      spanProcessors.length > 0 ? tracerProvider.getTracer(options.serviceName, options.serviceVersion) : new ProxyTracerProvider().getTracer('noop'),
+      spanProcessors.length > 0
+        ? tracerProvider.getTracer(options.serviceName, options.serviceVersion)
+        : new ProxyTracerProvider().getTracer('noop'),
     meter: meterProvider.getMeter(options.serviceName, options.serviceVersion),
     metricsHandler: prometheusHandler(prometheus),
     async forceFlush() {

@@ -16,13 +16,29 @@ jest.setTimeout(90_000);
 const ROOT = resolve(__dirname, '../../..');
 const ENV = {
   ...process.env,
-  CI: 'true', NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_INTERACTIVE: 'false',
-  NX_SKIP_NX_CACHE: 'true', FORCE_COLOR: '0', NO_COLOR: '1',
+  CI: 'true',
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  NX_TUI: 'false',
+  NX_INTERACTIVE: 'false',
+  NX_SKIP_NX_CACHE: 'true',
+  FORCE_COLOR: '0',
+  NO_COLOR: '1',
 };
 
 function copyWorkspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'tm-nx-plugin-'));
-  for (const f of ['package.json', 'nx.json', 'tsconfig.base.json', 'tsconfig.json', 'jest.preset.cjs', 'jest.unit-guard.cjs', 'trustmesh.yaml', '.prettierrc.json', '.prettierignore']) {
+  for (const f of [
+    'package.json',
+    'nx.json',
+    'tsconfig.base.json',
+    'tsconfig.json',
+    'jest.preset.cjs',
+    'jest.unit-guard.cjs',
+    'trustmesh.yaml',
+    '.prettierrc.json',
+    '.prettierignore',
+  ]) {
     cpSync(join(ROOT, f), join(dir, f));
   }
   // Nested node_modules come along: they hold yaml 2 where the hoisted copy is yaml 1.
@@ -57,7 +73,17 @@ describe('nx g @trustmesh/nx-plugin (real command, workspace copy)', () => {
   const nx = (...args: string[]) => run(dir, ['node_modules/nx/dist/bin/nx.js', ...args]);
 
   it('ok/--dry-run lists the changes and writes nothing', () => {
-    const r = nx('g', '@trustmesh/nx-plugin:service-type', 'payments', '--accepts', 'api', '--dials', 'db', '--dry-run', '--no-interactive');
+    const r = nx(
+      'g',
+      '@trustmesh/nx-plugin:service-type',
+      'payments',
+      '--accepts',
+      'api',
+      '--dials',
+      'db',
+      '--dry-run',
+      '--no-interactive',
+    );
     expect(r).toMatchObject({ status: 0 });
     expect(r.out).toContain('CREATE deploy/payments/sidecar.yaml');
     expect(r.out).toMatch(/dry-?run/i);
@@ -66,17 +92,37 @@ describe('nx g @trustmesh/nx-plugin (real command, workspace copy)', () => {
   });
 
   it('ok/service-type payments --accepts api --dials db writes the config, project and sidecar config', () => {
-    const r = nx('g', '@trustmesh/nx-plugin:service-type', 'payments', '--accepts', 'api', '--dials', 'db', '--no-interactive');
+    const r = nx(
+      'g',
+      '@trustmesh/nx-plugin:service-type',
+      'payments',
+      '--accepts',
+      'api',
+      '--dials',
+      'db',
+      '--no-interactive',
+    );
     expect(r).toMatchObject({ status: 0 });
-    for (const line of ['UPDATE trustmesh.yaml', 'CREATE apps/services/payments/project.json', 'CREATE deploy/payments/sidecar.yaml',
-      'CREATE apps/services/payments/src/payments.e2e.ts', 'npx trustmesh ca create payments --dir ./state']) {
+    for (const line of [
+      'UPDATE trustmesh.yaml',
+      'CREATE apps/services/payments/project.json',
+      'CREATE deploy/payments/sidecar.yaml',
+      'CREATE apps/services/payments/src/payments.e2e.ts',
+      'npx trustmesh ca create payments --dir ./state',
+    ]) {
       expect(r.out).toContain(line);
     }
     const mesh = readFileSync(join(dir, 'trustmesh.yaml'), 'utf8');
     expect(mesh).toBe(
       original
-        .replace('api: { accepts: [web], dials: [db], leafTtl: 24h }', 'api: { accepts: [web], dials: [db, payments], leafTtl: 24h }')
-        .replace('db:  { accepts: [api] }\n', 'db:  { accepts: [api, payments] }\n  payments: { accepts: [api], dials: [db] }\n'),
+        .replace(
+          'api: { accepts: [web], dials: [db], leafTtl: 24h }',
+          'api: { accepts: [web], dials: [db, payments], leafTtl: 24h }',
+        )
+        .replace(
+          'db:  { accepts: [api] }\n',
+          'db:  { accepts: [api, payments] }\n  payments: { accepts: [api], dials: [db] }\n',
+        ),
     );
     expect(readFileSync(join(dir, 'deploy/payments/sidecar.yaml'), 'utf8')).toContain('serviceType: payments\n');
   });

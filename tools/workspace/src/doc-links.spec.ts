@@ -21,15 +21,50 @@ function repoFiles(dir = ROOT, out = new Map<string, string>()): Map<string, str
 
 describe('doc links', () => {
   it.each([
-    ['ok/a root-relative source path in a comment', 'libs/x/src/a.ts', '// see libs/pki/src/spki.ts.', ['libs/pki/src/spki.ts']],
-    ['ok/a relative Markdown link, anchor dropped', 'docs/A.md', 'read [this](TOOLCHAIN.md#traps)', ['docs/TOOLCHAIN.md']],
-    ['ok/a Markdown link up a folder', 'libs/pki/README.md', '[bench](../../docs/BENCHMARKS.md)', ['docs/BENCHMARKS.md']],
+    [
+      'ok/a root-relative source path in a comment',
+      'libs/x/src/a.ts',
+      '// see libs/pki/src/spki.ts.',
+      ['libs/pki/src/spki.ts'],
+    ],
+    [
+      'ok/a relative Markdown link, anchor dropped',
+      'docs/A.md',
+      'read [this](TOOLCHAIN.md#traps)',
+      ['docs/TOOLCHAIN.md'],
+    ],
+    [
+      'ok/a Markdown link up a folder',
+      'libs/pki/README.md',
+      '[bench](../../docs/BENCHMARKS.md)',
+      ['docs/BENCHMARKS.md'],
+    ],
     ['ok/web links and pure anchors are not paths', 'README.md', '[a](https://example.test/x) [b](#top)', []],
-    ['ok/templates and globs are not citations', 'README.md', '`deploy/<name>/sidecar.yaml` and `libs/*/README.md`', []],
-    ['ok/the generated service type of the README walkthrough', 'README.md', 'see apps/services/payments/src/main.ts', []],
+    [
+      'ok/templates and globs are not citations',
+      'README.md',
+      '`deploy/<name>/sidecar.yaml` and `libs/*/README.md`',
+      [],
+    ],
+    [
+      'ok/the generated service type of the README walkthrough',
+      'README.md',
+      'see apps/services/payments/src/main.ts',
+      [],
+    ],
     ['ok/a folder without a file name is not checked', 'README.md', 'libs/pki holds it', []],
-    ['ok/a path in a string literal of a source file is data', 'tools/x/src/a.spec.ts', "const file = 'libs/pki/src/probe.ts';", []],
-    ['ok/a path in a doc-comment line', 'tools/x/src/a.ts', ' * the map is docs/ARCHITECTURE.md', ['docs/ARCHITECTURE.md']],
+    [
+      'ok/a path in a string literal of a source file is data',
+      'tools/x/src/a.spec.ts',
+      "const file = 'libs/pki/src/probe.ts';",
+      [],
+    ],
+    [
+      'ok/a path in a doc-comment line',
+      'tools/x/src/a.ts',
+      ' * the map is docs/ARCHITECTURE.md',
+      ['docs/ARCHITECTURE.md'],
+    ],
   ])('%s', (_name, file, text, want) => {
     expect(citations(file, text).map((c) => c.target)).toEqual(want);
   });

@@ -20,7 +20,10 @@ const ROOTS = ['apps', 'libs', 'tools', 'bench', 'examples', 'proto', 'docs', 'd
 /** Where the READMEs tell the reader to create files (a generated service type, a state dir). */
 const GENERATED = ['apps/services/payments', 'deploy/payments', 'libs/proto/src/gen'];
 
-const ROOT_PATH = new RegExp(`(?:^|[\\s\`'"(\\[])((?:${ROOTS.map((r) => r.replace('.', '\\.')).join('|')})/[A-Za-z0-9._/@-]*[A-Za-z0-9_-]\\.[a-z]{1,5})(?=$|[\\s\`'")\\],.:;#])`, 'gm');
+const ROOT_PATH = new RegExp(
+  `(?:^|[\\s\`'"(\\[])((?:${ROOTS.map((r) => r.replace('.', '\\.')).join('|')})/[A-Za-z0-9._/@-]*[A-Za-z0-9_-]\\.[a-z]{1,5})(?=$|[\\s\`'")\\],.:;#])`,
+  'gm',
+);
 const MD_LINK = /\]\(([^)\s]+)\)/g;
 const TEMPLATE = /[<>{}*$]|\.\.\./;
 
@@ -45,7 +48,9 @@ export function citations(file: string, text: string): { line: number; target: s
       out.push({ line: i + 1, target: normalize(join(dirname(file), raw)) });
     }
   });
-  return out.filter((c) => !TEMPLATE.test(c.target) && !GENERATED.some((g) => c.target === g || c.target.startsWith(`${g}/`)));
+  return out.filter(
+    (c) => !TEMPLATE.test(c.target) && !GENERATED.some((g) => c.target === g || c.target.startsWith(`${g}/`)),
+  );
 }
 
 /** The comment part of a source line ('' when it has none). */

@@ -20,7 +20,12 @@ import { parseDemoArgs } from '@trustmesh/demo';
 import { instanceIdProblem, typeNameProblem } from '@trustmesh/names';
 import { normalizeOptions } from '@trustmesh/nx-plugin';
 import { parseSpiffeId, spiffeId } from '@trustmesh/pki';
-import { evaluateSignRequest, meshConfigFromTypes, validateServiceTypeName, type SignRequestCsr } from '@trustmesh/policy';
+import {
+  evaluateSignRequest,
+  meshConfigFromTypes,
+  validateServiceTypeName,
+  type SignRequestCsr,
+} from '@trustmesh/policy';
 import { parseConfig, parseSpiffeUri } from '@trustmesh/sidecar';
 
 type TypeVerdict = 'ok' | 'reserved' | 'bad';
@@ -82,16 +87,22 @@ const NAMES: [string, TypeVerdict, InstanceVerdict][] = [
 
 const TD = 'example.test';
 const MISSING_DIR = join(__dirname, 'no-such-state-dir');
-const CSR: SignRequestCsr = { publicKey: { algorithm: 'ec-p256', bits: 256 }, sans: { dns: [], uris: [], ips: [] }, extensions: [], isCaRequested: false };
+const CSR: SignRequestCsr = {
+  publicKey: { algorithm: 'ec-p256', bits: 256 },
+  sans: { dns: [], uris: [], ips: [] },
+  extensions: [],
+  isCaRequested: false,
+};
 const SIGNER_MESH = meshConfigFromTypes(TD, ['api']);
-const SIDECAR_YAML = (serviceType: string, instanceId: string) => [
-  `serviceType: ${JSON.stringify(serviceType)}`,
-  `instanceId: ${JSON.stringify(instanceId)}`,
-  'signer: { address: 127.0.0.1:7443, caFile: ca.pem, tokenFile: t.token }',
-  'outbound: [ { name: db, listen: 127.0.0.1:0, connect: 127.0.0.1:7000, peerType: db } ]',
-  'admin: { listen: 127.0.0.1:0 }',
-  '',
-].join('\n');
+const SIDECAR_YAML = (serviceType: string, instanceId: string) =>
+  [
+    `serviceType: ${JSON.stringify(serviceType)}`,
+    `instanceId: ${JSON.stringify(instanceId)}`,
+    'signer: { address: 127.0.0.1:7443, caFile: ca.pem, tokenFile: t.token }',
+    'outbound: [ { name: db, listen: 127.0.0.1:0, connect: 127.0.0.1:7000, peerType: db } ]',
+    'admin: { listen: 127.0.0.1:0 }',
+    '',
+  ].join('\n');
 
 /** Runs `fn`; the error's code, or 'ok'. */
 function outcome(fn: () => unknown): string {
@@ -107,7 +118,8 @@ function outcome(fn: () => unknown): string {
 async function tokenCreate(flags: string[]): Promise<string> {
   const err: string[] = [];
   const code = await runCli(['token', 'create', '--dir', MISSING_DIR, ...flags], {}, new Date('2026-01-01T00:00:00Z'), {
-    out: () => undefined, err: (t) => err.push(t),
+    out: () => undefined,
+    err: (t) => err.push(t),
   });
   const line = err.join('\n');
   const reason = /^trustmesh: ([A-Z_]+): /.exec(line)?.[1] ?? 'NO_LINE';
@@ -129,7 +141,10 @@ function sidecarIssue(serviceType: string, instanceId: string, path: string): st
 /** The generator's verdict on a new type name (a workspace mesh with types web and zeta). */
 function generatorVerdict(name: string): string {
   const tree = createTreeWithEmptyWorkspace();
-  tree.write('trustmesh.yaml', 'trustDomain: example.test\ntypes:\n  web: { dials: [zeta] }\n  zeta: { accepts: [web] }\n');
+  tree.write(
+    'trustmesh.yaml',
+    'trustDomain: example.test\ntypes:\n  web: { dials: [zeta] }\n  zeta: { accepts: [web] }\n',
+  );
   const code = outcome(() => normalizeOptions(tree, { name, dials: 'zeta' }));
   return code === 'TYPE_NAME_INVALID' ? code : 'past validation';
 }
@@ -142,7 +157,8 @@ async function asType(name: string): Promise<Record<string, string>> {
     'cli demo --rotate': outcome(() => parseDemoArgs([`--rotate=${name}`], '/demo', '/')),
     'policy type name (mesh config)': outcome(() => validateServiceTypeName(name)),
     'signer policy (mesh with the type)': outcome(() =>
-      evaluateSignRequest(meshConfigFromTypes(TD, [name]), { serviceType: name, instanceId: 'i-1', csr: CSR })),
+      evaluateSignRequest(meshConfigFromTypes(TD, [name]), { serviceType: name, instanceId: 'i-1', csr: CSR }),
+    ),
     'pki spiffeId': outcome(() => spiffeId(TD, name, 'i-1')),
     'pki parseSpiffeId': outcome(() => parseSpiffeId(`spiffe://${TD}/${name}/i-1`)),
     'sidecar parseConfig': sidecarIssue(name, 'i-1', 'serviceType'),
@@ -156,7 +172,9 @@ async function asInstance(name: string): Promise<Record<string, string>> {
   return {
     grammar: instanceIdProblem(name)?.code ?? 'ok',
     'cli token create --instance': await tokenCreate(['--type=api', `--instance=${name}`]),
-    'signer policy': outcome(() => evaluateSignRequest(SIGNER_MESH, { serviceType: 'api', instanceId: name, csr: CSR })),
+    'signer policy': outcome(() =>
+      evaluateSignRequest(SIGNER_MESH, { serviceType: 'api', instanceId: name, csr: CSR }),
+    ),
     'pki spiffeId': outcome(() => spiffeId(TD, 'api', name)),
     'pki parseSpiffeId': outcome(() => parseSpiffeId(`spiffe://${TD}/api/${name}`)),
     'sidecar parseConfig': sidecarIssue('api', name, 'instanceId'),

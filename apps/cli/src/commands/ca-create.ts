@@ -5,7 +5,16 @@ import { CliError } from '../cli-error';
 import { COMMON_OPTIONS } from '../config';
 import { caJson, printCaTable, warnTo } from '../output';
 import {
-  auditCli, checkNewMesh, createCaSet, LAYOUT, loadMeshFile, provenProtection, removeFiles, replaceMesh, requireType, withState,
+  auditCli,
+  checkNewMesh,
+  createCaSet,
+  LAYOUT,
+  loadMeshFile,
+  provenProtection,
+  removeFiles,
+  replaceMesh,
+  requireType,
+  withState,
   type NewCaSet,
 } from '@trustmesh/ca';
 
@@ -23,13 +32,19 @@ export const caCreateCommand = defineCommand<{ type: string; config?: string }>(
     positionals: [{ name: 'type', describe: 'service type' }],
     options: {
       dir: COMMON_OPTIONS.dir,
-      config: { type: 'string', valueName: 'FILE', describe: `new mesh config that adds the type; replaces D/${LAYOUT.mesh}` },
+      config: {
+        type: 'string',
+        valueName: 'FILE',
+        describe: `new mesh config that adds the type; replaces D/${LAYOUT.mesh}`,
+      },
       'passphrase-file': COMMON_OPTIONS['passphrase-file'],
       json: COMMON_OPTIONS.json,
     },
   },
-  configure: (args) => ({ type: args.positionals[0],
-    ...(typeof args.values.config === 'string' ? { config: args.values.config } : {}) }),
+  configure: (args) => ({
+    type: args.positionals[0],
+    ...(typeof args.values.config === 'string' ? { config: args.values.config } : {}),
+  }),
   async run(cfg, io) {
     const type = cfg.options.type;
     return withState(cfg.dir, { lock: true }, async ({ dir, store, mesh: current }) => {
@@ -40,14 +55,24 @@ export const caCreateCommand = defineCommand<{ type: string; config?: string }>(
         const mesh = next ? await checkNewMesh(store, current, next.mesh) : current;
         requireType(mesh, type, false);
         if ((await store.listCas({ serviceType: type })).length > 0) throw new CliError('CA_EXISTS', type);
-        const protection = await provenProtection({ dir, store, passphrase: cfg.passphrase, kdf: cfg.kdf, warn: warnTo(io) });
+        const protection = await provenProtection({
+          dir,
+          store,
+          passphrase: cfg.passphrase,
+          kdf: cfg.kdf,
+          warn: warnTo(io),
+        });
         if (next) restoreMesh = replaceMesh(dir, next);
         set = await createCaSet({ dir, type, trustDomain: mesh.trustDomain, now: cfg.now, protection });
         const made = set;
         await store.transaction(async (s) => {
           await s.putCa(made.root);
           await s.putCa(made.intermediate);
-          await auditCli(s, cfg.now, 'ca.create', 'ok', { serviceType: type, rootId: made.root.id, intermediateId: made.intermediate.id });
+          await auditCli(s, cfg.now, 'ca.create', 'ok', {
+            serviceType: type,
+            rootId: made.root.id,
+            intermediateId: made.intermediate.id,
+          });
         });
       } catch (err) {
         // Keys of a CA set that was never recorded are garbage: remove them, then audit the failure.
@@ -66,7 +91,14 @@ export const caCreateCommand = defineCommand<{ type: string; config?: string }>(
 async function auditFailure(store: Store, now: Date, type: string, err: unknown): Promise<void> {
   const code = (err as { code?: unknown }).code;
   try {
-    await auditCli(store, now, 'ca.create', 'error', { serviceType: type }, typeof code === 'string' ? code : 'INTERNAL');
+    await auditCli(
+      store,
+      now,
+      'ca.create',
+      'error',
+      { serviceType: type },
+      typeof code === 'string' ? code : 'INTERNAL',
+    );
   } catch {
     // The original error matters more than a failed audit append (e.g. the DB itself failed).
   }

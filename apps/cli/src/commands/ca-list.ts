@@ -9,10 +9,11 @@ export const caListCommand = defineCommand<Record<string, never>>({
   summary: 'list every CA: type, role (root/intermediate), CA id, subject, not after, state',
   args: { positionals: [], options: { dir: COMMON_OPTIONS.dir, json: COMMON_OPTIONS.json } },
   configure: () => ({}),
-  run: (cfg, io) => withState(cfg.dir, { lock: false }, async ({ store }) => {
-    const cas = await store.listCas();
-    if (cfg.json) io.out(JSON.stringify(sortCas(cas).map(caJson), null, 2));
-    else printCaTable(io, cas);
-    return 0;
-  }),
+  run: (cfg, io) =>
+    withState(cfg.dir, { lock: false }, async ({ store }) => {
+      const cas = await store.listCas();
+      if (cfg.json) io.out(JSON.stringify(sortCas(cas).map(caJson), null, 2));
+      else printCaTable(io, cas);
+      return 0;
+    }),
 });

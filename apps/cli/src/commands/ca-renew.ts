@@ -6,7 +6,7 @@ import { runRotationCommand } from '../rotation-command';
 
 export const caRenewCommand = defineCommand<{ type: string; force: boolean }>({
   path: ['ca', 'renew'],
-  summary: 're-issue a type\'s root certificate from the same key with a new 10-year validity (--keep-key)',
+  summary: "re-issue a type's root certificate from the same key with a new 10-year validity (--keep-key)",
   help: [
     'For a root that is expiring but not compromised: same subject, same key, same SKI, so every',
     'intermediate and leaf under it keeps verifying against the new certificate. The certificate is',
@@ -25,7 +25,8 @@ export const caRenewCommand = defineCommand<{ type: string; force: boolean }>({
     },
   },
   configure(args, issues) {
-    if (args.values['keep-key'] !== true) issues.push({ where: '--keep-key', message: 'required (a new key is `ca rotate <type> --root`)' });
+    if (args.values['keep-key'] !== true)
+      issues.push({ where: '--keep-key', message: 'required (a new key is `ca rotate <type> --root`)' });
     return { type: args.positionals[0], force: false };
   },
   run: (cfg, io) => runRotationCommand(cfg, io, 'ca.renew', renewRootKeepKey),

@@ -19,14 +19,14 @@ const PHASES: readonly Phase[] = ['prepare', 'activate', 'retire'];
 
 export const caRotateCommand = defineCommand<RotateOptions>({
   path: ['ca', 'rotate'],
-  summary: 'rotate a type\'s issuing intermediate (--intermediate) or its root (--root --phase prepare|activate|retire)',
+  summary: "rotate a type's issuing intermediate (--intermediate) or its root (--root --phase prepare|activate|retire)",
   help: [
     '--intermediate: a new issuing intermediate under the same root (needs the root key in offline/);',
     '  the signer issues from it at once, leaves move over at their next renewal; no bundle change.',
     '--root --phase prepare: new root (incoming) + intermediate (standby); bundle version bumped.',
     '--root --phase activate [--window 10m] [--threshold 100%]: refused (ROTATION_NOT_SAFE, laggards named)',
     '  until that share of the sidecars of the type and of every type accepting or dialing it report the',
-    '  prepare bundle version; then the new CA issues and the type\'s sidecars get a renew-before hint',
+    "  prepare bundle version; then the new CA issues and the type's sidecars get a renew-before hint",
     '  (now + window, random moment inside it); bundle version bumped.',
     '--root --phase retire [--since 10m]: refused while a leaf under the old root is unexpired, a sidecar',
     '  of the type still uses an old-CA certificate, or a fallback involving the type was reported in the',
@@ -44,8 +44,16 @@ export const caRotateCommand = defineCommand<RotateOptions>({
       root: { type: 'boolean', describe: 'rotate the root (with --phase)' },
       phase: { type: 'string', valueName: 'PHASE', describe: 'prepare | activate | retire' },
       window: { type: 'string', valueName: 'DURATION', describe: 'activate: renew-before window (default 10m)' },
-      threshold: { type: 'string', valueName: 'PERCENT', describe: 'activate: share of sidecars that must be ready (default 100%)' },
-      since: { type: 'string', valueName: 'DURATION', describe: 'retire: how far back a reported fallback blocks (default 10m)' },
+      threshold: {
+        type: 'string',
+        valueName: 'PERCENT',
+        describe: 'activate: share of sidecars that must be ready (default 100%)',
+      },
+      since: {
+        type: 'string',
+        valueName: 'DURATION',
+        describe: 'retire: how far back a reported fallback blocks (default 10m)',
+      },
       force: { type: 'boolean', describe: 'run the step although its safety check refuses' },
       'passphrase-file': COMMON_OPTIONS['passphrase-file'],
       json: COMMON_OPTIONS.json,
@@ -54,32 +62,46 @@ export const caRotateCommand = defineCommand<RotateOptions>({
   configure(args, issues) {
     const v = args.values;
     let kind: RotateOptions['kind'] = 'intermediate';
-    if (v.intermediate === true && v.root === true) issues.push({ where: '--root', message: 'cannot be combined with --intermediate' });
-    else if (v.intermediate !== true && v.root !== true) issues.push({ where: '--intermediate', message: 'give --intermediate or --root --phase P' });
+    if (v.intermediate === true && v.root === true)
+      issues.push({ where: '--root', message: 'cannot be combined with --intermediate' });
+    else if (v.intermediate !== true && v.root !== true)
+      issues.push({ where: '--intermediate', message: 'give --intermediate or --root --phase P' });
     if (v.root === true) {
-      if (typeof v.phase !== 'string') issues.push({ where: '--phase', message: 'required with --root (prepare, activate, retire)' });
-      else if (!(PHASES as readonly string[]).includes(v.phase)) issues.push({ where: '--phase', message: `must be prepare, activate or retire, got '${v.phase}'` });
+      if (typeof v.phase !== 'string')
+        issues.push({ where: '--phase', message: 'required with --root (prepare, activate, retire)' });
+      else if (!(PHASES as readonly string[]).includes(v.phase))
+        issues.push({ where: '--phase', message: `must be prepare, activate or retire, got '${v.phase}'` });
       else kind = v.phase as Phase;
     } else if (v.phase !== undefined) issues.push({ where: '--phase', message: 'only with --root' });
     const only = (flag: string, phase: Phase): void => {
-      if (v[flag] !== undefined && kind !== phase) issues.push({ where: `--${flag}`, message: `only with --root --phase ${phase}` });
+      if (v[flag] !== undefined && kind !== phase)
+        issues.push({ where: `--${flag}`, message: `only with --root --phase ${phase}` });
     };
     only('window', 'activate');
     only('threshold', 'activate');
     only('since', 'retire');
-    return { type: args.positionals[0], kind, force: v.force === true,
-      windowSeconds: duration(v.window, '10m', '--window', issues), sinceSeconds: duration(v.since, '10m', '--since', issues),
-      threshold: percent(v.threshold, issues) };
+    return {
+      type: args.positionals[0],
+      kind,
+      force: v.force === true,
+      windowSeconds: duration(v.window, '10m', '--window', issues),
+      sinceSeconds: duration(v.since, '10m', '--since', issues),
+      threshold: percent(v.threshold, issues),
+    };
   },
   run(cfg, io) {
     const o = cfg.options;
     const action = o.kind === 'intermediate' ? 'ca.rotate.intermediate' : `ca.rotate.${o.kind}`;
     return runRotationCommand(cfg, io, action, (ctx) => {
       switch (o.kind) {
-        case 'intermediate': return rotateIntermediate(ctx);
-        case 'prepare': return preparePhase(ctx);
-        case 'activate': return activatePhase(ctx, { windowSeconds: o.windowSeconds, threshold: o.threshold });
-        case 'retire': return retirePhase(ctx, { sinceSeconds: o.sinceSeconds });
+        case 'intermediate':
+          return rotateIntermediate(ctx);
+        case 'prepare':
+          return preparePhase(ctx);
+        case 'activate':
+          return activatePhase(ctx, { windowSeconds: o.windowSeconds, threshold: o.threshold });
+        case 'retire':
+          return retirePhase(ctx, { sinceSeconds: o.sinceSeconds });
       }
     });
   },

@@ -10,7 +10,10 @@ export const certInspectCommand = defineCommand<{ file: string }>({
   path: ['cert', 'inspect'],
   summary: 'summarize a certificate or CSR (PEM or DER): subject, SANs, SPIFFE ID, validity, pins',
   help: 'Reads only FILE (no state directory). With several PEM blocks, the first is shown.',
-  args: { positionals: [{ name: 'file', describe: 'certificate or CSR, PEM or DER' }], options: { json: COMMON_OPTIONS.json } },
+  args: {
+    positionals: [{ name: 'file', describe: 'certificate or CSR, PEM or DER' }],
+    options: { json: COMMON_OPTIONS.json },
+  },
   configure: (args) => ({ file: args.positionals[0] }),
   async run(cfg, io) {
     const s = inspect(readBytesFile(cfg.options.file, MAX_INPUT_BYTES));

@@ -14,6 +14,16 @@ import { tokenListCommand } from './token-list';
 import { tokenRevokeCommand } from './token-revoke';
 
 export const COMMANDS: readonly Command<never>[] = [
-  initCommand, caListCommand, caCreateCommand, caExportCommand, caRotateCommand, caRenewCommand, statusCommand,
-  tokenCreateCommand, tokenListCommand, tokenRevokeCommand, certInspectCommand, auditVerifyCommand,
+  initCommand,
+  caListCommand,
+  caCreateCommand,
+  caExportCommand,
+  caRotateCommand,
+  caRenewCommand,
+  statusCommand,
+  tokenCreateCommand,
+  tokenListCommand,
+  tokenRevokeCommand,
+  certInspectCommand,
+  auditVerifyCommand,
 ] as unknown as readonly Command<never>[];

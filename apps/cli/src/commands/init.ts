@@ -28,7 +28,11 @@ export const initCommand = defineCommand<InitOptions>({
     positionals: [],
     options: {
       dir: COMMON_OPTIONS.dir,
-      config: { type: 'string', valueName: 'FILE', describe: 'mesh config (trustmesh.yaml); or use --trust-domain and --types' },
+      config: {
+        type: 'string',
+        valueName: 'FILE',
+        describe: 'mesh config (trustmesh.yaml); or use --trust-domain and --types',
+      },
       'trust-domain': { type: 'string', valueName: 'TD', describe: 'trust domain, e.g. example.test (with --types)' },
       types: { type: 'string', valueName: 'a,b', describe: 'comma-separated service types (with --trust-domain)' },
       'passphrase-file': COMMON_OPTIONS['passphrase-file'],
@@ -42,8 +46,10 @@ export const initCommand = defineCommand<InitOptions>({
     const td = typeof v['trust-domain'] === 'string' ? v['trust-domain'] : undefined;
     const types = typeof v.types === 'string' ? v.types : undefined;
     // An unreadable or empty --passphrase-file was already reported; plaintext mode needs none.
-    const passphraseIssue = issues.some((i) => i.where === '--passphrase-file') || ctx.insecurePlaintextKeys
-      ? undefined : checkPassphrase(ctx.passphrase);
+    const passphraseIssue =
+      issues.some((i) => i.where === '--passphrase-file') || ctx.insecurePlaintextKeys
+        ? undefined
+        : checkPassphrase(ctx.passphrase);
     if (passphraseIssue) issues.push({ where: '--passphrase-file', message: passphraseIssue });
     if (file !== undefined && (td !== undefined || types !== undefined)) {
       issues.push({ where: '--config', message: 'cannot be combined with --trust-domain/--types' });
@@ -63,16 +69,37 @@ export const initCommand = defineCommand<InitOptions>({
   },
   async run(cfg, io) {
     const src = cfg.options.source;
-    const { mesh, text } = src.kind === 'file' ? loadMeshFile(src.file) : { mesh: src.mesh, text: renderMeshYaml(src.mesh) };
+    const { mesh, text } =
+      src.kind === 'file' ? loadMeshFile(src.file) : { mesh: src.mesh, text: renderMeshYaml(src.mesh) };
     const protection: Protection = cfg.insecurePlaintextKeys
       ? { kind: 'plaintext' }
       : { kind: 'encrypted', passphrase: cfg.passphrase as string, kdf: cfg.kdf };
-    const result = await initState({ dir: cfg.dir, mesh, meshText: text, now: cfg.now, protection,
-      progress: (line) => io.err(line) });
+    const result = await initState({
+      dir: cfg.dir,
+      mesh,
+      meshText: text,
+      now: cfg.now,
+      protection,
+      progress: (line) => io.err(line),
+    });
     if (cfg.json) {
-      io.out(JSON.stringify({ dir: cfg.dir, trustDomain: mesh.trustDomain, keyProtection: protection.kind,
-        cas: result.cas.map(caJson), admin: { spiffeId: result.admin.spiffeId, serialHex: result.admin.serialHex,
-          notAfter: result.admin.notAfter.toISOString() } }, null, 2));
+      io.out(
+        JSON.stringify(
+          {
+            dir: cfg.dir,
+            trustDomain: mesh.trustDomain,
+            keyProtection: protection.kind,
+            cas: result.cas.map(caJson),
+            admin: {
+              spiffeId: result.admin.spiffeId,
+              serialHex: result.admin.serialHex,
+              notAfter: result.admin.notAfter.toISOString(),
+            },
+          },
+          null,
+          2,
+        ),
+      );
     } else {
       io.out(`initialized ${cfg.dir} (trust domain ${mesh.trustDomain}, keys ${protection.kind})`);
       printCaTable(io, result.cas);
@@ -84,8 +111,10 @@ export const initCommand = defineCommand<InitOptions>({
 });
 
 function checkPassphrase(p: string | undefined): string | undefined {
-  if (p === undefined) return 'a passphrase is required (or TRUSTMESH_PASSPHRASE; --insecure-plaintext-keys for development)';
-  if (p.normalize('NFC').length < MIN_PASSPHRASE_CHARS) return `the passphrase must have at least ${MIN_PASSPHRASE_CHARS} characters`;
+  if (p === undefined)
+    return 'a passphrase is required (or TRUSTMESH_PASSPHRASE; --insecure-plaintext-keys for development)';
+  if (p.normalize('NFC').length < MIN_PASSPHRASE_CHARS)
+    return `the passphrase must have at least ${MIN_PASSPHRASE_CHARS} characters`;
   return undefined;
 }
 
@@ -100,7 +129,10 @@ function inlineMesh(td: string, types: string, issues: ConfigIssue[]): MeshConfi
   } catch (err) {
     const e = err as { message: string; issues?: { path: string; message: string }[] };
     for (const i of e.issues ?? [{ path: '', message: e.message }]) {
-      issues.push({ where: i.path.startsWith('trustDomain') ? '--trust-domain' : '--types', message: `${i.path ? i.path + ': ' : ''}${i.message}` });
+      issues.push({
+        where: i.path.startsWith('trustDomain') ? '--trust-domain' : '--types',
+        message: `${i.path ? i.path + ': ' : ''}${i.message}`,
+      });
     }
     return { trustDomain: td, types: {} };
   }

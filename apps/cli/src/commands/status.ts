@@ -9,7 +9,11 @@ import { fleetStatus, withState, type FleetStatus } from '@trustmesh/ca';
 /** Redraw interval of --watch. */
 const WATCH_INTERVAL_MS = 2000;
 
-interface StatusOptions { watch: boolean; count: number; sinceSeconds: number }
+interface StatusOptions {
+  watch: boolean;
+  count: number;
+  sinceSeconds: number;
+}
 
 export const statusCommand = defineCommand<StatusOptions>({
   path: ['status'],
@@ -49,35 +53,57 @@ export const statusCommand = defineCommand<StatusOptions>({
     }
     return { watch: v.watch === true, count, sinceSeconds };
   },
-  run: (cfg, io) => withState(cfg.dir, { lock: false }, async ({ store, mesh }) => {
-    for (let i = 0; i < cfg.options.count; i++) {
-      if (i > 0) await sleep(WATCH_INTERVAL_MS);
-      const s = await fleetStatus(store, mesh, i === 0 ? cfg.now : cfg.clock(), cfg.options.sinceSeconds);
-      if (cfg.json) io.out(JSON.stringify(s, null, cfg.options.watch ? undefined : 2));
-      else {
-        // Clear the screen between draws of --watch, like `watch(1)`.
-        if (cfg.options.watch) io.out('\x1b[2J\x1b[H');
-        printStatus(io, s);
+  run: (cfg, io) =>
+    withState(cfg.dir, { lock: false }, async ({ store, mesh }) => {
+      for (let i = 0; i < cfg.options.count; i++) {
+        if (i > 0) await sleep(WATCH_INTERVAL_MS);
+        const s = await fleetStatus(store, mesh, i === 0 ? cfg.now : cfg.clock(), cfg.options.sinceSeconds);
+        if (cfg.json) io.out(JSON.stringify(s, null, cfg.options.watch ? undefined : 2));
+        else {
+          // Clear the screen between draws of --watch, like `watch(1)`.
+          if (cfg.options.watch) io.out('\x1b[2J\x1b[H');
+          printStatus(io, s);
+        }
       }
-    }
-    return 0;
-  }),
+      return 0;
+    }),
 });
 
 function printStatus(io: CliIo, s: FleetStatus): void {
   io.out(`trustmesh status at ${s.at} — bundle v${s.bundleVersion}`);
   for (const t of s.types) {
     io.out('');
-    io.out(`${t.serviceType}${t.rotation ? `  (root rotation: ${t.rotation.phase})` : ''}${t.renewBeforeUnix > 0 ? `  renew before ${new Date(t.renewBeforeUnix * 1000).toISOString()}` : ''}`);
+    io.out(
+      `${t.serviceType}${t.rotation ? `  (root rotation: ${t.rotation.phase})` : ''}${t.renewBeforeUnix > 0 ? `  renew before ${new Date(t.renewBeforeUnix * 1000).toISOString()}` : ''}`,
+    );
     for (const c of t.cas) {
-      io.out(`  ${c.role.padEnd(12)} ${c.id.padEnd(44)} ${c.state.padEnd(8)} until ${c.notAfter}  live leaves: ${t.liveLeaves[c.id] ?? 0}`);
+      io.out(
+        `  ${c.role.padEnd(12)} ${c.id.padEnd(44)} ${c.state.padEnd(8)} until ${c.notAfter}  live leaves: ${t.liveLeaves[c.id] ?? 0}`,
+      );
     }
     const versions = Object.entries(t.adoption.byVersion).sort(([a], [b]) => Number(b) - Number(a));
-    io.out(`  adoption (${t.adoption.types.join(', ')}): ${versions.length === 0 ? 'no sidecar has reported' :
-      versions.map(([v, ids]) => `${v === 'none' ? 'no version' : `v${v}`}: ${ids.length} (${ids.join(', ')})`).join('; ')}`);
+    io.out(
+      `  adoption (${t.adoption.types.join(', ')}): ${
+        versions.length === 0
+          ? 'no sidecar has reported'
+          : versions
+              .map(([v, ids]) => `${v === 'none' ? 'no version' : `v${v}`}: ${ids.length} (${ids.join(', ')})`)
+              .join('; ')
+      }`,
+    );
     if (t.adoption.stale.length > 0) io.out(`  stale: ${t.adoption.stale.join(', ')}`);
-    io.out(`  fallbacks (last ${s.sinceSeconds}s): ${t.fallbacks.length === 0 ? 'none' :
-      t.fallbacks.map((f) => `${f.instanceId} → ${f.peerType}${f.peerAddress ? `@${f.peerAddress}` : ''} ${f.kind} x${f.count}`).join('; ')}`);
+    io.out(
+      `  fallbacks (last ${s.sinceSeconds}s): ${
+        t.fallbacks.length === 0
+          ? 'none'
+          : t.fallbacks
+              .map(
+                (f) =>
+                  `${f.instanceId} → ${f.peerType}${f.peerAddress ? `@${f.peerAddress}` : ''} ${f.kind} x${f.count}`,
+              )
+              .join('; ')
+      }`,
+    );
     io.out(`  next: ${t.nextStep}`);
   }
 }

@@ -8,7 +8,11 @@ import { auditCli, newToken, requireType, withState } from '@trustmesh/ca';
 const MIN_TTL_S = 60;
 const MAX_TTL_S = 7 * 86_400;
 
-interface TokenCreateOptions { type: string; ttlSeconds: number; instanceId: string | null }
+interface TokenCreateOptions {
+  type: string;
+  ttlSeconds: number;
+  instanceId: string | null;
+}
 
 export const tokenCreateCommand = defineCommand<TokenCreateOptions>({
   path: ['token', 'create'],
@@ -37,31 +41,50 @@ export const tokenCreateCommand = defineCommand<TokenCreateOptions>({
     if (instanceId !== null) nameIssue('--instance', instanceIdProblem(instanceId), issues);
     return { type, ttlSeconds: ttl(typeof v.ttl === 'string' ? v.ttl : '1h', issues), instanceId };
   },
-  run: (cfg, io) => withState(cfg.dir, { lock: false }, async ({ store, mesh }) => {
-    const o = cfg.options;
-    const t = newToken({ serviceType: o.type, instanceId: o.instanceId, ttlSeconds: o.ttlSeconds, now: cfg.now });
-    try {
-      requireType(mesh, o.type, false);
-      await store.transaction(async (s) => {
-        await s.putToken(t.record);
-        await auditCli(s, cfg.now, 'token.create', 'ok', { tokenId: t.record.id, serviceType: o.type,
-          instanceId: o.instanceId, expiresAt: t.record.expiresAt.toISOString() });
-      });
-    } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      await auditCli(store, cfg.now, 'token.create', 'error', { serviceType: o.type, instanceId: o.instanceId },
-        typeof code === 'string' ? code : 'INTERNAL').catch(() => undefined);
-      throw err;
-    }
-    const exp = t.record.expiresAt.toISOString();
-    if (cfg.json) {
-      io.out(JSON.stringify({ id: t.record.id, secret: t.secret, serviceType: o.type, instanceId: o.instanceId, expiresAt: exp }, null, 2));
-    } else {
-      io.err(`token ${t.record.id} for type ${o.type}${o.instanceId ? ` instance ${o.instanceId}` : ''}, single use, expires ${exp}; the secret below is shown only once`);
-      io.out(t.secret);
-    }
-    return 0;
-  }),
+  run: (cfg, io) =>
+    withState(cfg.dir, { lock: false }, async ({ store, mesh }) => {
+      const o = cfg.options;
+      const t = newToken({ serviceType: o.type, instanceId: o.instanceId, ttlSeconds: o.ttlSeconds, now: cfg.now });
+      try {
+        requireType(mesh, o.type, false);
+        await store.transaction(async (s) => {
+          await s.putToken(t.record);
+          await auditCli(s, cfg.now, 'token.create', 'ok', {
+            tokenId: t.record.id,
+            serviceType: o.type,
+            instanceId: o.instanceId,
+            expiresAt: t.record.expiresAt.toISOString(),
+          });
+        });
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        await auditCli(
+          store,
+          cfg.now,
+          'token.create',
+          'error',
+          { serviceType: o.type, instanceId: o.instanceId },
+          typeof code === 'string' ? code : 'INTERNAL',
+        ).catch(() => undefined);
+        throw err;
+      }
+      const exp = t.record.expiresAt.toISOString();
+      if (cfg.json) {
+        io.out(
+          JSON.stringify(
+            { id: t.record.id, secret: t.secret, serviceType: o.type, instanceId: o.instanceId, expiresAt: exp },
+            null,
+            2,
+          ),
+        );
+      } else {
+        io.err(
+          `token ${t.record.id} for type ${o.type}${o.instanceId ? ` instance ${o.instanceId}` : ''}, single use, expires ${exp}; the secret below is shown only once`,
+        );
+        io.out(t.secret);
+      }
+      return 0;
+    }),
 });
 
 function ttl(text: string, issues: ConfigIssue[]): number {

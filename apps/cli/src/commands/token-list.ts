@@ -9,14 +9,30 @@ export const tokenListCommand = defineCommand<Record<string, never>>({
   summary: 'list bootstrap tokens: id, type, instance, expiry, state (active/used/expired/revoked)',
   args: { positionals: [], options: { dir: COMMON_OPTIONS.dir, json: COMMON_OPTIONS.json } },
   configure: () => ({}),
-  run: (cfg, io) => withState(cfg.dir, { lock: false }, async ({ store }) => {
-    const tokens = [...(await store.listTokens())].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-    if (cfg.json) {
-      io.out(JSON.stringify(tokens.map((t) => tokenJson(t, cfg.now)), null, 2));
-    } else {
-      printTable(io, ['ID', 'TYPE', 'INSTANCE', 'EXPIRES', 'STATE'], tokens.map((t) =>
-        [t.id, t.serviceType, t.instanceId ?? '*', t.expiresAt.toISOString(), tokenState(t, cfg.now)]));
-    }
-    return 0;
-  }),
+  run: (cfg, io) =>
+    withState(cfg.dir, { lock: false }, async ({ store }) => {
+      const tokens = [...(await store.listTokens())].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+      if (cfg.json) {
+        io.out(
+          JSON.stringify(
+            tokens.map((t) => tokenJson(t, cfg.now)),
+            null,
+            2,
+          ),
+        );
+      } else {
+        printTable(
+          io,
+          ['ID', 'TYPE', 'INSTANCE', 'EXPIRES', 'STATE'],
+          tokens.map((t) => [
+            t.id,
+            t.serviceType,
+            t.instanceId ?? '*',
+            t.expiresAt.toISOString(),
+            tokenState(t, cfg.now),
+          ]),
+        );
+      }
+      return 0;
+    }),
 });

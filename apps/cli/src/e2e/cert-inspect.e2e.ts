@@ -10,17 +10,45 @@ let state: string;
 beforeAll(() => {
   tmp = tempDir();
   state = join(tmp.dir, 'state');
-  expect(cli(['init', '--dir', state, '--trust-domain', 'example.test', '--types', 'api', '--insecure-plaintext-keys']).code).toBe(0);
+  expect(
+    cli(['init', '--dir', state, '--trust-domain', 'example.test', '--types', 'api', '--insecure-plaintext-keys']).code,
+  ).toBe(0);
   // A CSR made by openssl (an independent producer), and DER forms of both inputs.
   const key = join(tmp.dir, 'csr.key');
-  const csr = spawnSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-    '-keyout', key, '-subj', '/CN=api-1', '-addext', 'subjectAltName=URI:spiffe://example.test/api/api-1,DNS:api-1.api.svc',
-    '-out', join(tmp.dir, 'req.pem')], { encoding: 'utf8', timeout: 10_000 });
+  const csr = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      key,
+      '-subj',
+      '/CN=api-1',
+      '-addext',
+      'subjectAltName=URI:spiffe://example.test/api/api-1,DNS:api-1.api.svc',
+      '-out',
+      join(tmp.dir, 'req.pem'),
+    ],
+    { encoding: 'utf8', timeout: 10_000 },
+  );
   expect(csr.status).toBe(0);
   spawnSync('openssl', ['req', '-in', join(tmp.dir, 'req.pem'), '-outform', 'DER', '-out', join(tmp.dir, 'req.der')]);
   const leaf = pemBlocks(readFileSync(join(state, LAYOUT.adminCert), 'utf8'))[0];
   writeFileSync(join(tmp.dir, 'leaf.pem'), leaf);
-  spawnSync('openssl', ['x509', '-in', join(tmp.dir, 'leaf.pem'), '-outform', 'DER', '-out', join(tmp.dir, 'leaf.der')]);
+  spawnSync('openssl', [
+    'x509',
+    '-in',
+    join(tmp.dir, 'leaf.pem'),
+    '-outform',
+    'DER',
+    '-out',
+    join(tmp.dir, 'leaf.der'),
+  ]);
 });
 afterAll(() => tmp.cleanup());
 
@@ -30,7 +58,9 @@ describe('cert inspect', () => {
     expect(j.code).toBe(0);
     const s = JSON.parse(j.stdout) as Record<string, unknown>;
     expect(s).toMatchObject({ kind: 'certificate', spiffeId: 'spiffe://example.test/admin/cli', isCa: false });
-    const fp = spawnSync('openssl', ['x509', '-in', join(tmp.dir, 'leaf.pem'), '-noout', '-fingerprint', '-sha256'], { encoding: 'utf8' });
+    const fp = spawnSync('openssl', ['x509', '-in', join(tmp.dir, 'leaf.pem'), '-noout', '-fingerprint', '-sha256'], {
+      encoding: 'utf8',
+    });
     const hex = fp.stdout.split('=')[1].trim().replace(/:/g, '').toLowerCase();
     expect(String(s.fingerprintSha256).replace(/:/g, '').toLowerCase()).toBe(hex);
     const h = cli(['cert', 'inspect', join(tmp.dir, file)]);

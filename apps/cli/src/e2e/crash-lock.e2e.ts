@@ -8,11 +8,21 @@ import { LAYOUT, STAGING_PREFIX } from '@trustmesh/ca';
 import { cli, cliAsync, errorCode, finished, snapshot, tempDir } from './harness';
 
 let tmp: { dir: string; cleanup: () => void };
-beforeAll(() => { tmp = tempDir(); });
+beforeAll(() => {
+  tmp = tempDir();
+});
 afterAll(() => tmp.cleanup());
 
-const initArgs = (dir: string, ...extra: string[]): string[] =>
-  ['init', '--dir', dir, '--trust-domain', 'example.test', '--types', 'api,db', ...extra];
+const initArgs = (dir: string, ...extra: string[]): string[] => [
+  'init',
+  '--dir',
+  dir,
+  '--trust-domain',
+  'example.test',
+  '--types',
+  'api,db',
+  ...extra,
+];
 
 describe('lock', () => {
   it('fail/LOCKED while a live process holds D/.lock (init and ca create)', () => {

@@ -12,7 +12,11 @@ export const ROOT = resolve(__dirname, '../../../..');
 export const BIN = join(ROOT, 'apps/cli/bin/trustmesh.js');
 export const PASS = 'e2e passphrase 0123';
 
-export interface CliResult { code: number; stdout: string; stderr: string }
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Base environment: fast KDF (tests only), no inherited TRUSTMESH_* variables. */
 export function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
@@ -28,7 +32,10 @@ export function cli(args: string[], env: NodeJS.ProcessEnv = baseEnv({ TRUSTMESH
 }
 
 /** Starts `trustmesh ...args` without waiting. */
-export function cliAsync(args: string[], env: NodeJS.ProcessEnv = baseEnv({ TRUSTMESH_PASSPHRASE: PASS })): ChildProcess {
+export function cliAsync(
+  args: string[],
+  env: NodeJS.ProcessEnv = baseEnv({ TRUSTMESH_PASSPHRASE: PASS }),
+): ChildProcess {
   return spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
@@ -36,11 +43,21 @@ export function cliAsync(args: string[], env: NodeJS.ProcessEnv = baseEnv({ TRUS
 export function finished(child: ChildProcess): Promise<CliResult & { signal: NodeJS.Signals | null }> {
   let stdout = '';
   let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stdout?.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   return new Promise((res, rej) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); rej(new Error('child timed out')); }, 60_000);
-    child.on('exit', (code, signal) => { clearTimeout(timer); res({ code: code ?? -1, signal, stdout, stderr }); });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      rej(new Error('child timed out'));
+    }, 60_000);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      res({ code: code ?? -1, signal, stdout, stderr });
+    });
   });
 }
 
@@ -52,12 +69,20 @@ export function tempDir(prefix = 'tm-cli-'): { dir: string; cleanup: () => void 
 
 /** The one error line a failing command printed: `trustmesh: CODE: ...`. */
 export function errorCode(stderr: string): string | undefined {
-  const lines = stderr.trim().split('\n').filter((l) => /^trustmesh: [A-Z][A-Z0-9_]+: /.test(l));
+  const lines = stderr
+    .trim()
+    .split('\n')
+    .filter((l) => /^trustmesh: [A-Z][A-Z0-9_]+: /.test(l));
   return lines.length > 0 ? lines[lines.length - 1].split(': ')[1] : undefined;
 }
 
 /** `openssl verify` of `leafPem` against `rootPem` with optional untrusted intermediates. */
-export function opensslVerify(dir: string, rootPem: string, leafPem: string, untrustedPem?: string): { ok: boolean; out: string } {
+export function opensslVerify(
+  dir: string,
+  rootPem: string,
+  leafPem: string,
+  untrustedPem?: string,
+): { ok: boolean; out: string } {
   const root = join(dir, `root-${Math.random().toString(36).slice(2)}.pem`);
   const leaf = `${root}.leaf.pem`;
   writeFileSync(root, rootPem);

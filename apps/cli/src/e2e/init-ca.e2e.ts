@@ -19,7 +19,16 @@ beforeAll(() => {
 });
 afterAll(() => tmp.cleanup());
 
-interface CaJson { id: string; serviceType: string; role: string; parentId: string | null; state: string; subject: string; notAfter: string; keyRef: string }
+interface CaJson {
+  id: string;
+  serviceType: string;
+  role: string;
+  parentId: string | null;
+  state: string;
+  subject: string;
+  notAfter: string;
+  keyRef: string;
+}
 function caList(): CaJson[] {
   const r = cli(['ca', 'list', '--dir', state, '--json']);
   expect(r.code).toBe(0);
@@ -39,8 +48,14 @@ describe('init and ca', () => {
     expect(existsSync(join(state, LAYOUT.lock))).toBe(false);
     expect(readdirSync(state).filter((e) => e.startsWith(STAGING_PREFIX))).toEqual([]);
     const cas = caList();
-    expect(cas.map((c) => `${c.serviceType}/${c.role}`).sort()).toEqual(
-      ['api/intermediate', 'api/root', 'db/intermediate', 'db/root', 'platform/intermediate', 'platform/root']);
+    expect(cas.map((c) => `${c.serviceType}/${c.role}`).sort()).toEqual([
+      'api/intermediate',
+      'api/root',
+      'db/intermediate',
+      'db/root',
+      'platform/intermediate',
+      'platform/root',
+    ]);
     for (const c of cas) {
       expect(c.keyRef).toBe(`${c.role === 'root' ? 'offline' : 'keys'}/${c.id}.key`);
       expect(existsSync(join(state, c.keyRef))).toBe(true);
@@ -107,16 +122,34 @@ describe('init and ca', () => {
     expect(errorCode(r.stderr)).toBe('KEY_PASSPHRASE_WRONG');
     const after = snapshot(state);
     for (const k of Object.keys(before).filter((k) => !isStoreFile(k))) expect(after[k]).toBe(before[k]);
-    expect(Object.keys(after).filter((k) => k.endsWith('.key')).sort()).toEqual(Object.keys(before).filter((k) => k.endsWith('.key')).sort());
+    expect(
+      Object.keys(after)
+        .filter((k) => k.endsWith('.key'))
+        .sort(),
+    ).toEqual(
+      Object.keys(before)
+        .filter((k) => k.endsWith('.key'))
+        .sort(),
+    );
     expect(caList().some((c) => c.serviceType === 'billing')).toBe(false);
     const none = cli(['ca', 'create', 'billing', '--dir', state], baseEnv());
     expect([none.code, errorCode(none.stderr)]).toEqual([1, 'KEY_PASSPHRASE_REQUIRED']);
-    expect(Object.keys(snapshot(state)).filter((k) => k.endsWith('.key')).sort()).toEqual(Object.keys(before).filter((k) => k.endsWith('.key')).sort());
+    expect(
+      Object.keys(snapshot(state))
+        .filter((k) => k.endsWith('.key'))
+        .sort(),
+    ).toEqual(
+      Object.keys(before)
+        .filter((k) => k.endsWith('.key'))
+        .sort(),
+    );
   });
 
   it('ok/ca create for a type added to the mesh config later; openssl verifies it; CA_EXISTS the second time', () => {
     const r = cli(['ca', 'create', 'billing', '--dir', state, '--json']);
-    expect(r.stderr).toBe('trustmesh: warning: TRUSTMESH_KDF=fast: key files get a weak KDF (scrypt N=2^10); tests only\n');
+    expect(r.stderr).toBe(
+      'trustmesh: warning: TRUSTMESH_KDF=fast: key files get a weak KDF (scrypt N=2^10); tests only\n',
+    );
     expect(r.code).toBe(0);
     const made = JSON.parse(r.stdout) as CaJson[];
     expect(made.map((c) => c.role)).toEqual(['root', 'intermediate']);
@@ -152,7 +185,8 @@ describe('init and ca', () => {
       expect(readFileSync(meshPath, 'utf8')).toBe(before);
     }
     const good = join(tmp.dir, 'good.yaml');
-    const text = 'trustDomain: example.test\ntypes:\n  api: { dials: [web] }\n  db: {}\n  billing: {}\n  web: { accepts: [api] }\n';
+    const text =
+      'trustDomain: example.test\ntypes:\n  api: { dials: [web] }\n  db: {}\n  billing: {}\n  web: { accepts: [api] }\n';
     writeFileSync(good, text);
     const r = cli(['ca', 'create', 'web', '--dir', state, '--config', good]);
     expect(r.code).toBe(0);

@@ -25,25 +25,58 @@ async function fingerprint(): Promise<unknown> {
   const files = snapshot(state);
   for (const f of Object.keys(files)) if (isStoreFile(f)) delete files[f];
   const cas = await withStore(state, async (s) => (await s.listCas()).map((c) => `${c.id}:${c.state}`));
-  const meta = await withStore(state, async (s) => [await s.getMeta(META.bundleVersion), await s.getMeta(rotationMetaKey('api'))]);
+  const meta = await withStore(state, async (s) => [
+    await s.getMeta(META.bundleVersion),
+    await s.getMeta(rotationMetaKey('api')),
+  ]);
   return { files, cas, meta };
 }
 
 describe('refused with a clear code, nothing changed', () => {
   it.each([
-    ['fail/activate before prepare', ['ca', 'rotate', 'api', '--root', '--phase', 'activate'], 1, 'ROTATION_PHASE_INVALID'],
+    [
+      'fail/activate before prepare',
+      ['ca', 'rotate', 'api', '--root', '--phase', 'activate'],
+      1,
+      'ROTATION_PHASE_INVALID',
+    ],
     ['fail/retire before prepare', ['ca', 'rotate', 'api', '--root', '--phase', 'retire'], 1, 'ROTATION_PHASE_INVALID'],
     ['fail/rotate an unknown type', ['ca', 'rotate', 'nope', '--intermediate'], 1, 'TYPE_UNKNOWN'],
     ['fail/renew an unknown type', ['ca', 'renew', 'nope', '--keep-key'], 1, 'TYPE_UNKNOWN'],
-    ['fail/rotate platform (not a service type)', ['ca', 'rotate', 'platform', '--root', '--phase', 'prepare'], 1, 'TYPE_UNKNOWN'],
+    [
+      'fail/rotate platform (not a service type)',
+      ['ca', 'rotate', 'platform', '--root', '--phase', 'prepare'],
+      1,
+      'TYPE_UNKNOWN',
+    ],
     ['fail/neither --intermediate nor --root', ['ca', 'rotate', 'api'], 2, 'CONFIG_INVALID'],
     ['fail/--root without --phase', ['ca', 'rotate', 'api', '--root'], 2, 'CONFIG_INVALID'],
     ['fail/unknown phase', ['ca', 'rotate', 'api', '--root', '--phase', 'finish'], 2, 'CONFIG_INVALID'],
-    ['fail/--window with prepare', ['ca', 'rotate', 'api', '--root', '--phase', 'prepare', '--window', '5m'], 2, 'CONFIG_INVALID'],
-    ['fail/--threshold over 100%', ['ca', 'rotate', 'api', '--root', '--phase', 'activate', '--threshold', '150%'], 2, 'CONFIG_INVALID'],
-    ['fail/--window not a duration', ['ca', 'rotate', 'api', '--root', '--phase', 'activate', '--window', '10 minutes'], 2, 'CONFIG_INVALID'],
+    [
+      'fail/--window with prepare',
+      ['ca', 'rotate', 'api', '--root', '--phase', 'prepare', '--window', '5m'],
+      2,
+      'CONFIG_INVALID',
+    ],
+    [
+      'fail/--threshold over 100%',
+      ['ca', 'rotate', 'api', '--root', '--phase', 'activate', '--threshold', '150%'],
+      2,
+      'CONFIG_INVALID',
+    ],
+    [
+      'fail/--window not a duration',
+      ['ca', 'rotate', 'api', '--root', '--phase', 'activate', '--window', '10 minutes'],
+      2,
+      'CONFIG_INVALID',
+    ],
     ['fail/renew without --keep-key', ['ca', 'renew', 'api'], 2, 'CONFIG_INVALID'],
-    ['fail/both --intermediate and --root', ['ca', 'rotate', 'api', '--intermediate', '--root', '--phase', 'prepare'], 2, 'CONFIG_INVALID'],
+    [
+      'fail/both --intermediate and --root',
+      ['ca', 'rotate', 'api', '--intermediate', '--root', '--phase', 'prepare'],
+      2,
+      'CONFIG_INVALID',
+    ],
   ])('%s', async (_name, args, exit, code) => {
     const before = await fingerprint();
     const r = cli([...args, '--dir', state]);
@@ -52,7 +85,11 @@ describe('refused with a clear code, nothing changed', () => {
   });
 
   it.each([
-    ['fail/wrong passphrase for the root key (intermediate rotation)', ['ca', 'rotate', 'api', '--intermediate'], 'ca.rotate.intermediate'],
+    [
+      'fail/wrong passphrase for the root key (intermediate rotation)',
+      ['ca', 'rotate', 'api', '--intermediate'],
+      'ca.rotate.intermediate',
+    ],
     ['fail/wrong passphrase (prepare)', ['ca', 'rotate', 'api', '--root', '--phase', 'prepare'], 'ca.rotate.prepare'],
     ['fail/wrong passphrase (renew)', ['ca', 'renew', 'api', '--keep-key'], 'ca.renew'],
   ])('%s: KEY_PASSPHRASE_WRONG, audited as denied', async (_name, args, action) => {
@@ -84,7 +121,11 @@ describe('refused with a clear code, nothing changed', () => {
     expect(retire.stderr).toContain('needs activate first');
     const renew = cli(['ca', 'renew', 'web', '--keep-key', '--dir', state]);
     expect([renew.code, errorCode(renew.stderr)]).toEqual([1, 'ROTATION_PHASE_INVALID']);
-    expect(await auditTrail(state, 'ca.rotate.retire')).toContainEqual(['ca.rotate.retire', 'denied', 'ROTATION_PHASE_INVALID']);
+    expect(await auditTrail(state, 'ca.rotate.retire')).toContainEqual([
+      'ca.rotate.retire',
+      'denied',
+      'ROTATION_PHASE_INVALID',
+    ]);
   });
 });
 
@@ -92,38 +133,49 @@ describe('crash between the steps of a phase', () => {
   it.each([
     ['prepare', ['--root', '--phase', 'prepare']],
     ['intermediate', ['--intermediate']],
-  ] as const)('ok/%s killed after writing its keys: nothing recorded; the re-run archives the stray keys and completes', async (step, flags) => {
-    const dir = join(tmp.dir, `crash-${flags.length}`);
-    initMesh(tmp.dir, dir);
-    const before = await typeState(dir, 'api');
-    const keysBefore = [...readdirSync(join(dir, 'keys')), ...readdirSync(join(dir, 'offline'))].sort();
-    const crash = crashStep(tmp.dir, dir, 'api', step, 'keys');
-    expect([crash.signal, crash.stderr]).toEqual(['SIGKILL', '']); // killed at the point: no exit code, nothing said
-    const afterCrash = await typeState(dir, 'api');
-    expect(afterCrash.states).toEqual(before.states);
-    expect(afterCrash.version).toBe(before.version);
-    const stray = [...readdirSync(join(dir, 'keys')), ...readdirSync(join(dir, 'offline'))].filter((f) => !keysBefore.includes(f));
-    expect(stray.length).toBeGreaterThan(0);
+  ] as const)(
+    'ok/%s killed after writing its keys: nothing recorded; the re-run archives the stray keys and completes',
+    async (step, flags) => {
+      const dir = join(tmp.dir, `crash-${flags.length}`);
+      initMesh(tmp.dir, dir);
+      const before = await typeState(dir, 'api');
+      const keysBefore = [...readdirSync(join(dir, 'keys')), ...readdirSync(join(dir, 'offline'))].sort();
+      const crash = crashStep(tmp.dir, dir, 'api', step, 'keys');
+      expect([crash.signal, crash.stderr]).toEqual(['SIGKILL', '']); // killed at the point: no exit code, nothing said
+      const afterCrash = await typeState(dir, 'api');
+      expect(afterCrash.states).toEqual(before.states);
+      expect(afterCrash.version).toBe(before.version);
+      const stray = [...readdirSync(join(dir, 'keys')), ...readdirSync(join(dir, 'offline'))].filter(
+        (f) => !keysBefore.includes(f),
+      );
+      expect(stray.length).toBeGreaterThan(0);
 
-    const rerun = cli(['ca', 'rotate', 'api', ...flags, '--dir', dir]);
-    expect([rerun.code, errorCode(rerun.stderr)]).toEqual([0, undefined]);
-    expect(rerun.stderr).toContain('left by an interrupted run');
-    for (const f of stray) {
-      if (f === 'archive') continue;
-      expect(existsSync(join(dir, LAYOUT.archive, `unused-${f}`))).toBe(true);
-    }
-    // Every key file in keys/ and offline/ belongs to a CA record; every record's key is there.
-    const s = await typeState(dir, 'api');
-    const all = await withStore(dir, (st) => st.listCas());
-    const inPlace = [...readdirSync(join(dir, 'keys')).map((f) => `keys/${f}`), ...readdirSync(join(dir, 'offline')).filter((f) => f.endsWith('.key')).map((f) => `offline/${f}`)];
-    expect(inPlace.sort()).toEqual([...new Set(all.map((c) => c.keyRef))].sort());
-    // The new chain verifies.
-    const inter = flags[0] === '--intermediate' ? only(s.cas, 'intermediate', 'active') : only(s.cas, 'intermediate', 'standby');
-    const root = all.find((c) => c.id === inter.parentId)!;
-    const leaf = await issueLeaf(dir, inter, 'api-7');
-    expect(opensslVerify(tmp.dir, pemOf(root), leaf.pem, pemOf(inter)).ok).toBe(true);
-    expect(cli(['audit', 'verify', '--dir', dir]).code).toBe(0);
-  });
+      const rerun = cli(['ca', 'rotate', 'api', ...flags, '--dir', dir]);
+      expect([rerun.code, errorCode(rerun.stderr)]).toEqual([0, undefined]);
+      expect(rerun.stderr).toContain('left by an interrupted run');
+      for (const f of stray) {
+        if (f === 'archive') continue;
+        expect(existsSync(join(dir, LAYOUT.archive, `unused-${f}`))).toBe(true);
+      }
+      // Every key file in keys/ and offline/ belongs to a CA record; every record's key is there.
+      const s = await typeState(dir, 'api');
+      const all = await withStore(dir, (st) => st.listCas());
+      const inPlace = [
+        ...readdirSync(join(dir, 'keys')).map((f) => `keys/${f}`),
+        ...readdirSync(join(dir, 'offline'))
+          .filter((f) => f.endsWith('.key'))
+          .map((f) => `offline/${f}`),
+      ];
+      expect(inPlace.sort()).toEqual([...new Set(all.map((c) => c.keyRef))].sort());
+      // The new chain verifies.
+      const inter =
+        flags[0] === '--intermediate' ? only(s.cas, 'intermediate', 'active') : only(s.cas, 'intermediate', 'standby');
+      const root = all.find((c) => c.id === inter.parentId)!;
+      const leaf = await issueLeaf(dir, inter, 'api-7');
+      expect(opensslVerify(tmp.dir, pemOf(root), leaf.pem, pemOf(inter)).ok).toBe(true);
+      expect(cli(['audit', 'verify', '--dir', dir]).code).toBe(0);
+    },
+  );
 
   it('ok/retire killed after its store transaction: records retired, keys still in place; the re-run archives them and says it was done', async () => {
     const dir = join(tmp.dir, 'crash-retire');
@@ -136,7 +188,12 @@ describe('crash between the steps of a phase', () => {
     const crash = crashStep(tmp.dir, dir, 'db', 'retire', 'store');
     expect([crash.signal, crash.stderr]).toEqual(['SIGKILL', '']);
     const s1 = await typeState(dir, 'db');
-    expect([s1.states[oldRoot.id], s1.states[oldInter.id], s1.version, s1.hint]).toEqual(['root:retired', 'intermediate:retired', '4', '0']);
+    expect([s1.states[oldRoot.id], s1.states[oldInter.id], s1.version, s1.hint]).toEqual([
+      'root:retired',
+      'intermediate:retired',
+      '4',
+      '0',
+    ]);
     expect(existsSync(join(dir, oldRoot.keyRef))).toBe(true);
 
     const rerun = cli(['ca', 'rotate', 'db', '--root', '--phase', 'retire', '--dir', dir]);

@@ -11,13 +11,21 @@ import { auditTrail, initMesh, issueLeaf, only, putReport, typeState } from './r
 jest.setTimeout(120_000);
 
 let tmp: { dir: string; cleanup: () => void };
-beforeAll(() => { tmp = tempDir('tm-rot-safe-'); });
+beforeAll(() => {
+  tmp = tempDir('tm-rot-safe-');
+});
 afterAll(() => tmp.cleanup());
 
 interface StatusJson {
   bundleVersion: number;
-  types: { serviceType: string; nextStep: string; adoption: { types: string[]; byVersion: Record<string, string[]>; stale: string[] };
-    liveLeaves: Record<string, number>; fallbacks: { instanceId: string; peerType: string }[]; renewBeforeUnix: number }[];
+  types: {
+    serviceType: string;
+    nextStep: string;
+    adoption: { types: string[]; byVersion: Record<string, string[]>; stale: string[] };
+    liveLeaves: Record<string, number>;
+    fallbacks: { instanceId: string; peerType: string }[];
+    renewBeforeUnix: number;
+  }[];
 }
 
 function status(state: string): StatusJson['types'][number] & { bundleVersion: number } {
@@ -34,7 +42,13 @@ describe('activate waits for the sidecars', () => {
   it('fail/ROTATION_NOT_SAFE names the laggards until every api and db sidecar reports the prepare version; web does not count', async () => {
     const state = join(tmp.dir, 'activate');
     initMesh(tmp.dir, state);
-    for (const [type, id] of [['api', 'api-1'], ['api', 'api-2'], ['db', 'db-1'], ['web', 'web-1']]) await putReport(state, type!, id!, { bundleVersion: 1 });
+    for (const [type, id] of [
+      ['api', 'api-1'],
+      ['api', 'api-2'],
+      ['db', 'db-1'],
+      ['web', 'web-1'],
+    ])
+      await putReport(state, type!, id!, { bundleVersion: 1 });
     expect(rotate(state, 'prepare').code).toBe(0);
 
     const st = status(state);
@@ -42,12 +56,19 @@ describe('activate waits for the sidecars', () => {
     expect(st.adoption.types).toEqual(['api', 'db']); // web neither accepts nor dials db
     expect(st.adoption.byVersion).toEqual({ 1: ['api-1', 'api-2', 'db-1'] });
     expect(st.adoption.stale).toEqual(['api-1', 'api-2', 'db-1']);
-    expect(st.nextStep).toBe('prepare done: waiting for 3 sidecars (api-1, api-2, db-1) to load bundle v2 before activate');
+    expect(st.nextStep).toBe(
+      'prepare done: waiting for 3 sidecars (api-1, api-2, db-1) to load bundle v2 before activate',
+    );
 
     const r1 = rotate(state, 'activate');
     expect([r1.code, errorCode(r1.stderr)]).toEqual([1, 'ROTATION_NOT_SAFE']);
     expect(r1.stderr).toContain('api-1 (v1), api-2 (v1), db-1 (v1)');
-    expect(Object.values((await typeState(state, 'db')).states).sort()).toEqual(['intermediate:active', 'intermediate:standby', 'root:active', 'root:incoming']);
+    expect(Object.values((await typeState(state, 'db')).states).sort()).toEqual([
+      'intermediate:active',
+      'intermediate:standby',
+      'root:active',
+      'root:incoming',
+    ]);
 
     await putReport(state, 'api', 'api-1', { bundleVersion: 2 });
     await putReport(state, 'db', 'db-1', { bundleVersion: 2 });
@@ -60,7 +81,9 @@ describe('activate waits for the sidecars', () => {
     const r3 = rotate(state, 'activate', '--threshold', '60%');
     expect([r3.code, errorCode(r3.stderr)]).toEqual([0, undefined]);
     expect(await auditTrail(state, 'ca.rotate.activate')).toEqual([
-      ['ca.rotate.activate', 'denied', 'ROTATION_NOT_SAFE'], ['ca.rotate.activate', 'denied', 'ROTATION_NOT_SAFE'], ['ca.rotate.activate', 'ok', undefined],
+      ['ca.rotate.activate', 'denied', 'ROTATION_NOT_SAFE'],
+      ['ca.rotate.activate', 'denied', 'ROTATION_NOT_SAFE'],
+      ['ca.rotate.activate', 'ok', undefined],
     ]);
   });
 
@@ -89,17 +112,28 @@ describe('retire waits for old leaves and fallbacks', () => {
 
     const st = status(state);
     expect(st.liveLeaves).toEqual({ [oldInter.id]: 1 });
-    expect(st.nextStep).toContain(`activate done: waiting before retire for 1 live leaf certificate(s) under the old CA (db-1; the last expires ${live.record.notAfter.toISOString()})`);
+    expect(st.nextStep).toContain(
+      `activate done: waiting before retire for 1 live leaf certificate(s) under the old CA (db-1; the last expires ${live.record.notAfter.toISOString()})`,
+    );
     const r1 = rotate(state, 'retire');
     expect([r1.code, errorCode(r1.stderr)]).toEqual([1, 'ROTATION_NOT_SAFE']);
     expect(r1.stderr).toContain('1 live leaf certificate(s) under the old CA (db-1');
 
     // Fallbacks of api towards db in the last 10 minutes also block, and status names the peers.
     const nowUnix = Math.floor(Date.now() / 1000);
-    await putReport(state, 'api', 'api-1', { bundleVersion: 3, fallbacks: [
-      { peerType: 'db', peerAddress: '127.0.0.1:15002', kind: 'bundle-refresh', count: 2, lastAtUnix: nowUnix - 30 },
-      { peerType: 'db', peerAddress: '127.0.0.1:15003', kind: 'bundle-refresh', count: 5, lastAtUnix: nowUnix - 3600 },
-    ] });
+    await putReport(state, 'api', 'api-1', {
+      bundleVersion: 3,
+      fallbacks: [
+        { peerType: 'db', peerAddress: '127.0.0.1:15002', kind: 'bundle-refresh', count: 2, lastAtUnix: nowUnix - 30 },
+        {
+          peerType: 'db',
+          peerAddress: '127.0.0.1:15003',
+          kind: 'bundle-refresh',
+          count: 5,
+          lastAtUnix: nowUnix - 3600,
+        },
+      ],
+    });
     expect(status(state).fallbacks.map((f) => [f.instanceId, f.peerType])).toEqual([['api-1', 'db']]);
     const r2 = rotate(state, 'retire');
     expect(r2.stderr).toContain('recent fallbacks (api-1→db@127.0.0.1:15002)');
@@ -110,7 +144,9 @@ describe('retire waits for old leaves and fallbacks', () => {
     expect((await typeState(state, 'db')).states[oldInter.id]).toBe('intermediate:retired');
     expect(status(state).nextStep).toContain('steady');
     expect(await auditTrail(state, 'ca.rotate.retire')).toEqual([
-      ['ca.rotate.retire', 'denied', 'ROTATION_NOT_SAFE'], ['ca.rotate.retire', 'denied', 'ROTATION_NOT_SAFE'], ['ca.rotate.retire', 'ok', undefined],
+      ['ca.rotate.retire', 'denied', 'ROTATION_NOT_SAFE'],
+      ['ca.rotate.retire', 'denied', 'ROTATION_NOT_SAFE'],
+      ['ca.rotate.retire', 'ok', undefined],
     ]);
   });
 });
@@ -126,7 +162,12 @@ describe('status', () => {
     expect(r.stdout).toContain('next: steady');
     const w = cli(['status', '--dir', state, '--watch', '--count', '2', '--json']);
     expect(w.code).toBe(0);
-    expect(w.stdout.trim().split('\n').map((l) => (JSON.parse(l) as StatusJson).bundleVersion)).toEqual([1, 1]);
+    expect(
+      w.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as StatusJson).bundleVersion),
+    ).toEqual([1, 1]);
   });
 
   it.each([

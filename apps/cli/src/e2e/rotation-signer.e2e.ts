@@ -18,7 +18,10 @@ import { initMesh, only, pemOf, typeState } from './rotation-fixture';
 
 jest.setTimeout(120_000);
 
-interface Identity { key: KeyObject; chain: Buffer[] }
+interface Identity {
+  key: KeyObject;
+  chain: Buffer[];
+}
 
 let tmp: { dir: string; cleanup: () => void };
 let state: string;
@@ -40,7 +43,10 @@ beforeAll(async () => {
     signer.stdout?.on('data', (d: Buffer) => {
       buf += d.toString();
       const m = /signer listening on 127\.0\.0\.1:(\d+)/.exec(buf);
-      if (m) { clearTimeout(timer); resolve(m[1] as string); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1] as string);
+      }
     });
   });
 });
@@ -53,8 +59,11 @@ afterAll(async () => {
 
 function creds(id?: Identity): ChannelCredentials {
   if (!id) return credentials.createSsl(rootPem);
-  return credentials.createSsl(rootPem, Buffer.from(exportPrivateKey(id.key, 'pem') as string),
-    Buffer.from(id.chain.map((d) => pemEncode('CERTIFICATE', d)).join('')));
+  return credentials.createSsl(
+    rootPem,
+    Buffer.from(exportPrivateKey(id.key, 'pem') as string),
+    Buffer.from(id.chain.map((d) => pemEncode('CERTIFICATE', d)).join('')),
+  );
 }
 
 /** Sign with a token (first issuance) or over mTLS with `current` (renewal). */
@@ -67,10 +76,23 @@ async function obtain(type: string, instance: string, current?: Identity): Promi
   const kp = generateKeyPair('ec-p256');
   const client = new CertificateAuthorityClient(`127.0.0.1:${port}`, creds(current));
   try {
-    const res = await new Promise<SignResponse>((resolve, reject) => client.sign({
-      csr: buildCsr({ privateKey: kp.privateKey, publicKey: kp.publicKey, sans: { uris: [spiffeId('example.test', type, instance)] } }),
-      serviceType: type, instanceId: instance, bootstrapToken: token,
-    }, new Metadata(), { deadline: Date.now() + 20_000 }, (err, r) => (err ? reject(err) : resolve(r as SignResponse))));
+    const res = await new Promise<SignResponse>((resolve, reject) =>
+      client.sign(
+        {
+          csr: buildCsr({
+            privateKey: kp.privateKey,
+            publicKey: kp.publicKey,
+            sans: { uris: [spiffeId('example.test', type, instance)] },
+          }),
+          serviceType: type,
+          instanceId: instance,
+          bootstrapToken: token,
+        },
+        new Metadata(),
+        { deadline: Date.now() + 20_000 },
+        (err, r) => (err ? reject(err) : resolve(r as SignResponse)),
+      ),
+    );
     return { key: kp.privateKey, chain: res.chain };
   } finally {
     client.close();
@@ -84,8 +106,16 @@ async function bundleAt(version: number, id?: Identity): Promise<TrustBundle> {
   try {
     return await new Promise<TrustBundle>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no bundle v${version} within 15 s`)), 15_000);
-      stream.on('error', (e: Error) => { clearTimeout(timer); reject(e); });
-      stream.on('data', (b: TrustBundle) => { if (Number(b.version) >= version) { clearTimeout(timer); resolve(b); } });
+      stream.on('error', (e: Error) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      stream.on('data', (b: TrustBundle) => {
+        if (Number(b.version) >= version) {
+          clearTimeout(timer);
+          resolve(b);
+        }
+      });
     });
   } finally {
     stream.cancel();
@@ -97,8 +127,14 @@ async function bundleAt(version: number, id?: Identity): Promise<TrustBundle> {
 async function getBundle(id?: Identity): Promise<TrustBundle> {
   const client = new CertificateAuthorityClient(`127.0.0.1:${port}`, creds(id));
   try {
-    return await new Promise<TrustBundle>((resolve, reject) => client.getTrustBundle({ serviceTypes: ['api', 'db'] },
-      new Metadata(), { deadline: Date.now() + 15_000 }, (err, r) => (err ? reject(err) : resolve(r as TrustBundle))));
+    return await new Promise<TrustBundle>((resolve, reject) =>
+      client.getTrustBundle(
+        { serviceTypes: ['api', 'db'] },
+        new Metadata(),
+        { deadline: Date.now() + 15_000 },
+        (err, r) => (err ? reject(err) : resolve(r as TrustBundle)),
+      ),
+    );
   } finally {
     client.close();
   }
@@ -122,8 +158,12 @@ describe('rotation with a real signer', () => {
 
     const forApi = await bundleAt(version, api);
     expect(Number(forApi.renewBeforeUnix)).toBe(hint);
-    expect(forApi.types.find((t) => t.serviceType === 'api')?.anchors.map((a) => a.state).sort())
-      .toEqual([AnchorState.ACTIVE, AnchorState.RETIRING].sort());
+    expect(
+      forApi.types
+        .find((t) => t.serviceType === 'api')
+        ?.anchors.map((a) => a.state)
+        .sort(),
+    ).toEqual([AnchorState.ACTIVE, AnchorState.RETIRING].sort());
     expect(Number((await bundleAt(version, db)).renewBeforeUnix)).toBe(0);
     expect(Number((await bundleAt(version)).renewBeforeUnix)).toBe(0);
     // GetTrustBundle follows the same rule as the watch stream.

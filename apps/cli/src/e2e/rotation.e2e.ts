@@ -13,7 +13,9 @@ import { auditTrail, initMesh, issueLeaf, only, pemOf, typeState } from './rotat
 jest.setTimeout(120_000);
 
 let tmp: { dir: string; cleanup: () => void };
-beforeAll(() => { tmp = tempDir('tm-rot-'); });
+beforeAll(() => {
+  tmp = tempDir('tm-rot-');
+});
 afterAll(() => tmp.cleanup());
 
 describe('ca rotate --intermediate', () => {
@@ -64,7 +66,11 @@ describe('ca rotate --root', () => {
     const newRoot = only(s1.cas, 'root', 'incoming');
     const newInter = only(s1.cas, 'intermediate', 'standby');
     expect(newInter.parentId).toBe(newRoot.id);
-    expect([s1.states[oldRoot.id], s1.states[oldInter.id], s1.version]).toEqual(['root:active', 'intermediate:active', '2']);
+    expect([s1.states[oldRoot.id], s1.states[oldInter.id], s1.version]).toEqual([
+      'root:active',
+      'intermediate:active',
+      '2',
+    ]);
     const newLeaf = await issueLeaf(state, newInter, 'db-9');
     expect(opensslVerify(tmp.dir, pemOf(newRoot), newLeaf.pem, pemOf(newInter)).ok).toBe(true);
     expect(opensslVerify(tmp.dir, pemOf(oldRoot), newLeaf.pem, pemOf(newInter)).ok).toBe(false);
@@ -77,19 +83,31 @@ describe('ca rotate --root', () => {
     const a = cli(['ca', 'rotate', 'db', '--root', '--phase', 'activate', '--window', '5m', '--dir', state]);
     expect([a.code, errorCode(a.stderr)]).toEqual([0, undefined]);
     const s2 = await typeState(state, 'db');
-    expect([s2.states[newRoot.id], s2.states[newInter.id], s2.states[oldRoot.id], s2.states[oldInter.id], s2.version])
-      .toEqual(['root:active', 'intermediate:active', 'root:retiring', 'intermediate:standby', '3']);
+    expect([
+      s2.states[newRoot.id],
+      s2.states[newInter.id],
+      s2.states[oldRoot.id],
+      s2.states[oldInter.id],
+      s2.version,
+    ]).toEqual(['root:active', 'intermediate:active', 'root:retiring', 'intermediate:standby', '3']);
     const hint = Number(s2.hint);
     expect(hint).toBeGreaterThan(Date.now() / 1000 + 240);
     expect(hint).toBeLessThanOrEqual(Date.now() / 1000 + 300);
     expect(cli(['ca', 'export', 'db', '--chain', '--dir', state]).stdout).toContain(pemOf(newRoot).trim());
-    expect(cli(['ca', 'rotate', 'db', '--root', '--phase', 'activate', '--dir', state]).stdout).toContain('already done');
+    expect(cli(['ca', 'rotate', 'db', '--root', '--phase', 'activate', '--dir', state]).stdout).toContain(
+      'already done',
+    );
 
     const t = cli(['ca', 'rotate', 'db', '--root', '--phase', 'retire', '--dir', state, '--json']);
     expect([t.code, errorCode(t.stderr)]).toEqual([0, undefined]);
     const s3 = await typeState(state, 'db');
-    expect([s3.states[newRoot.id], s3.states[oldRoot.id], s3.states[oldInter.id], s3.version, s3.hint])
-      .toEqual(['root:active', 'root:retired', 'intermediate:retired', '4', '0']);
+    expect([s3.states[newRoot.id], s3.states[oldRoot.id], s3.states[oldInter.id], s3.version, s3.hint]).toEqual([
+      'root:active',
+      'root:retired',
+      'intermediate:retired',
+      '4',
+      '0',
+    ]);
     // Keys are never deleted: the old root's and intermediate's keys moved to offline/archive/.
     expect(readdirSync(join(state, LAYOUT.archive)).sort()).toEqual([`${oldInter.id}.key`, `${oldRoot.id}.key`].sort());
     expect(existsSync(join(state, oldRoot.keyRef))).toBe(false);
@@ -102,9 +120,12 @@ describe('ca rotate --root', () => {
     expect(cli(['ca', 'rotate', 'db', '--root', '--phase', 'prepare', '--dir', state]).code).toBe(0);
 
     expect(await auditTrail(state, 'ca.rotate')).toEqual([
-      ['ca.rotate.prepare', 'ok', undefined], ['ca.rotate.prepare', 'ok', undefined],
-      ['ca.rotate.activate', 'ok', undefined], ['ca.rotate.activate', 'ok', undefined],
-      ['ca.rotate.retire', 'ok', undefined], ['ca.rotate.retire', 'ok', undefined],
+      ['ca.rotate.prepare', 'ok', undefined],
+      ['ca.rotate.prepare', 'ok', undefined],
+      ['ca.rotate.activate', 'ok', undefined],
+      ['ca.rotate.activate', 'ok', undefined],
+      ['ca.rotate.retire', 'ok', undefined],
+      ['ca.rotate.retire', 'ok', undefined],
       ['ca.rotate.prepare', 'ok', undefined],
     ]);
     expect(cli(['audit', 'verify', '--dir', state]).code).toBe(0);
@@ -125,7 +146,11 @@ describe('ca renew --keep-key', () => {
     const s1 = await typeState(state, 'web');
     const newRoot = only(s1.cas, 'root', 'active');
     expect(newRoot.id).toBe(`${oldRoot.id}-r2`);
-    expect([s1.states[oldRoot.id], s1.states[inter.id], s1.version]).toEqual(['root:retired', 'intermediate:active', '2']);
+    expect([s1.states[oldRoot.id], s1.states[inter.id], s1.version]).toEqual([
+      'root:retired',
+      'intermediate:active',
+      '2',
+    ]);
     expect(newRoot.keyRef).toBe(oldRoot.keyRef);
     expect(newRoot.certificateDer.equals(oldRoot.certificateDer)).toBe(false);
     expect(newRoot.subject).toBe(oldRoot.subject);
@@ -144,6 +169,9 @@ describe('ca renew --keep-key', () => {
     const newInter = only(s3.cas, 'intermediate', 'active');
     const leaf2 = await issueLeaf(state, newInter, 'web-2');
     expect(opensslVerify(tmp.dir, pemOf(only(s3.cas, 'root', 'active')), leaf2.pem, pemOf(newInter)).ok).toBe(true);
-    expect(await auditTrail(state, 'ca.renew')).toEqual([['ca.renew', 'ok', undefined], ['ca.renew', 'ok', undefined]]);
+    expect(await auditTrail(state, 'ca.renew')).toEqual([
+      ['ca.renew', 'ok', undefined],
+      ['ca.renew', 'ok', undefined],
+    ]);
   });
 });

@@ -11,8 +11,10 @@ import { cli, cliAsync, finished, tempDir } from './harness';
 
 function readyz(port: number): Promise<number> {
   return new Promise((resolve) => {
-    get({ host: '127.0.0.1', port, path: '/readyz' }, (res) => { res.resume(); resolve(res.statusCode ?? 0); })
-      .on('error', () => resolve(0));
+    get({ host: '127.0.0.1', port, path: '/readyz' }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', () => resolve(0));
   });
 }
 
@@ -34,7 +36,10 @@ function listeningPort(child: ReturnType<typeof cliAsync>): Promise<number> {
     child.stdout?.on('data', (d: Buffer) => {
       buf += d.toString();
       const m = buf.match(/signer listening on 127\.0\.0\.1:(\d+)/);
-      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
     });
   });
 }
@@ -45,7 +50,10 @@ describe('trustmesh sidecar (child process)', () => {
     const state = join(dir, 'state');
     const children: ReturnType<typeof cliAsync>[] = [];
     try {
-      writeFileSync(join(dir, 'trustmesh.yaml'), 'trustDomain: example.test\ntypes:\n  api: { dials: [db] }\n  db: { accepts: [api] }\n');
+      writeFileSync(
+        join(dir, 'trustmesh.yaml'),
+        'trustDomain: example.test\ntypes:\n  api: { dials: [db] }\n  db: { accepts: [api] }\n',
+      );
       expect(cli(['init', '--dir', state, '--config', join(dir, 'trustmesh.yaml')]).code).toBe(0);
       const tok = cli(['token', 'create', '--type', 'db', '--instance', 'db-1', '--json', '--dir', state]);
       writeFileSync(join(dir, 'db.token'), (JSON.parse(tok.stdout) as { secret: string }).secret);
@@ -56,18 +64,25 @@ describe('trustmesh sidecar (child process)', () => {
       const signerExit = finished(running);
       const port = await listeningPort(running);
       const adminPort = await freePort();
-      writeFileSync(join(dir, 'sidecar.yaml'), [
-        'serviceType: db', 'instanceId: db-1',
-        `signer: { address: "127.0.0.1:${port}", caFile: ${join(dir, 'signer-ca.pem')}, tokenFile: ${join(dir, 'db.token')} }`,
-        'inbound:', '  - { name: pg, listen: "127.0.0.1:0", forward: "127.0.0.1:9", accept: [api] }',
-        `admin: { listen: "127.0.0.1:${adminPort}" }`, '',
-      ].join('\n'));
+      writeFileSync(
+        join(dir, 'sidecar.yaml'),
+        [
+          'serviceType: db',
+          'instanceId: db-1',
+          `signer: { address: "127.0.0.1:${port}", caFile: ${join(dir, 'signer-ca.pem')}, tokenFile: ${join(dir, 'db.token')} }`,
+          'inbound:',
+          '  - { name: pg, listen: "127.0.0.1:0", forward: "127.0.0.1:9", accept: [api] }',
+          `admin: { listen: "127.0.0.1:${adminPort}" }`,
+          '',
+        ].join('\n'),
+      );
       const sidecar = cliAsync(['sidecar', '--config', join(dir, 'sidecar.yaml')]);
       children.push(sidecar);
       const sidecarExit = finished(sidecar);
       const deadline = Date.now() + 30_000;
       let status = 0;
-      while (Date.now() < deadline && (status = await readyz(adminPort)) !== 200) await new Promise((r) => setTimeout(r, 200));
+      while (Date.now() < deadline && (status = await readyz(adminPort)) !== 200)
+        await new Promise((r) => setTimeout(r, 200));
       expect(status).toBe(200);
 
       sidecar.kill('SIGTERM');
@@ -82,7 +97,12 @@ describe('trustmesh sidecar (child process)', () => {
 
   it.each([
     { name: 'fail/no --config', args: ['sidecar'], code: 2, reason: 'ARGS_INVALID' },
-    { name: 'fail/unreadable config', args: ['sidecar', '--config', '/nonexistent/sidecar.yaml'], code: 2, reason: 'CONFIG_UNREADABLE' },
+    {
+      name: 'fail/unreadable config',
+      args: ['sidecar', '--config', '/nonexistent/sidecar.yaml'],
+      code: 2,
+      reason: 'CONFIG_UNREADABLE',
+    },
   ])('$name', ({ args, code, reason }) => {
     const r = cli(args);
     expect(r.code).toBe(code);

@@ -11,16 +11,29 @@ import { CertificateAuthorityClient, type SignResponse } from '@trustmesh/proto'
 import { LAYOUT } from '@trustmesh/ca';
 import { cli, cliAsync, finished, opensslVerify, tempDir } from './harness';
 
-function waitForLine(child: ReturnType<typeof cliAsync>, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+function waitForLine(
+  child: ReturnType<typeof cliAsync>,
+  pattern: RegExp,
+  timeoutMs = 30_000,
+): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
     let buf = '';
-    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} in ${timeoutMs} ms: ${buf}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no line matching ${pattern} in ${timeoutMs} ms: ${buf}`)),
+      timeoutMs,
+    );
     child.stdout?.on('data', (d: Buffer) => {
       buf += d.toString();
       const m = buf.match(pattern);
-      if (m) { clearTimeout(timer); resolve(m); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
     });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`signer exited (${code}) before listening: ${buf}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`signer exited (${code}) before listening: ${buf}`));
+    });
   });
 }
 
@@ -38,12 +51,28 @@ describe('trustmesh signer (child process)', () => {
       const exited = finished(signer);
       const [, port] = await waitForLine(signer, /signer listening on 127\.0\.0\.1:(\d+)/);
 
-      const client = new CertificateAuthorityClient(`127.0.0.1:${port}`, credentials.createSsl(readFileSync(join(state, LAYOUT.platformRoot))));
+      const client = new CertificateAuthorityClient(
+        `127.0.0.1:${port}`,
+        credentials.createSsl(readFileSync(join(state, LAYOUT.platformRoot))),
+      );
       const kp = generateKeyPair();
-      const res = await new Promise<SignResponse>((resolve, reject) => client.sign({
-        csr: buildCsr({ privateKey: kp.privateKey, publicKey: kp.publicKey, sans: { uris: [spiffeId('example.test', 'api', 'api-1')] } }),
-        serviceType: 'api', instanceId: 'api-1', bootstrapToken: secret,
-      }, new Metadata(), { deadline: Date.now() + 20_000 }, (err, r) => (err ? reject(err) : resolve(r as SignResponse))));
+      const res = await new Promise<SignResponse>((resolve, reject) =>
+        client.sign(
+          {
+            csr: buildCsr({
+              privateKey: kp.privateKey,
+              publicKey: kp.publicKey,
+              sans: { uris: [spiffeId('example.test', 'api', 'api-1')] },
+            }),
+            serviceType: 'api',
+            instanceId: 'api-1',
+            bootstrapToken: secret,
+          },
+          new Metadata(),
+          { deadline: Date.now() + 20_000 },
+          (err, r) => (err ? reject(err) : resolve(r as SignResponse)),
+        ),
+      );
       client.close();
 
       const root = cli(['ca', 'export', 'api', '--root', '--dir', state]).stdout;

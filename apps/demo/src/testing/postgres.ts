@@ -42,7 +42,10 @@ export function startPostgres(port: number): TestPostgres {
   const data = join(dir, 'data');
   if (process.getuid?.() === 0) spawnSync('chown', ['-R', 'postgres', dir]);
   const init = asPostgres(`${PG_BIN}/initdb -D ${data} -U postgres --auth=trust --no-locale --no-sync -E UTF8`);
-  if (init.status !== 0) { rmSync(dir, { recursive: true, force: true }); throw new Error(`initdb failed: ${init.out}`); }
+  if (init.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`initdb failed: ${init.out}`);
+  }
   const opts = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off`;
   const start = asPostgres(`${PG_BIN}/pg_ctl -D ${data} -l ${dir}/pg.log -w -t 20 -o '${opts}' start`);
   const stop = (): void => {
@@ -50,10 +53,17 @@ export function startPostgres(port: number): TestPostgres {
     const pidFile = join(data, 'postmaster.pid');
     if (existsSync(pidFile)) {
       const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-      try { if (pid > 0) process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        if (pid > 0) process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  if (start.status !== 0) { stop(); throw new Error(`pg_ctl start failed: ${start.out}`); }
+  if (start.status !== 0) {
+    stop();
+    throw new Error(`pg_ctl start failed: ${start.out}`);
+  }
   return { port, stop };
 }

@@ -70,7 +70,12 @@ export async function caList(state: string): Promise<CaJson[]> {
 export function onlyCa(cas: readonly CaJson[], type: string, role: CaJson['role'], state: string): CaJson {
   const found = cas.filter((c) => c.serviceType === type && c.role === role && c.state === state);
   if (found.length !== 1) {
-    throw new Error(`${type}: expected one ${role} ${state}, found ${cas.filter((c) => c.serviceType === type).map((c) => `${c.role}:${c.state}`).join(' ')}`);
+    throw new Error(
+      `${type}: expected one ${role} ${state}, found ${cas
+        .filter((c) => c.serviceType === type)
+        .map((c) => `${c.role}:${c.state}`)
+        .join(' ')}`,
+    );
   }
   return found[0] as CaJson;
 }
@@ -92,7 +97,11 @@ export function sidecarIdentity(port: number): Promise<SidecarIdentity> {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
-      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body) as SidecarIdentity) : reject(new Error(`/identity on ${port}: ${res.statusCode}`))));
+      res.on('end', () =>
+        res.statusCode === 200
+          ? resolve(JSON.parse(body) as SidecarIdentity)
+          : reject(new Error(`/identity on ${port}: ${res.statusCode}`)),
+      );
     });
     req.on('timeout', () => req.destroy(new Error(`/identity on ${port}: timed out`)));
     req.on('error', reject);
@@ -101,10 +110,16 @@ export function sidecarIdentity(port: number): Promise<SidecarIdentity> {
 
 /** The signer's current bundle (GetTrustBundle over TLS, no client certificate; bounded: 10 s). */
 export async function trustBundle(signerPort: number, platformRootFile: string): Promise<TrustBundle> {
-  const client = new CertificateAuthorityClient(`127.0.0.1:${signerPort}`, credentials.createSsl(readFileSync(platformRootFile)));
+  const client = new CertificateAuthorityClient(
+    `127.0.0.1:${signerPort}`,
+    credentials.createSsl(readFileSync(platformRootFile)),
+  );
   try {
-    return await new Promise<TrustBundle>((resolve, reject) => client.getTrustBundle({ serviceTypes: [] }, new Metadata(),
-      { deadline: Date.now() + 10_000 }, (err, r) => (err ? reject(err) : resolve(r as TrustBundle))));
+    return await new Promise<TrustBundle>((resolve, reject) =>
+      client.getTrustBundle({ serviceTypes: [] }, new Metadata(), { deadline: Date.now() + 10_000 }, (err, r) =>
+        err ? reject(err) : resolve(r as TrustBundle),
+      ),
+    );
   } finally {
     client.close();
   }
@@ -126,6 +141,9 @@ export function issuingCaOf(state: string, serialHex: string): Promise<string | 
 
 /** Audit records whose action starts with `prefix`, as `action outcome [reason] type`. */
 export function auditTrail(state: string, prefix: string): Promise<string[]> {
-  return withStore(state, async (s) => (await s.listAudit()).filter((a) => a.action.startsWith(prefix))
-    .map((a) => [a.action, a.outcome, a.reason ?? '-', String(a.details?.serviceType ?? '-')].join(' ')));
+  return withStore(state, async (s) =>
+    (await s.listAudit())
+      .filter((a) => a.action.startsWith(prefix))
+      .map((a) => [a.action, a.outcome, a.reason ?? '-', String(a.details?.serviceType ?? '-')].join(' ')),
+  );
 }

@@ -16,8 +16,24 @@ import { tm } from './rotation-checks';
  * @throws Error when the token cannot be made, the config does not name the mesh's signer, or the
  *   sidecar is not ready within `readyMs` (default 20 s)
  */
-export async function restartSidecarVia(mesh: RunningMesh, service: DemoService, signerPort: number, readyMs = 20_000): Promise<void> {
-  const token = await tm(['token', 'create', '--dir', mesh.paths.state, '--type', service, '--instance', `${service}-1`, '--ttl', '1h']);
+export async function restartSidecarVia(
+  mesh: RunningMesh,
+  service: DemoService,
+  signerPort: number,
+  readyMs = 20_000,
+): Promise<void> {
+  const token = await tm([
+    'token',
+    'create',
+    '--dir',
+    mesh.paths.state,
+    '--type',
+    service,
+    '--instance',
+    `${service}-1`,
+    '--ttl',
+    '1h',
+  ]);
   if (token.code !== 0) throw new Error(`token create: ${token.stderr.trim()}`);
   const tokenFile = join(mesh.paths.dir, `${service}.relayed.token`);
   writeFileSync(tokenFile, token.stdout.trim() + '\n', { mode: 0o600 });
@@ -26,8 +42,11 @@ export async function restartSidecarVia(mesh: RunningMesh, service: DemoService,
   const signerLine = /^signer: .*$/m;
   const from = `address: "127.0.0.1:${mesh.ports.signer}"`;
   const line = signerLine.exec(original)?.[0];
-  if (!line?.includes(from)) throw new Error(`${service}.sidecar.yaml does not name the signer at ${mesh.ports.signer}`);
-  const relayed = line.replace(from, `address: "127.0.0.1:${signerPort}"`).replace(/tokenFile: "[^"]*"/, `tokenFile: ${JSON.stringify(tokenFile)}`);
+  if (!line?.includes(from))
+    throw new Error(`${service}.sidecar.yaml does not name the signer at ${mesh.ports.signer}`);
+  const relayed = line
+    .replace(from, `address: "127.0.0.1:${signerPort}"`)
+    .replace(/tokenFile: "[^"]*"/, `tokenFile: ${JSON.stringify(tokenFile)}`);
   const config = join(mesh.paths.dir, `${service}.relayed.sidecar.yaml`);
   writeFileSync(config, original.replace(signerLine, relayed));
 

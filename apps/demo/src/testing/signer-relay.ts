@@ -22,7 +22,10 @@ export class SignerRelay {
   private readonly pairs = new Set<Pair>();
   private cut = false;
 
-  private constructor(private readonly server: Server, private readonly target: number) {}
+  private constructor(
+    private readonly server: Server,
+    private readonly target: number,
+  ) {}
 
   /** Listens on a free port of 127.0.0.1 and relays to `127.0.0.1:target`. */
   static async start(target: number): Promise<SignerRelay> {

@@ -47,10 +47,11 @@ export async function startAdmin(at: HostPort, deps: AdminDeps): Promise<Running
   const address = await listen(server, at, deps.logger, 'admin');
   return {
     address,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -62,7 +63,9 @@ function handle(req: IncomingMessage, res: ServerResponse, deps: AdminDeps): voi
     case '/healthz':
       return send(res, 200, 'text/plain', 'ok\n');
     case '/readyz':
-      return isReady(deps.material, now) ? send(res, 200, 'text/plain', 'ready\n') : send(res, 503, 'text/plain', 'not ready: no valid identity or no trust bundle\n');
+      return isReady(deps.material, now)
+        ? send(res, 200, 'text/plain', 'ready\n')
+        : send(res, 503, 'text/plain', 'not ready: no valid identity or no trust bundle\n');
     case '/identity':
       return identity(res, deps, now);
     case '/metrics':

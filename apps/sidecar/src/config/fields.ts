@@ -3,7 +3,14 @@
  * after recording an issue on the {@link IssueList}; none throws, so every problem gets listed.
  */
 import {
-  dnsLabelProblem, durationProblem, hostPortProblem, instanceIdProblem, parseDurationMs, parseHostPort, typeNameProblem, type NameProblem,
+  dnsLabelProblem,
+  durationProblem,
+  hostPortProblem,
+  instanceIdProblem,
+  parseDurationMs,
+  parseHostPort,
+  typeNameProblem,
+  type NameProblem,
 } from '@trustmesh/names';
 import type { ConfigIssue, ConfigIssueCode } from '../errors';
 import type { HostPort } from './types';
@@ -54,7 +61,12 @@ export function str(v: unknown, path: string, issues: IssueList, required = true
  * A string checked by one grammar of libs/names: REQUIRED when absent, WRONG_TYPE when not a
  * string, else the grammar's own code when `check` finds a problem (an empty string included).
  */
-function grammarChecked(v: unknown, path: string, issues: IssueList, check: (s: string) => NameProblem | null): string | undefined {
+function grammarChecked(
+  v: unknown,
+  path: string,
+  issues: IssueList,
+  check: (s: string) => NameProblem | null,
+): string | undefined {
   if (v === undefined || v === null) return issues.add(path, 'REQUIRED', 'is required');
   if (typeof v !== 'string') return issues.add(path, 'WRONG_TYPE', 'must be a string');
   const p = check(v);
@@ -92,17 +104,32 @@ export function hostPort(v: unknown, path: string, issues: IssueList, allowZero:
  * Durations in the one dialect of libs/names (`500ms`, `10s`, `5m`, `1h`, `1d`), `fallback` when
  * absent; DURATION_INVALID when malformed or outside [minMs, maxMs].
  */
-export function duration(v: unknown, path: string, issues: IssueList, fallback: number, minMs: number, maxMs: number): number | undefined {
+export function duration(
+  v: unknown,
+  path: string,
+  issues: IssueList,
+  fallback: number,
+  minMs: number,
+  maxMs: number,
+): number | undefined {
   if (v === undefined || v === null) return fallback;
   const p = durationProblem(v);
   if (p) return issues.addProblem(path, p);
   const ms = parseDurationMs(v);
-  if (ms < minMs || ms > maxMs) return issues.add(path, 'DURATION_INVALID', `must be between ${minMs}ms and ${maxMs}ms`);
+  if (ms < minMs || ms > maxMs)
+    return issues.add(path, 'DURATION_INVALID', `must be between ${minMs}ms and ${maxMs}ms`);
   return ms;
 }
 
 /** An integer in [min, max], `fallback` when absent; INVALID_NUMBER otherwise. */
-export function integer(v: unknown, path: string, issues: IssueList, fallback: number, min: number, max: number): number | undefined {
+export function integer(
+  v: unknown,
+  path: string,
+  issues: IssueList,
+  fallback: number,
+  min: number,
+  max: number,
+): number | undefined {
   if (v === undefined || v === null) return fallback;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
     return issues.add(path, 'INVALID_NUMBER', `must be an integer between ${min} and ${max}`);

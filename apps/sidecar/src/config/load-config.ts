@@ -11,7 +11,9 @@ export async function readConfigText(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (cause) {
-    throw new SidecarError('CONFIG_UNREADABLE', `${path}: ${(cause as NodeJS.ErrnoException).code ?? 'read failed'}`, { cause });
+    throw new SidecarError('CONFIG_UNREADABLE', `${path}: ${(cause as NodeJS.ErrnoException).code ?? 'read failed'}`, {
+      cause,
+    });
   }
 }
 

@@ -6,9 +6,27 @@ import { instanceIdProblem } from '@trustmesh/names';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../errors';
 import {
-  deepFreeze, duration, hostPort, instanceId as instanceIdField, integer, IssueList, list, mapping, onlyKnown, routeName, str, typeName,
+  deepFreeze,
+  duration,
+  hostPort,
+  instanceId as instanceIdField,
+  integer,
+  IssueList,
+  list,
+  mapping,
+  onlyKnown,
+  routeName,
+  str,
+  typeName,
 } from './fields';
-import { DEFAULT_LIMITS, formatHostPort, type InboundRoute, type Limits, type OutboundRoute, type SidecarConfig } from './types';
+import {
+  DEFAULT_LIMITS,
+  formatHostPort,
+  type InboundRoute,
+  type Limits,
+  type OutboundRoute,
+  type SidecarConfig,
+} from './types';
 
 /** Options of {@link parseConfig}. */
 export interface ParseConfigOptions {
@@ -16,7 +34,17 @@ export interface ParseConfigOptions {
   hostname?: string;
 }
 
-const TOP_FIELDS = ['serviceType', 'instanceId', 'signer', 'inbound', 'outbound', 'admin', 'keyFile', 'tlsMinVersion', 'limits'];
+const TOP_FIELDS = [
+  'serviceType',
+  'instanceId',
+  'signer',
+  'inbound',
+  'outbound',
+  'admin',
+  'keyFile',
+  'tlsMinVersion',
+  'limits',
+];
 
 /** The files a config names, each set when its field is valid (even if other fields are not). */
 export interface ConfigFiles {
@@ -50,7 +78,8 @@ export function inspectConfig(text: string, options: ParseConfigOptions = {}): C
   const issues = new IssueList();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
-  for (const e of doc.errors) issues.add(`line ${lineCounter.linePos(e.pos[0]).line}`, 'YAML_SYNTAX', e.message.split('\n')[0]);
+  for (const e of doc.errors)
+    issues.add(`line ${lineCounter.linePos(e.pos[0]).line}`, 'YAML_SYNTAX', e.message.split('\n')[0]);
   if (doc.errors.length > 0) return { issues: issues.items, files: {} };
 
   const root = mapping(doc.toJS({ maxAliasCount: 10 }), '(document)', issues);
@@ -61,9 +90,12 @@ export function inspectConfig(text: string, options: ParseConfigOptions = {}): C
   const instanceId = parseInstanceId(root.instanceId, options.hostname, issues);
   const signer = parseSigner(root.signer, issues);
   const inbound = (list(root.inbound, 'inbound', issues) ?? []).map((r, i) => parseInbound(r, `inbound[${i}]`, issues));
-  const outbound = (list(root.outbound, 'outbound', issues) ?? []).map((r, i) => parseOutbound(r, `outbound[${i}]`, issues));
+  const outbound = (list(root.outbound, 'outbound', issues) ?? []).map((r, i) =>
+    parseOutbound(r, `outbound[${i}]`, issues),
+  );
   if (Array.isArray(root.inbound) || Array.isArray(root.outbound) || (root.inbound == null && root.outbound == null)) {
-    if (inbound.length + outbound.length === 0) issues.add('inbound', 'EMPTY_LIST', 'at least one inbound or outbound route is required');
+    if (inbound.length + outbound.length === 0)
+      issues.add('inbound', 'EMPTY_LIST', 'at least one inbound or outbound route is required');
   }
   const adminMap = mapping(root.admin, 'admin', issues);
   if (adminMap) onlyKnown(adminMap, ['listen'], 'admin', issues);
@@ -100,14 +132,21 @@ export function inspectConfig(text: string, options: ParseConfigOptions = {}): C
  */
 function parseInstanceId(v: unknown, hostname: string | undefined, issues: IssueList): string | undefined {
   if (v === undefined || v === null) {
-    const derived = (hostname ?? 'sidecar').toLowerCase().replace(/[^a-z0-9.-]/g, '-').replace(/^[.-]+|[.-]+$/g, '').slice(0, 63);
+    const derived = (hostname ?? 'sidecar')
+      .toLowerCase()
+      .replace(/[^a-z0-9.-]/g, '-')
+      .replace(/^[.-]+|[.-]+$/g, '')
+      .slice(0, 63);
     return instanceIdProblem(derived) === null ? derived : 'sidecar';
   }
   return instanceIdField(v, 'instanceId', issues);
 }
 
 /** The `signer` block; `caFile` and `tokenFile` are also returned alone when they are valid. */
-function parseSigner(v: unknown, issues: IssueList): { value?: SidecarConfig['signer']; caFile?: string; tokenFile?: string } {
+function parseSigner(
+  v: unknown,
+  issues: IssueList,
+): { value?: SidecarConfig['signer']; caFile?: string; tokenFile?: string } {
   const m = mapping(v, 'signer', issues);
   if (!m) return {};
   onlyKnown(m, ['address', 'caFile', 'tokenFile'], 'signer', issues);
@@ -129,10 +168,12 @@ function parseInbound(v: unknown, path: string, issues: IssueList): InboundRoute
   const listen = hostPort(m.listen, `${path}.listen`, issues, true);
   const forward = hostPort(m.forward, `${path}.forward`, issues, false);
   const rawAccept = list(m.accept, `${path}.accept`, issues);
-  if (rawAccept && rawAccept.length === 0) issues.add(`${path}.accept`, 'EMPTY_LIST', 'must name at least one service type');
+  if (rawAccept && rawAccept.length === 0)
+    issues.add(`${path}.accept`, 'EMPTY_LIST', 'must name at least one service type');
   const accept = (rawAccept ?? []).map((t, i) => typeName(t, `${path}.accept[${i}]`, issues));
   accept.forEach((t, i) => {
-    if (t !== undefined && accept.indexOf(t) !== i) issues.add(`${path}.accept[${i}]`, 'DUPLICATE', `type ${t} is listed twice`);
+    if (t !== undefined && accept.indexOf(t) !== i)
+      issues.add(`${path}.accept[${i}]`, 'DUPLICATE', `type ${t} is listed twice`);
   });
   if (!name || !listen || !forward || accept.length === 0 || accept.some((t) => t === undefined)) return undefined;
   return { name, listen, forward, accept: accept as string[] };
@@ -159,18 +200,35 @@ function parseLimits(v: unknown, issues: IssueList): Limits | undefined {
   const m = mapping(v, 'limits', issues, false) ?? {};
   onlyKnown(m, ['handshakeTimeout', 'idleTimeout', 'maxConnections', 'drainTimeout'], 'limits', issues);
   const d = DEFAULT_LIMITS;
-  const handshakeTimeoutMs = duration(m.handshakeTimeout, 'limits.handshakeTimeout', issues, d.handshakeTimeoutMs, 50, 120_000);
+  const handshakeTimeoutMs = duration(
+    m.handshakeTimeout,
+    'limits.handshakeTimeout',
+    issues,
+    d.handshakeTimeoutMs,
+    50,
+    120_000,
+  );
   const idleTimeoutMs = duration(m.idleTimeout, 'limits.idleTimeout', issues, d.idleTimeoutMs, 100, 86_400_000);
   const maxConnections = integer(m.maxConnections, 'limits.maxConnections', issues, d.maxConnections, 1, 1_000_000);
   const drainTimeoutMs = duration(m.drainTimeout, 'limits.drainTimeout', issues, d.drainTimeoutMs, 1, 3_600_000);
-  if (handshakeTimeoutMs === undefined || idleTimeoutMs === undefined || maxConnections === undefined || drainTimeoutMs === undefined) {
+  if (
+    handshakeTimeoutMs === undefined ||
+    idleTimeoutMs === undefined ||
+    maxConnections === undefined ||
+    drainTimeoutMs === undefined
+  ) {
     return undefined;
   }
   return { handshakeTimeoutMs, idleTimeoutMs, maxConnections, drainTimeoutMs };
 }
 
 /** Route names and listen addresses must be unique (port 0 never collides). */
-function checkUnique(inbound: (InboundRoute | undefined)[], outbound: (OutboundRoute | undefined)[], admin: string | undefined, issues: IssueList): void {
+function checkUnique(
+  inbound: (InboundRoute | undefined)[],
+  outbound: (OutboundRoute | undefined)[],
+  admin: string | undefined,
+  issues: IssueList,
+): void {
   const names = new Map<string, string>();
   const listens = new Map<string, string>();
   if (admin && !admin.endsWith(':0')) listens.set(admin, 'admin.listen');
@@ -180,7 +238,8 @@ function checkUnique(inbound: (InboundRoute | undefined)[], outbound: (OutboundR
   ];
   for (const [r, path] of routes) {
     if (!r) continue;
-    if (names.has(r.name)) issues.add(`${path}.name`, 'DUPLICATE', `route name ${r.name} is also used by ${names.get(r.name)}`);
+    if (names.has(r.name))
+      issues.add(`${path}.name`, 'DUPLICATE', `route name ${r.name} is also used by ${names.get(r.name)}`);
     else names.set(r.name, path);
     const l = formatHostPort(r.listen);
     if (r.listen.port === 0) continue;

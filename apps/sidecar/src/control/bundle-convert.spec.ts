@@ -15,15 +15,21 @@ function wire(types: WireBundle['types'], version = 3, renewBeforeUnix = 0): Wir
 
 describe('toTrustBundle', () => {
   it('ok/active, incoming and retiring roots are trusted; unspecified ones and unrequested types are not', () => {
-    const b = toTrustBundle(wire([
-      { serviceType: 'api', anchors: [
-        { caId: 'a', certificate: api.root, state: AnchorState.ACTIVE },
-        { caId: 'b', certificate: apiNext.root, state: AnchorState.INCOMING },
-        { caId: 'c', certificate: db.root, state: AnchorState.ANCHOR_STATE_UNSPECIFIED },
-      ] },
-      { serviceType: 'db', anchors: [{ caId: 'd', certificate: db.root, state: AnchorState.RETIRING }] },
-      { serviceType: 'web', anchors: [{ caId: 'e', certificate: web.root, state: AnchorState.ACTIVE }] },
-    ]), ['api', 'db']);
+    const b = toTrustBundle(
+      wire([
+        {
+          serviceType: 'api',
+          anchors: [
+            { caId: 'a', certificate: api.root, state: AnchorState.ACTIVE },
+            { caId: 'b', certificate: apiNext.root, state: AnchorState.INCOMING },
+            { caId: 'c', certificate: db.root, state: AnchorState.ANCHOR_STATE_UNSPECIFIED },
+          ],
+        },
+        { serviceType: 'db', anchors: [{ caId: 'd', certificate: db.root, state: AnchorState.RETIRING }] },
+        { serviceType: 'web', anchors: [{ caId: 'e', certificate: web.root, state: AnchorState.ACTIVE }] },
+      ]),
+      ['api', 'db'],
+    );
     expect(b.version).toBe(3);
     expect([...b.rootsPem.keys()].sort()).toEqual(['api', 'db']);
     expect(b.rootsPem.get('api')).toHaveLength(2);
@@ -41,7 +47,9 @@ describe('toTrustBundle', () => {
   ])('%s → TRUST_INVALID', (_name, certificate) => {
     let err: unknown;
     try {
-      toTrustBundle(wire([{ serviceType: 'api', anchors: [{ caId: 'x', certificate, state: AnchorState.ACTIVE }] }]), ['api']);
+      toTrustBundle(wire([{ serviceType: 'api', anchors: [{ caId: 'x', certificate, state: AnchorState.ACTIVE }] }]), [
+        'api',
+      ]);
     } catch (e) {
       err = e;
     }

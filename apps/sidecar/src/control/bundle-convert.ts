@@ -7,7 +7,11 @@
 import { AnchorState, type TrustBundle as WireBundle } from '@trustmesh/proto';
 import { createTrustBundle, type TrustBundle } from '../trust/trust-source';
 
-const TRUSTED_STATES: ReadonlySet<AnchorState> = new Set([AnchorState.ACTIVE, AnchorState.INCOMING, AnchorState.RETIRING]);
+const TRUSTED_STATES: ReadonlySet<AnchorState> = new Set([
+  AnchorState.ACTIVE,
+  AnchorState.INCOMING,
+  AnchorState.RETIRING,
+]);
 
 /**
  * @throws SidecarError `TRUST_INVALID` when a root does not parse or is not a self-signed CA, or

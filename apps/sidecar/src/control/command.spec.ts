@@ -39,7 +39,11 @@ describe('runSidecarCommand', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tm-sidecar-cmd-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function run(argv: string[], o: { signal?: AbortSignal; onStarted?: (s: ControlledSidecar) => void } = {}, env: Record<string, string> = {}) {
+  async function run(
+    argv: string[],
+    o: { signal?: AbortSignal; onStarted?: (s: ControlledSidecar) => void } = {},
+    env: Record<string, string> = {},
+  ) {
     const err: string[] = [];
     const code = await runSidecarCommand(argv, env, { err: (t) => err.push(t), logger: new MemoryLogger(), ...o });
     return { code, err: err.join('') };
@@ -65,12 +69,15 @@ describe('runSidecarCommand', () => {
     expect({ code: r.code, err: r.err.split(':')[1]?.trim() }).toEqual({ code: 2, err: 'OTEL_CONFIG_INVALID' });
   });
 
-  it.each(BAD_FILES.filter((c) => c.start !== 'starts').map((c) => [c.name, c] as const))('%s → the start refuses with the code --check reports', async (_name, c) => {
-    const caseDir = join(dir, `bad-files-${c.name.replace(/\W+/g, '-')}`);
-    mkdirSync(caseDir);
-    const r = await run(['--config', c.write(caseDir)]);
-    expect({ code: r.code, err: r.err.split(':')[1]?.trim() }).toEqual({ code: c.start, err: c.problem.code });
-  });
+  it.each(BAD_FILES.filter((c) => c.start !== 'starts').map((c) => [c.name, c] as const))(
+    '%s → the start refuses with the code --check reports',
+    async (_name, c) => {
+      const caseDir = join(dir, `bad-files-${c.name.replace(/\W+/g, '-')}`);
+      mkdirSync(caseDir);
+      const r = await run(['--config', c.write(caseDir)]);
+      expect({ code: r.code, err: r.err.split(':')[1]?.trim() }).toEqual({ code: c.start, err: c.problem.code });
+    },
+  );
 
   it('ok/signer unreachable: starts, admin serves (metrics with the OTEL_SERVICE_NAME handed in), not ready, no crash; stops with 0 on abort', async () => {
     const ca = join(dir, 'ca.pem');
@@ -78,12 +85,19 @@ describe('runSidecarCommand', () => {
     writeFileSync(ca, pemEncode('CERTIFICATE', createTestCa('t', new Date()).root));
     const admin = await freePort();
     const file = join(dir, 'down.yaml');
-    writeFileSync(file, `serviceType: api\ninstanceId: api-1\nsigner: { address: 127.0.0.1:${await freePort()}, caFile: ${ca}, tokenFile: ${join(dir, 't')} }\n` +
-      `outbound: [ { name: db, listen: 127.0.0.1:0, connect: 127.0.0.1:2, peerType: db } ]\nadmin: { listen: 127.0.0.1:${admin} }\n`);
+    writeFileSync(
+      file,
+      `serviceType: api\ninstanceId: api-1\nsigner: { address: 127.0.0.1:${await freePort()}, caFile: ${ca}, tokenFile: ${join(dir, 't')} }\n` +
+        `outbound: [ { name: db, listen: 127.0.0.1:0, connect: 127.0.0.1:2, peerType: db } ]\nadmin: { listen: 127.0.0.1:${admin} }\n`,
+    );
     writeFileSync(join(dir, 't'), 'token\n');
     const stop = new AbortController();
     let started: ControlledSidecar | undefined;
-    const done = run(['--config', file], { signal: stop.signal, onStarted: (s) => (started = s) }, { OTEL_SERVICE_NAME: 'sidecar-under-test' });
+    const done = run(
+      ['--config', file],
+      { signal: stop.signal, onStarted: (s) => (started = s) },
+      { OTEL_SERVICE_NAME: 'sidecar-under-test' },
+    );
     await waitFor(() => started !== undefined && started.identity.failureCount >= 1, 10_000, 'a failed attempt');
     expect(started!.identity.lastError()?.code).toBe('SIGNER_UNAVAILABLE');
     expect(await status(admin, '/healthz')).toBe(200);

@@ -15,7 +15,8 @@ import { preflight, toProblem, type PreflightProblem } from './preflight';
 import { startControlledSidecar, type ControlledSidecar, type ControlOptions } from './start-control';
 
 /** Usage text of the command. */
-export const SIDECAR_USAGE = 'usage: trustmesh sidecar --config FILE [--check]\n\n' +
+export const SIDECAR_USAGE =
+  'usage: trustmesh sidecar --config FILE [--check]\n\n' +
   'Runs the mTLS sidecar described by FILE (YAML: serviceType, instanceId, signer, inbound, outbound, admin).\n' +
   'Logs are JSON lines on stdout. SIGTERM/SIGINT: stop accepting, drain, exit 0 (a second signal exits 1 at once).\n' +
   'Metrics: Prometheus text on the admin port (/metrics); OTLP/HTTP as the OTEL_* environment variables ask.\n' +
@@ -83,7 +84,11 @@ export function parseSidecarArgs(argv: readonly string[]): SidecarArgs | 'help' 
  * entry read it, only the `OTEL_*` variables are consulted (see libs/telemetry's README); the
  * telemetry is flushed and shut down after the sidecar stops. With `--check`: see {@link runCheck}.
  */
-export async function runSidecarCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, o: RunSidecarOptions = {}): Promise<number> {
+export async function runSidecarCommand(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  o: RunSidecarOptions = {},
+): Promise<number> {
   const err = o.err ?? ((t: string) => process.stderr.write(t));
   let args: SidecarArgs | 'help';
   try {
@@ -109,13 +114,24 @@ export async function runSidecarCommand(argv: readonly string[], env: Readonly<R
   try {
     const checked = await preflight(args.config);
     if (checked.error || !checked.config) throw checked.error;
-    running = await startControlledSidecar(checked.config, { ...o, logger, telemetry, ...(checked.caPem ? { caPem: checked.caPem } : {}) });
+    running = await startControlledSidecar(checked.config, {
+      ...o,
+      logger,
+      telemetry,
+      ...(checked.caPem ? { caPem: checked.caPem } : {}),
+    });
   } catch (e) {
     err(`trustmesh sidecar: ${line(e)}\n`);
     await telemetry.shutdown().catch(() => undefined);
-    return e instanceof ConfigError || (e as { code?: string }).code === 'CONFIG_UNREADABLE' || (e as { code?: string }).code === 'KEY_FILE_INSECURE' ? 2 : 1;
+    return e instanceof ConfigError ||
+      (e as { code?: string }).code === 'CONFIG_UNREADABLE' ||
+      (e as { code?: string }).code === 'KEY_FILE_INSECURE'
+      ? 2
+      : 1;
   }
-  logger.log('info', 'sidecar_started', { admin: `${running.sidecar.admin.address.host}:${running.sidecar.admin.address.port}` });
+  logger.log('info', 'sidecar_started', {
+    admin: `${running.sidecar.admin.address.host}:${running.sidecar.admin.address.port}`,
+  });
   o.onStarted?.(running);
   running.sidecar.listening.catch((e: unknown) => logger.log('error', 'listen_failed', describeError(e)));
   const stopped = await waitForStop(o.signal, logger, o.exit ?? ((c) => process.exit(c)));
@@ -164,7 +180,12 @@ function waitForStop(signal: AbortSignal | undefined, logger: Logger, exit: (cod
  * routes)` on `out`, or 1 with one `sidecar config FILE: <path>: <CODE>: <message>` line per
  * problem on `err`.
  */
-async function runCheck(file: string, env: Readonly<Record<string, string | undefined>>, out: (t: string) => void, err: (t: string) => void): Promise<number> {
+async function runCheck(
+  file: string,
+  env: Readonly<Record<string, string | undefined>>,
+  out: (t: string) => void,
+  err: (t: string) => void,
+): Promise<number> {
   const checked = await preflight(file, { issuance: true });
   const problems: PreflightProblem[] = [...checked.problems];
   try {
@@ -175,8 +196,10 @@ async function runCheck(file: string, env: Readonly<Record<string, string | unde
   const head = `sidecar config ${file}`;
   const c = checked.config;
   if (problems.length === 0 && c) {
-    out(`${head}: ok (type ${c.serviceType}, instance ${c.instanceId}, ${c.inbound.length} inbound, ` +
-      `${c.outbound.length} outbound route${c.outbound.length === 1 ? '' : 's'})\n`);
+    out(
+      `${head}: ok (type ${c.serviceType}, instance ${c.instanceId}, ${c.inbound.length} inbound, ` +
+        `${c.outbound.length} outbound route${c.outbound.length === 1 ? '' : 's'})\n`,
+    );
     return 0;
   }
   for (const p of problems) err(`${head}: ${p.path}: ${p.code}: ${p.message}\n`);
@@ -186,5 +209,7 @@ async function runCheck(file: string, env: Readonly<Record<string, string | unde
 function line(e: unknown): string {
   const d = describeError(e);
   const msg = e instanceof Error ? e.message : String(e);
-  return [d.code, msg, d.detail && d.detail !== msg ? d.detail : undefined, d.reason ? `reason ${d.reason}` : undefined].filter(Boolean).join(': ');
+  return [d.code, msg, d.detail && d.detail !== msg ? d.detail : undefined, d.reason ? `reason ${d.reason}` : undefined]
+    .filter(Boolean)
+    .join(': ');
 }

@@ -32,7 +32,11 @@ const MESSAGES: Record<ControlErrorCode, string> = {
 };
 
 /** Codes worth retrying as they are: the next attempt may succeed without anyone acting. */
-const TRANSIENT: ReadonlySet<ControlErrorCode> = new Set(['SIGNER_UNAVAILABLE', 'SIGNER_RATE_LIMITED', 'SIGNER_FAILED']);
+const TRANSIENT: ReadonlySet<ControlErrorCode> = new Set([
+  'SIGNER_UNAVAILABLE',
+  'SIGNER_RATE_LIMITED',
+  'SIGNER_FAILED',
+]);
 
 /** Extra facts of a {@link ControlError}. */
 export interface ControlErrorFacts {
@@ -77,6 +81,10 @@ export function describeError(err: unknown): { code: string; reason?: string; de
   return {
     code: typeof e?.code === 'string' ? e.code : 'UNEXPECTED',
     ...(typeof e?.reason === 'string' ? { reason: e.reason } : {}),
-    ...(typeof e?.detail === 'string' ? { detail: e.detail } : typeof e?.message === 'string' ? { detail: e.message } : {}),
+    ...(typeof e?.detail === 'string'
+      ? { detail: e.detail }
+      : typeof e?.message === 'string'
+        ? { detail: e.message }
+        : {}),
   };
 }

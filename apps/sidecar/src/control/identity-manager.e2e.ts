@@ -15,7 +15,15 @@ import { ControlError } from './errors';
 import { IdentityManager } from './identity-manager';
 import { SignerClient } from './signer-client';
 import { ManualClock } from './testing/manual-clock';
-import { createSignerState, createTokenFile, freePort, startSigner, trustmesh, type SignerProcess, type SignerState } from './testing/signer-process';
+import {
+  createSignerState,
+  createTokenFile,
+  freePort,
+  startSigner,
+  trustmesh,
+  type SignerProcess,
+  type SignerState,
+} from './testing/signer-process';
 import { readFileSync } from 'node:fs';
 
 jest.setTimeout(40_000);
@@ -45,7 +53,16 @@ describe('IdentityManager with a real signer', () => {
     const clock = new ManualClock();
     const store = new IdentityStore();
     const logger = new MemoryLogger();
-    const m = new IdentityManager({ client, store, clock, logger, serviceType: o.type ?? 'api', instanceId: o.instance, tokenFile: o.tokenFile, random: () => 0.5 });
+    const m = new IdentityManager({
+      client,
+      store,
+      clock,
+      logger,
+      serviceType: o.type ?? 'api',
+      instanceId: o.instance,
+      tokenFile: o.tokenFile,
+      random: () => 0.5,
+    });
     clients.push(client);
     managers.push(m);
     m.start(); // its first attempt waits for the test clock; tests run attempts with renewNow()
@@ -68,7 +85,16 @@ describe('IdentityManager with a real signer', () => {
     writeFileSync(inter, new X509Certificate(id.chain[1]).toString());
     const leaf = join(state.base, 'api-leaf.pem');
     writeFileSync(leaf, new X509Certificate(id.chain[0]).toString());
-    const { stdout } = await execFileP('openssl', ['verify', '-CAfile', root, '-untrusted', inter, '-purpose', 'sslclient', leaf]);
+    const { stdout } = await execFileP('openssl', [
+      'verify',
+      '-CAfile',
+      root,
+      '-untrusted',
+      inter,
+      '-purpose',
+      'sslclient',
+      leaf,
+    ]);
     expect(stdout.trim()).toBe(`${leaf}: OK`);
 
     // u = 0.5 → exactly 2/3 of the lifetime after notBefore.
@@ -79,14 +105,20 @@ describe('IdentityManager with a real signer', () => {
   });
 
   it('ok/renewal over mTLS at the planned time keeps the previous identity for fallback', async () => {
-    const { m, store, clock, logger } = manager({ instance: 'api-2', tokenFile: await createTokenFile(state, 'api', 'api-2') });
+    const { m, store, clock, logger } = manager({
+      instance: 'api-2',
+      tokenFile: await createTokenFile(state, 'api', 'api-2'),
+    });
     const first = await m.renewNow();
     clock.fireNext();
     await waitUntil(() => store.current()?.serialHex !== first.serialHex, 10_000);
     const second = store.current()!;
     expect(second.spiffeId).toBe(first.spiffeId);
     expect(store.usable(clock.now()).map((i) => i.serialHex)).toEqual([second.serialHex, first.serialHex]);
-    expect(logger.entries.filter((e) => e.event === 'identity_issued').map((e) => e.fields.via)).toEqual(['token', 'mtls']);
+    expect(logger.entries.filter((e) => e.event === 'identity_issued').map((e) => e.fields.via)).toEqual([
+      'token',
+      'mtls',
+    ]);
     // The token was spent by the first issuance, so only mTLS can have authenticated the renewal;
     // a third round proves the rebuilt mTLS channel presents the new identity.
     clock.fireNext();
@@ -95,7 +127,10 @@ describe('IdentityManager with a real signer', () => {
   });
 
   it('ok/a renew-before hint pulls the renewal before it, once; the renewed identity plans at 2/3 again', async () => {
-    const { m, store, clock } = manager({ instance: 'api-hint', tokenFile: await createTokenFile(state, 'api', 'api-hint') });
+    const { m, store, clock } = manager({
+      instance: 'api-hint',
+      tokenFile: await createTokenFile(state, 'api', 'api-hint'),
+    });
     const first = await m.renewNow();
     const regular = m.nextAttempt()!.getTime();
     const hint = new Date(clock.now().getTime() + 10_000);
@@ -114,7 +149,13 @@ describe('IdentityManager with a real signer', () => {
 
   it.each([
     ['fail/unknown token', async () => 'not-a-token', 'SIGNER_DENIED', 'TOKEN_UNKNOWN', status.UNAUTHENTICATED],
-    ['fail/token of another type', async () => readFileSync(await createTokenFile(state, 'db', 'api-3'), 'utf8'), 'SIGNER_DENIED', 'TOKEN_WRONG_TYPE', status.PERMISSION_DENIED],
+    [
+      'fail/token of another type',
+      async () => readFileSync(await createTokenFile(state, 'db', 'api-3'), 'utf8'),
+      'SIGNER_DENIED',
+      'TOKEN_WRONG_TYPE',
+      status.PERMISSION_DENIED,
+    ],
   ])('%s → %s %s', async (_name, token, code, reason, grpcCode) => {
     const file = join(state.base, 'bad.token');
     writeFileSync(file, `${(await token()).trim()}\n`);
@@ -136,12 +177,20 @@ describe('IdentityManager with a real signer', () => {
     await a.m.renewNow();
     const b = manager({ instance: 'api-4', tokenFile: file });
     const used = (await b.m.renewNow().catch((e: unknown) => e)) as ControlError;
-    expect({ code: used.code, reason: used.reason, grpcCode: used.grpcCode }).toEqual({ code: 'SIGNER_DENIED', reason: 'TOKEN_USED', grpcCode: status.UNAUTHENTICATED });
+    expect({ code: used.code, reason: used.reason, grpcCode: used.grpcCode }).toEqual({
+      code: 'SIGNER_DENIED',
+      reason: 'TOKEN_USED',
+      grpcCode: status.UNAUTHENTICATED,
+    });
 
     const other = await createTokenFile(state, 'api', 'api-5');
     const c = manager({ instance: 'api-6', tokenFile: other });
     const wrong = (await c.m.renewNow().catch((e: unknown) => e)) as ControlError;
-    expect({ code: wrong.code, reason: wrong.reason, grpcCode: wrong.grpcCode }).toEqual({ code: 'SIGNER_DENIED', reason: 'TOKEN_WRONG_INSTANCE', grpcCode: status.PERMISSION_DENIED });
+    expect({ code: wrong.code, reason: wrong.reason, grpcCode: wrong.grpcCode }).toEqual({
+      code: 'SIGNER_DENIED',
+      reason: 'TOKEN_WRONG_INSTANCE',
+      grpcCode: status.PERMISSION_DENIED,
+    });
   });
 
   it('fail/missing or empty token file → TOKEN_UNREADABLE, nothing sent', async () => {

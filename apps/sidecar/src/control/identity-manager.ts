@@ -149,14 +149,22 @@ export class IdentityManager {
   private planRenewal(identity: Identity): void {
     const now = this.clock.now();
     const hinted = this.renewBefore && this.hintForSerial === identity.serialHex ? this.renewBefore : undefined;
-    const at = renewalTime({ notBefore: identity.notBefore, notAfter: identity.notAfter, now, u: this.random(), uHint: this.random(), ...(hinted ? { renewBefore: hinted } : {}) });
+    const at = renewalTime({
+      notBefore: identity.notBefore,
+      notAfter: identity.notAfter,
+      now,
+      u: this.random(),
+      uHint: this.random(),
+      ...(hinted ? { renewBefore: hinted } : {}),
+    });
     this.scheduleIn(at.getTime() - now.getTime());
   }
 
   private async attempt(): Promise<Identity> {
     const now = this.clock.now();
     const current = this.o.store.current();
-    const renewal = current !== undefined && current.notBefore <= now && now < current.notAfter && this.o.client.hasIdentity;
+    const renewal =
+      current !== undefined && current.notBefore <= now && now < current.notAfter && this.o.client.hasIdentity;
     const via = renewal ? 'mtls' : 'token';
     try {
       const token = renewal ? undefined : await readTokenFile(this.o.tokenFile);
@@ -178,17 +186,30 @@ export class IdentityManager {
       this.error = undefined;
       this.planRenewal(identity);
       this.o.logger?.log('info', 'identity_issued', {
-        via, spiffe_id: identity.spiffeId, serial: identity.serialHex, not_after: identity.notAfter.toISOString(), next_renewal: this.next?.toISOString(),
+        via,
+        spiffe_id: identity.spiffeId,
+        serial: identity.serialHex,
+        not_after: identity.notAfter.toISOString(),
+        next_renewal: this.next?.toISOString(),
       });
       return identity;
     } catch (err) {
-      const e = err instanceof ControlError ? err : new ControlError('RESPONSE_INVALID', describeError(err).detail, { cause: err });
+      const e =
+        err instanceof ControlError
+          ? err
+          : new ControlError('RESPONSE_INVALID', describeError(err).detail, { cause: err });
       this.error = e;
       this.failures++;
       const delay = backoffDelayMs(this.failures - 1, this.random(), this.backoff, e.retryAfterMs);
       this.scheduleIn(delay);
       this.o.logger?.log(e.transient ? 'warn' : 'error', 'identity_failed', {
-        via, code: e.code, reason: e.reason, detail: e.detail, attempt: this.failures, retry_in_ms: delay, serving: this.ready(),
+        via,
+        code: e.code,
+        reason: e.reason,
+        detail: e.detail,
+        attempt: this.failures,
+        retry_in_ms: delay,
+        serving: this.ready(),
       });
       throw e;
     }
@@ -209,12 +230,16 @@ export class IdentityManager {
     }
     const s = identity.spiffe;
     if (s.serviceType !== this.o.serviceType || s.instanceId !== this.o.instanceId) {
-      throw new ControlError('RESPONSE_INVALID', `issued for ${identity.spiffeId}, asked for ${this.o.serviceType}/${this.o.instanceId}`);
+      throw new ControlError(
+        'RESPONSE_INVALID',
+        `issued for ${identity.spiffeId}, asked for ${this.o.serviceType}/${this.o.instanceId}`,
+      );
     }
     if (this.trustDomain !== undefined && s.trustDomain !== this.trustDomain) {
       throw new ControlError('RESPONSE_INVALID', `trust domain changed from ${this.trustDomain} to ${s.trustDomain}`);
     }
-    if (identity.notAfter.getTime() <= this.clock.now().getTime()) throw new ControlError('RESPONSE_INVALID', 'issued certificate already expired');
+    if (identity.notAfter.getTime() <= this.clock.now().getTime())
+      throw new ControlError('RESPONSE_INVALID', 'issued certificate already expired');
     return identity;
   }
 }

@@ -15,7 +15,9 @@ describe('key sources', () => {
     const src = memoryKeySource();
     const [a, b] = [await src.next(), await src.next()];
     expect(a.privateKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
-    expect(a.publicKey.export({ type: 'spki', format: 'der' }).equals(b.publicKey.export({ type: 'spki', format: 'der' }))).toBe(false);
+    expect(
+      a.publicKey.export({ type: 'spki', format: 'der' }).equals(b.publicKey.export({ type: 'spki', format: 'der' })),
+    ).toBe(false);
   });
 
   it('ok/file: created 0600 on first use, reused after, and reloaded by a new process', async () => {
@@ -24,20 +26,27 @@ describe('key sources', () => {
     const a = await src.next();
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readFileSync(path, 'utf8')).toMatch(new RegExp(`^${PKCS8_BEGIN}`));
-    const spki = (k: { publicKey: { export(o: object): Buffer | string } }) => k.publicKey.export({ type: 'spki', format: 'der' }) as Buffer;
+    const spki = (k: { publicKey: { export(o: object): Buffer | string } }) =>
+      k.publicKey.export({ type: 'spki', format: 'der' }) as Buffer;
     expect(spki(await src.next()).equals(spki(a))).toBe(true);
     expect(spki(await fileKeySource(path).next()).equals(spki(a))).toBe(true);
   });
 
   it.each([
     ['fail/garbage in the key file', 'k2.pem', 'not a key'],
-    ['fail/a key that is not P-256', 'k3.pem', exportPrivateKey(generateKeyPair('ed25519').privateKey, 'pem') as string],
+    [
+      'fail/a key that is not P-256',
+      'k3.pem',
+      exportPrivateKey(generateKeyPair('ed25519').privateKey, 'pem') as string,
+    ],
   ])('%s → KEY_FILE_FAILED', async (_name, file, content) => {
     writeFileSync(join(dir, file), content, { mode: 0o600 });
     await expect(fileKeySource(join(dir, file)).next()).rejects.toMatchObject({ code: 'KEY_FILE_FAILED' });
   });
 
   it('fail/an unwritable directory → KEY_FILE_FAILED, no temp file left', async () => {
-    await expect(fileKeySource(join(dir, 'missing-dir', 'k.pem')).next()).rejects.toMatchObject({ code: 'KEY_FILE_FAILED' });
+    await expect(fileKeySource(join(dir, 'missing-dir', 'k.pem')).next()).rejects.toMatchObject({
+      code: 'KEY_FILE_FAILED',
+    });
   });
 });

@@ -66,7 +66,8 @@ export async function readKeyPair(path: string): Promise<KeyPair | undefined> {
   }
   try {
     const privateKey = importPrivateKey(text);
-    if (privateKey.asymmetricKeyType !== 'ec' || privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new Error('not a P-256 key');
+    if (privateKey.asymmetricKeyType !== 'ec' || privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1')
+      throw new Error('not a P-256 key');
     return { privateKey, publicKey: createPublicKey(privateKey) };
   } catch (e) {
     throw new ControlError('KEY_FILE_FAILED', `${path}: ${(e as Error).message}`, { cause: e });

@@ -14,7 +14,16 @@ import { parseConfig } from '../config/parse-config';
 import { MemoryLogger } from '../observe/logger';
 import { startControlledSidecar, type ControlledSidecar } from './start-control';
 import {
-  bumpBundleVersion, createSignerState, createTokenFile, freePort, readStatusReports, REPO_ROOT, startSigner, waitFor, type SignerProcess, type SignerState,
+  bumpBundleVersion,
+  createSignerState,
+  createTokenFile,
+  freePort,
+  readStatusReports,
+  REPO_ROOT,
+  startSigner,
+  waitFor,
+  type SignerProcess,
+  type SignerState,
 } from './testing/signer-process';
 
 jest.setTimeout(60_000);
@@ -39,43 +48,62 @@ describe('two sidecars (api → db) with identities from a real signer', () => {
   });
 
   it('ok/traffic flows through both sidecars; identities, status reports and a clean SIGTERM exit', async () => {
-    const signerBlock = (token: string) => `signer: { address: 127.0.0.1:${signer.port}, caFile: ${state.rootPemFile}, tokenFile: ${token} }`;
+    const signerBlock = (token: string) =>
+      `signer: { address: 127.0.0.1:${signer.port}, caFile: ${state.rootPemFile}, tokenFile: ${token} }`;
     const dbIn = await freePort();
     const dbAdmin = await freePort();
     const echoPort = (echo.address() as { port: number }).port;
     const dbConfig = join(state.base, 'db-sidecar.yaml');
-    writeFileSync(dbConfig, [
-      'serviceType: db',
-      'instanceId: db-1',
-      signerBlock(await createTokenFile(state, 'db', 'db-1')),
-      `inbound: [ { name: pg, listen: 127.0.0.1:${dbIn}, forward: 127.0.0.1:${echoPort}, accept: [api] } ]`,
-      `admin: { listen: 127.0.0.1:${dbAdmin} }`,
-    ].join('\n'));
-    const db = spawn(process.execPath, ['tools/scripts/run-ts.js', 'apps/sidecar/bin/sidecar.ts', '--config', dbConfig], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    writeFileSync(
+      dbConfig,
+      [
+        'serviceType: db',
+        'instanceId: db-1',
+        signerBlock(await createTokenFile(state, 'db', 'db-1')),
+        `inbound: [ { name: pg, listen: 127.0.0.1:${dbIn}, forward: 127.0.0.1:${echoPort}, accept: [api] } ]`,
+        `admin: { listen: 127.0.0.1:${dbAdmin} }`,
+      ].join('\n'),
+    );
+    const db = spawn(
+      process.execPath,
+      ['tools/scripts/run-ts.js', 'apps/sidecar/bin/sidecar.ts', '--config', dbConfig],
+      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let dbOut = '';
     db.stdout.on('data', (d: Buffer) => (dbOut += d.toString()));
     db.stderr.on('data', (d: Buffer) => (dbOut += d.toString()));
     const dbExit = new Promise<number | null>((ok) => db.once('exit', (code) => ok(code)));
     try {
-      await waitFor(async () => (await httpGet(dbAdmin, '/readyz')).status === 200, 20_000, `db readiness (${dbOut.slice(-2000)})`);
+      await waitFor(
+        async () => (await httpGet(dbAdmin, '/readyz')).status === 200,
+        20_000,
+        `db readiness (${dbOut.slice(-2000)})`,
+      );
 
       const keyFile = join(state.base, 'api.key');
-      const config = parseConfig([
-        'serviceType: api',
-        'instanceId: api-1',
-        signerBlock(await createTokenFile(state, 'api', 'api-1')),
-        `outbound: [ { name: db, listen: 127.0.0.1:0, connect: 127.0.0.1:${dbIn}, peerType: db } ]`,
-        'admin: { listen: 127.0.0.1:0 }',
-        `keyFile: ${keyFile}`,
-      ].join('\n'));
+      const config = parseConfig(
+        [
+          'serviceType: api',
+          'instanceId: api-1',
+          signerBlock(await createTokenFile(state, 'api', 'api-1')),
+          `outbound: [ { name: db, listen: 127.0.0.1:0, connect: 127.0.0.1:${dbIn}, peerType: db } ]`,
+          'admin: { listen: 127.0.0.1:0 }',
+          `keyFile: ${keyFile}`,
+        ].join('\n'),
+      );
       api = await startControlledSidecar(config, { logger: new MemoryLogger(), statusIntervalMs: 60_000 });
       const [outbound] = await api.sidecar.listening;
       expect(api.ready()).toBe(true);
       expect(statSync(keyFile).mode & 0o777).toBe(0o600);
 
-      for (const msg of ['hello through the mesh', 'x'.repeat(100_000)]) expect(await roundTrip(outbound.address.port, msg)).toBe(msg);
+      for (const msg of ['hello through the mesh', 'x'.repeat(100_000)])
+        expect(await roundTrip(outbound.address.port, msg)).toBe(msg);
 
-      const apiIdentity = JSON.parse((await httpGet(api.sidecar.admin.address.port, '/identity')).body) as { spiffeId: string; bundleVersion: number; nextRenewal: string };
+      const apiIdentity = JSON.parse((await httpGet(api.sidecar.admin.address.port, '/identity')).body) as {
+        spiffeId: string;
+        bundleVersion: number;
+        nextRenewal: string;
+      };
       expect(apiIdentity.spiffeId).toBe('spiffe://example.test/api/api-1');
       expect(apiIdentity.bundleVersion).toBe(1);
       expect(Date.parse(apiIdentity.nextRenewal)).toBeGreaterThan(Date.now());
@@ -92,13 +120,25 @@ describe('two sidecars (api → db) with identities from a real signer', () => {
       expect(renewed.serialHex).not.toBe(before.serialHex);
       expect(api.identities.usable(new Date()).map((i) => i.serialHex)).toEqual([renewed.serialHex, before.serialHex]);
       const version = await bumpBundleVersion(state);
-      await waitFor(async () => (JSON.parse((await httpGet(dbAdmin, '/identity')).body) as { bundleVersion: number }).bundleVersion === version, 10_000, 'db to load the new bundle');
+      await waitFor(
+        async () =>
+          (JSON.parse((await httpGet(dbAdmin, '/identity')).body) as { bundleVersion: number }).bundleVersion ===
+          version,
+        10_000,
+        'db to load the new bundle',
+      );
       await waitFor(() => api!.trust.version === version, 10_000, 'api to load the new bundle');
       expect(await long.say('after')).toBe('after');
-      expect(await roundTrip(outbound.address.port, 'new connection, new identity')).toBe('new connection, new identity');
+      expect(await roundTrip(outbound.address.port, 'new connection, new identity')).toBe(
+        'new connection, new identity',
+      );
       long.close();
 
-      await waitFor(async () => (await readStatusReports(state)).length === 2, 10_000, 'status reports of both sidecars');
+      await waitFor(
+        async () => (await readStatusReports(state)).length === 2,
+        10_000,
+        'status reports of both sidecars',
+      );
       const reports = (await readStatusReports(state)).map((r) => `${r.serviceType}/${r.instanceId}`).sort();
       expect(reports).toEqual(['api/api-1', 'db/db-1']);
 
@@ -111,7 +151,10 @@ describe('two sidecars (api → db) with identities from a real signer', () => {
       signer = await startSigner(state, signer.port);
       let back: string | undefined;
       for (let i = 0; i < 50 && back === undefined; i++) {
-        back = await api.identity.renewNow().then((id) => id.serialHex, () => undefined);
+        back = await api.identity.renewNow().then(
+          (id) => id.serialHex,
+          () => undefined,
+        );
         if (back === undefined) await new Promise((r) => setTimeout(r, 200));
       }
       expect(back).toBeDefined();
@@ -165,20 +208,21 @@ function openEcho(port: number): Promise<{ say(msg: string): Promise<string>; cl
   return new Promise((ok, fail) => {
     const s = connect(port, '127.0.0.1', () => {
       ok({
-        say: (msg) => new Promise((done, bad) => {
-          let got = '';
-          const timer = setTimeout(() => bad(new Error('no echo on the long-lived connection')), 10_000);
-          const onData = (d: Buffer) => {
-            got += d.toString();
-            if (got.length >= msg.length) {
-              clearTimeout(timer);
-              s.off('data', onData);
-              done(got);
-            }
-          };
-          s.on('data', onData);
-          s.write(msg);
-        }),
+        say: (msg) =>
+          new Promise((done, bad) => {
+            let got = '';
+            const timer = setTimeout(() => bad(new Error('no echo on the long-lived connection')), 10_000);
+            const onData = (d: Buffer) => {
+              got += d.toString();
+              if (got.length >= msg.length) {
+                clearTimeout(timer);
+                s.off('data', onData);
+                done(got);
+              }
+            };
+            s.on('data', onData);
+            s.write(msg);
+          }),
         close: () => s.end(),
       });
     });

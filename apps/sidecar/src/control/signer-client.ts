@@ -5,7 +5,14 @@
  * rebuilt whenever the identity changes. Every failure becomes a {@link ControlError} carrying the
  * gRPC status and the signer's `trustmesh-reason` trailer.
  */
-import { ChannelCredentials, credentials, Metadata, status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import {
+  ChannelCredentials,
+  credentials,
+  Metadata,
+  status,
+  type ClientReadableStream,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import {
   CertificateAuthorityClient,
   type SignResponse,
@@ -95,7 +102,12 @@ export class SignerClient {
   setIdentity(identity: Identity | undefined): void {
     if (this.closed || this.mtls?.serial === identity?.serialHex) return;
     const old = this.mtls;
-    this.mtls = identity ? { serial: identity.serialHex, client: new CertificateAuthorityClient(this.target, this.mtlsCredentials(identity), this.channelOptions) } : undefined;
+    this.mtls = identity
+      ? {
+          serial: identity.serialHex,
+          client: new CertificateAuthorityClient(this.target, this.mtlsCredentials(identity), this.channelOptions),
+        }
+      : undefined;
     if (old) setTimeout(() => old.client.close(), this.deadlineMs).unref();
     for (const listener of this.channelListeners) listener();
   }
@@ -127,21 +139,30 @@ export class SignerClient {
    */
   sign(call: SignCall): Promise<SignResponse> {
     const client = call.bootstrapToken ? this.anon : this.mtls?.client;
-    if (!client) return Promise.reject(new ControlError('SIGNER_DENIED', 'renewal needs an identity', { reason: 'NO_IDENTITY' }));
-    const req = { csr: call.csr, serviceType: call.serviceType, instanceId: call.instanceId, bootstrapToken: call.bootstrapToken ?? '' };
+    if (!client)
+      return Promise.reject(new ControlError('SIGNER_DENIED', 'renewal needs an identity', { reason: 'NO_IDENTITY' }));
+    const req = {
+      csr: call.csr,
+      serviceType: call.serviceType,
+      instanceId: call.instanceId,
+      bootstrapToken: call.bootstrapToken ?? '',
+    };
     return this.unary((cb) => client.sign(req, new Metadata(), { deadline: this.deadline() }, cb));
   }
 
   /** GetTrustBundle for `types` (all when empty), over mTLS once an identity is held. Same errors as {@link sign}. */
   getTrustBundle(types: readonly string[]): Promise<WireBundle> {
     const client = this.bundleClient();
-    return this.unary((cb) => client.getTrustBundle({ serviceTypes: [...types] }, new Metadata(), { deadline: this.deadline() }, cb));
+    return this.unary((cb) =>
+      client.getTrustBundle({ serviceTypes: [...types] }, new Metadata(), { deadline: this.deadline() }, cb),
+    );
   }
 
   /** ReportStatus over mTLS. Same errors as {@link sign}. */
   reportStatus(report: StatusReport): Promise<StatusReportAck> {
     const client = this.mtls?.client;
-    if (!client) return Promise.reject(new ControlError('SIGNER_DENIED', 'status needs an identity', { reason: 'NO_IDENTITY' }));
+    if (!client)
+      return Promise.reject(new ControlError('SIGNER_DENIED', 'status needs an identity', { reason: 'NO_IDENTITY' }));
     return this.unary((cb) => client.reportStatus(report, new Metadata(), { deadline: this.deadline() }, cb));
   }
 

@@ -10,7 +10,15 @@ import { MemoryLogger } from '../observe/logger';
 import { IdentityManager } from './identity-manager';
 import { SignerClient } from './signer-client';
 import { ManualClock } from './testing/manual-clock';
-import { createSignerState, createTokenFile, freePort, startSigner, waitFor, type SignerProcess, type SignerState } from './testing/signer-process';
+import {
+  createSignerState,
+  createTokenFile,
+  freePort,
+  startSigner,
+  waitFor,
+  type SignerProcess,
+  type SignerState,
+} from './testing/signer-process';
 
 jest.setTimeout(60_000);
 
@@ -35,15 +43,30 @@ describe('IdentityManager across signer outages', () => {
   }
 
   async function setup(instance: string, port: number) {
-    const client = new SignerClient({ address: { host: '127.0.0.1', port }, caPem: readFileSync(state.rootPemFile), reconnectMaxMs: 200, deadlineMs: 3000 });
+    const client = new SignerClient({
+      address: { host: '127.0.0.1', port },
+      caPem: readFileSync(state.rootPemFile),
+      reconnectMaxMs: 200,
+      deadlineMs: 3000,
+    });
     const clock = new ManualClock();
     const store = new IdentityStore();
     const logger = new MemoryLogger();
     const m = new IdentityManager({
-      client, store, clock, logger, serviceType: 'api', instanceId: instance,
-      tokenFile: await createTokenFile(state, 'api', instance), random: () => 0.5, backoff: { baseMs: 100, capMs: 1000 },
+      client,
+      store,
+      clock,
+      logger,
+      serviceType: 'api',
+      instanceId: instance,
+      tokenFile: await createTokenFile(state, 'api', instance),
+      random: () => 0.5,
+      backoff: { baseMs: 100, capMs: 1000 },
     });
-    cleanups.push(() => m.stop(), () => client.close());
+    cleanups.push(
+      () => m.stop(),
+      () => client.close(),
+    );
     m.start();
     return { m, store, clock, logger };
   }
@@ -54,7 +77,11 @@ describe('IdentityManager across signer outages', () => {
     const serial = store.current()?.serialHex;
     const jump = clock.fireNext();
     if (jump === undefined) throw new Error('nothing scheduled');
-    await waitFor(() => m.failureCount !== failures || store.current()?.serialHex !== serial, 10_000, 'the attempt to finish');
+    await waitFor(
+      () => m.failureCount !== failures || store.current()?.serialHex !== serial,
+      10_000,
+      'the attempt to finish',
+    );
     return jump;
   }
 
@@ -87,7 +114,10 @@ describe('IdentityManager across signer outages', () => {
     expect(store.current()?.serialHex).not.toBe(first.serialHex);
     expect(m.failureCount).toBe(0);
     expect(m.lastError()).toBeUndefined();
-    expect(logger.entries.filter((e) => e.event === 'identity_issued').map((e) => e.fields.via)).toEqual(['token', 'mtls']);
+    expect(logger.entries.filter((e) => e.event === 'identity_issued').map((e) => e.fields.via)).toEqual([
+      'token',
+      'mtls',
+    ]);
   });
 
   it('ok/signer unreachable at start: retries, not ready, no crash; issues once the signer comes up', async () => {

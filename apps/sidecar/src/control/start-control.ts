@@ -55,7 +55,10 @@ export interface ControlledSidecar {
 
 /** The types whose roots a sidecar needs: every inbound accept type and outbound peer type (its own type when it has no route). */
 export function trustTypesOf(config: SidecarConfig): string[] {
-  const types = new Set<string>([...config.inbound.flatMap((r) => r.accept), ...config.outbound.map((r) => r.peerType)]);
+  const types = new Set<string>([
+    ...config.inbound.flatMap((r) => r.accept),
+    ...config.outbound.map((r) => r.peerType),
+  ]);
   if (types.size === 0) types.add(config.serviceType);
   return [...types].sort();
 }
@@ -65,13 +68,21 @@ export function trustTypesOf(config: SidecarConfig): string[] {
  * readiness is false and the managers keep retrying — a signer down at start is not fatal).
  * @throws ControlError `CA_FILE_UNREADABLE` (see `readSignerCa`); SidecarError `LISTEN_FAILED` (admin address).
  */
-export async function startControlledSidecar(config: SidecarConfig, o: ControlOptions = {}): Promise<ControlledSidecar> {
+export async function startControlledSidecar(
+  config: SidecarConfig,
+  o: ControlOptions = {},
+): Promise<ControlledSidecar> {
   const logger = o.logger ?? new JsonLogger();
   const metrics = o.metrics ?? new MetricsRegistry();
   const clock = o.clock ?? systemClock;
   const random = o.random ?? Math.random;
   const caPem = o.caPem ?? (await readSignerCa(config.signer.caFile));
-  const client = new SignerClient({ address: config.signer.address, caPem, ...(o.deadlineMs ? { deadlineMs: o.deadlineMs } : {}), ...(o.reconnectMaxMs ? { reconnectMaxMs: o.reconnectMaxMs } : {}) });
+  const client = new SignerClient({
+    address: config.signer.address,
+    caPem,
+    ...(o.deadlineMs ? { deadlineMs: o.deadlineMs } : {}),
+    ...(o.reconnectMaxMs ? { reconnectMaxMs: o.reconnectMaxMs } : {}),
+  });
   const identities = new IdentityStore({ keep: o.keepIdentities ?? 3 });
   const common = { clock, random, logger, ...(o.backoff ? { backoff: o.backoff } : {}) };
   const identity = new IdentityManager({
@@ -83,7 +94,12 @@ export async function startControlledSidecar(config: SidecarConfig, o: ControlOp
     tokenFile: config.signer.tokenFile,
     keys: config.keyFile ? fileKeySource(config.keyFile) : memoryKeySource(),
   });
-  const trust = new TrustManager({ ...common, client, types: trustTypesOf(config), onRenewBefore: (hint) => identity.setRenewBefore(hint) });
+  const trust = new TrustManager({
+    ...common,
+    client,
+    types: trustTypesOf(config),
+    onRenewBefore: (hint) => identity.setRenewBefore(hint),
+  });
   const reporter = new StatusReporter({
     ...common,
     client,
@@ -99,7 +115,13 @@ export async function startControlledSidecar(config: SidecarConfig, o: ControlOp
   let sidecar: RunningSidecar;
   try {
     sidecar = await startSidecar({
-      config, identities, trust: trust.store, logger, metrics, now: () => clock.now(), nextRenewal: () => identity.nextAttempt(),
+      config,
+      identities,
+      trust: trust.store,
+      logger,
+      metrics,
+      now: () => clock.now(),
+      nextRenewal: () => identity.nextAttempt(),
       ...(o.telemetry ? { telemetry: o.telemetry } : {}),
     });
   } catch (err) {
@@ -111,7 +133,12 @@ export async function startControlledSidecar(config: SidecarConfig, o: ControlOp
   reporter.start();
   let stopping: Promise<number> | undefined;
   return {
-    sidecar, identity, trust, reporter, client, identities,
+    sidecar,
+    identity,
+    trust,
+    reporter,
+    client,
+    identities,
     ready: () => sidecar.ready() && trust.store.current() !== undefined,
     shutdown: () => {
       stopping ??= (async () => {

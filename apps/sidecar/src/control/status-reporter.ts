@@ -37,7 +37,10 @@ export interface StatusReporterOptions {
   logger?: Logger;
 }
 
-const FALLBACK_KINDS: Readonly<Record<string, string>> = { identity: 'previous-identity', trust_refresh: 'bundle-refresh' };
+const FALLBACK_KINDS: Readonly<Record<string, string>> = {
+  identity: 'previous-identity',
+  trust_refresh: 'bundle-refresh',
+};
 
 /** Periodic and change-driven ReportStatus. */
 export class StatusReporter {
@@ -124,7 +127,11 @@ export class StatusReporter {
       notAfterUnix: Math.floor(current.notAfter.getTime() / 1000),
       bundleVersion: this.o.trust.current()?.version ?? 0,
       fallbacks: this.fallbacks(now),
-      previousIdentities: previous.map((i) => ({ serialHex: i.serialHex, caId: this.o.caIdOf(i.serialHex), notAfterUnix: Math.floor(i.notAfter.getTime() / 1000) })),
+      previousIdentities: previous.map((i) => ({
+        serialHex: i.serialHex,
+        caId: this.o.caIdOf(i.serialHex),
+        notAfterUnix: Math.floor(i.notAfter.getTime() / 1000),
+      })),
     };
   }
 
@@ -142,7 +149,12 @@ export class StatusReporter {
       } catch (err) {
         this.error = err as ControlError;
         this.failures++;
-        const delay = backoffDelayMs(this.failures - 1, this.random(), this.o.backoff ?? DEFAULT_BACKOFF, this.error.retryAfterMs);
+        const delay = backoffDelayMs(
+          this.failures - 1,
+          this.random(),
+          this.o.backoff ?? DEFAULT_BACKOFF,
+          this.error.retryAfterMs,
+        );
         this.o.logger?.log('warn', 'status_report_failed', { ...describeError(err), retry_in_ms: delay });
         this.retry?.cancel();
         if (this.running) this.retry = this.clock.setTimer(() => void this.reportNow(), delay);
@@ -175,7 +187,13 @@ export class StatusReporter {
       const seen = this.lastAt.get(key);
       const at = seen && seen.count === p.value ? seen.at : now.getTime();
       this.lastAt.set(key, { count: p.value, at });
-      out.push({ peerType: route.peerType, peerAddress: formatHostPort(route.connect), kind, count: p.value, lastAtUnix: Math.floor(at / 1000) });
+      out.push({
+        peerType: route.peerType,
+        peerAddress: formatHostPort(route.connect),
+        kind,
+        count: p.value,
+        lastAtUnix: Math.floor(at / 1000),
+      });
     }
     return out;
   }

@@ -16,7 +16,16 @@ import { StatusReporter } from './status-reporter';
 import { TrustManager } from './trust-manager';
 import { ManualClock } from './testing/manual-clock';
 import {
-  bumpBundleVersion, createSignerState, createTokenFile, freePort, readStatusReports, startSigner, trustmesh, waitFor, type SignerProcess, type SignerState,
+  bumpBundleVersion,
+  createSignerState,
+  createTokenFile,
+  freePort,
+  readStatusReports,
+  startSigner,
+  trustmesh,
+  waitFor,
+  type SignerProcess,
+  type SignerState,
 } from './testing/signer-process';
 
 jest.setTimeout(60_000);
@@ -32,7 +41,11 @@ describe('TrustManager and StatusReporter with a real signer', () => {
     state = await createSignerState();
     port = await freePort();
     signer = await startSigner(state, port);
-    client = new SignerClient({ address: { host: '127.0.0.1', port }, caPem: readFileSync(state.rootPemFile), reconnectMaxMs: 200 });
+    client = new SignerClient({
+      address: { host: '127.0.0.1', port },
+      caPem: readFileSync(state.rootPemFile),
+      reconnectMaxMs: 200,
+    });
   });
   afterAll(async () => {
     for (const c of cleanups) c();
@@ -45,7 +58,15 @@ describe('TrustManager and StatusReporter with a real signer', () => {
     const clock = new ManualClock();
     const logger = new MemoryLogger();
     const hints: (Date | undefined)[] = [];
-    const tm = new TrustManager({ client, types: ['db', 'api', 'db'], clock, logger, random: () => 0.5, backoff: { baseMs: 100, capMs: 1000 }, onRenewBefore: (h) => hints.push(h) });
+    const tm = new TrustManager({
+      client,
+      types: ['db', 'api', 'db'],
+      clock,
+      logger,
+      random: () => 0.5,
+      backoff: { baseMs: 100, capMs: 1000 },
+      onRenewBefore: (h) => hints.push(h),
+    });
     cleanups.push(() => tm.stop());
     const changes: number[] = [];
     tm.store.onChange(() => changes.push(tm.store.current()!.version));
@@ -55,7 +76,9 @@ describe('TrustManager and StatusReporter with a real signer', () => {
     expect([...first.rootsPem.keys()].sort()).toEqual(['api', 'db']);
     for (const type of ['api', 'db']) {
       const exported = new X509Certificate(await trustmesh(['ca', 'export', type, '--root', '--dir', state.dir]));
-      expect(first.rootsPem.get(type)!.map((p) => new X509Certificate(p).fingerprint256)).toEqual([exported.fingerprint256]);
+      expect(first.rootsPem.get(type)!.map((p) => new X509Certificate(p).fingerprint256)).toEqual([
+        exported.fingerprint256,
+      ]);
     }
     expect(hints.at(-1)).toBeUndefined();
 
@@ -64,10 +87,14 @@ describe('TrustManager and StatusReporter with a real signer', () => {
     expect(changes).toEqual([first.version, next]);
 
     const bumped = await bumpBundleVersion(state);
-    await waitFor(async () => {
-      await tm.refresh();
-      return tm.store.current()?.version === bumped;
-    }, 10_000, 'refresh to see the new version');
+    await waitFor(
+      async () => {
+        await tm.refresh();
+        return tm.store.current()?.version === bumped;
+      },
+      10_000,
+      'refresh to see the new version',
+    );
 
     await signer.stop('SIGKILL');
     await waitFor(() => logger.entries.some((e) => e.event === 'trust_watch_ended'), 10_000, 'the stream to end');
@@ -108,7 +135,10 @@ describe('TrustManager and StatusReporter with a real signer', () => {
     cleanups.push(() => tm.stop());
     tm.start();
     await waitFor(() => tm.lastError() !== undefined, 10_000, 'the stream error');
-    expect({ code: tm.lastError()!.code, reason: tm.lastError()!.reason }).toEqual({ code: 'SIGNER_REJECTED', reason: 'TYPE_UNKNOWN' });
+    expect({ code: tm.lastError()!.code, reason: tm.lastError()!.reason }).toEqual({
+      code: 'SIGNER_REJECTED',
+      reason: 'TYPE_UNKNOWN',
+    });
     expect(tm.store.current()).toBeUndefined();
     expect(clock.delays()).toContain(375);
   });
@@ -116,15 +146,41 @@ describe('TrustManager and StatusReporter with a real signer', () => {
   it('ok/ReportStatus over mTLS lands in the signer store with serial, CA id, bundle version and fallbacks', async () => {
     const clock = new ManualClock();
     const identities = new IdentityStore();
-    const im = new IdentityManager({ client, store: identities, clock, serviceType: 'api', instanceId: 'api-rep', tokenFile: await createTokenFile(state, 'api', 'api-rep'), random: () => 0.5 });
+    const im = new IdentityManager({
+      client,
+      store: identities,
+      clock,
+      serviceType: 'api',
+      instanceId: 'api-rep',
+      tokenFile: await createTokenFile(state, 'api', 'api-rep'),
+      random: () => 0.5,
+    });
     const tm = new TrustManager({ client, types: ['db'], clock });
     const metrics = new MetricsRegistry();
     metrics.add('trustmesh_sidecar_fallbacks_total', { route: 'db', kind: 'identity' }, 2);
     const reporter = new StatusReporter({
-      client, identities, trust: tm.store, clock, metrics, serviceType: 'api', instanceId: 'api-rep', caIdOf: (s) => im.caIdOf(s),
-      outbound: [{ name: 'db', listen: { host: '127.0.0.1', port: 0 }, connect: { host: '127.0.0.1', port: 15002 }, peerType: 'db' }],
+      client,
+      identities,
+      trust: tm.store,
+      clock,
+      metrics,
+      serviceType: 'api',
+      instanceId: 'api-rep',
+      caIdOf: (s) => im.caIdOf(s),
+      outbound: [
+        {
+          name: 'db',
+          listen: { host: '127.0.0.1', port: 0 },
+          connect: { host: '127.0.0.1', port: 15002 },
+          peerType: 'db',
+        },
+      ],
     });
-    cleanups.push(() => reporter.stop(), () => tm.stop(), () => im.stop());
+    cleanups.push(
+      () => reporter.stop(),
+      () => tm.stop(),
+      () => im.stop(),
+    );
     tm.start();
     await waitFor(() => tm.store.current() !== undefined, 10_000, 'bundle');
     reporter.start();
@@ -135,22 +191,59 @@ describe('TrustManager and StatusReporter with a real signer', () => {
     expect(stored?.serviceType).toBe('api');
     expect(JSON.stringify(stored?.report)).toContain(id.serialHex);
     const built = reporter.build()!;
-    expect(built).toMatchObject({ serialHex: id.serialHex, bundleVersion: tm.store.current()!.version, previousIdentities: [] });
+    expect(built).toMatchObject({
+      serialHex: id.serialHex,
+      bundleVersion: tm.store.current()!.version,
+      previousIdentities: [],
+    });
     expect(built.caId).toMatch(/^[0-9a-f]{40}$/);
-    expect(built.fallbacks).toEqual([{ peerType: 'db', peerAddress: '127.0.0.1:15002', kind: 'previous-identity', count: 2, lastAtUnix: Math.floor(clock.now().getTime() / 1000) }]);
+    expect(built.fallbacks).toEqual([
+      {
+        peerType: 'db',
+        peerAddress: '127.0.0.1:15002',
+        kind: 'previous-identity',
+        count: 2,
+        lastAtUnix: Math.floor(clock.now().getTime() / 1000),
+      },
+    ]);
   });
 
   it('fail/a report for another instance than the certificate → SIGNER_DENIED PEER_IDENTITY_MISMATCH, retried with backoff', async () => {
     const clock = new ManualClock();
     const identities = new IdentityStore();
-    const im = new IdentityManager({ client, store: identities, clock, serviceType: 'api', instanceId: 'api-rep2', tokenFile: await createTokenFile(state, 'api', 'api-rep2'), random: () => 0.5 });
+    const im = new IdentityManager({
+      client,
+      store: identities,
+      clock,
+      serviceType: 'api',
+      instanceId: 'api-rep2',
+      tokenFile: await createTokenFile(state, 'api', 'api-rep2'),
+      random: () => 0.5,
+    });
     const tm = new TrustManager({ client, types: ['db'], clock });
-    const reporter = new StatusReporter({ client, identities, trust: tm.store, clock, serviceType: 'api', instanceId: 'someone-else', caIdOf: () => '', random: () => 0.5, intervalMs: 60_000 });
-    cleanups.push(() => reporter.stop(), () => tm.stop(), () => im.stop());
+    const reporter = new StatusReporter({
+      client,
+      identities,
+      trust: tm.store,
+      clock,
+      serviceType: 'api',
+      instanceId: 'someone-else',
+      caIdOf: () => '',
+      random: () => 0.5,
+      intervalMs: 60_000,
+    });
+    cleanups.push(
+      () => reporter.stop(),
+      () => tm.stop(),
+      () => im.stop(),
+    );
     reporter.start();
     await im.renewNow();
     await waitFor(() => reporter.lastError() !== undefined, 10_000, 'the refused report');
-    expect({ code: reporter.lastError()!.code, reason: reporter.lastError()!.reason }).toEqual({ code: 'SIGNER_DENIED', reason: 'PEER_IDENTITY_MISMATCH' });
+    expect({ code: reporter.lastError()!.code, reason: reporter.lastError()!.reason }).toEqual({
+      code: 'SIGNER_DENIED',
+      reason: 'PEER_IDENTITY_MISMATCH',
+    });
     expect(reporter.reportsSent).toBe(0);
     // The periodic tick (60 s ± 10% at u = 0.5 → 60 s) and the first backoff retry (375 ms).
     expect(clock.delays()).toEqual([375, 60_000]);

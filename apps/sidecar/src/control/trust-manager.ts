@@ -129,7 +129,12 @@ export class TrustManager {
         this.failures++;
         if (err) this.error = err;
         const delay = backoffDelayMs(this.failures - 1, this.random(), this.backoff, err?.retryAfterMs);
-        this.o.logger?.log('warn', 'trust_watch_ended', { code: err?.code ?? 'STREAM_ENDED', reason: err?.reason, retry_in_ms: delay, bundle_version: this.version });
+        this.o.logger?.log('warn', 'trust_watch_ended', {
+          code: err?.code ?? 'STREAM_ENDED',
+          reason: err?.reason,
+          retry_in_ms: delay,
+          bundle_version: this.version,
+        });
         if (this.running) this.reconnect = this.clock.setTimer(() => this.open(), delay);
       },
     });
@@ -156,7 +161,12 @@ export class TrustManager {
       this.hint = renewBeforeOf(wire);
       this.o.onRenewBefore?.(this.hint);
       if (bundle.version !== this.version) {
-        this.o.logger?.log('info', 'trust_bundle_received', { via, version: bundle.version, types: this.types.join(','), renew_before: this.hint?.toISOString() });
+        this.o.logger?.log('info', 'trust_bundle_received', {
+          via,
+          version: bundle.version,
+          types: this.types.join(','),
+          renew_before: this.hint?.toISOString(),
+        });
       }
       return bundle;
     } catch (err) {

@@ -9,7 +9,9 @@ import { METRICS, MetricsRegistry } from './metrics';
 import { exportMetrics, SIDECAR_SERVICE_NAME } from './otel-export';
 import { bindRouteMetrics } from './route-metrics';
 
-async function scrape(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ type: string; body: string }> {
+async function scrape(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ type: string; body: string }> {
   const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
@@ -40,7 +42,10 @@ describe('MetricsRegistry', () => {
     m.add('trustmesh_sidecar_fallbacks_total', { route: 'api', kind: 'trust_refresh' });
     expect(m.sum('trustmesh_sidecar_fallbacks_total')).toBe(4);
     expect(m.sum('trustmesh_sidecar_fallbacks_total', { kind: 'identity' })).toBe(3);
-    expect(m.read().map((p) => [p.labels.kind, p.labels.route, p.value])).toEqual([['identity', 'db', 3], ['trust_refresh', 'api', 1]]);
+    expect(m.read().map((p) => [p.labels.kind, p.labels.route, p.value])).toEqual([
+      ['identity', 'db', 3],
+      ['trust_refresh', 'api', 1],
+    ]);
   });
 
   it('ok/route series are bound once and exist at 0; refused counts the outcome and the reason, failed only the reason', () => {
@@ -86,10 +91,16 @@ describe('exportMetrics', () => {
     expect(first.type).toBe(PROMETHEUS_CONTENT_TYPE);
     let body = first.body;
     expect(body).toContain(`target_info{service_name="${SIDECAR_SERVICE_NAME}"} 1\n`);
-    for (const name of ['trustmesh_sidecar_connections_total', 'trustmesh_sidecar_refusals_total', 'trustmesh_sidecar_open_connections'] as const) {
+    for (const name of [
+      'trustmesh_sidecar_connections_total',
+      'trustmesh_sidecar_refusals_total',
+      'trustmesh_sidecar_open_connections',
+    ] as const) {
       expect(body).toContain(`# HELP ${name} ${METRICS[name].help}\n# TYPE ${name} ${METRICS[name].type}\n`);
     }
-    expect(body).toContain('trustmesh_sidecar_connections_total{direction="inbound",outcome="accepted",route="http"} 0\n');
+    expect(body).toContain(
+      'trustmesh_sidecar_connections_total{direction="inbound",outcome="accepted",route="http"} 0\n',
+    );
     expect(body).toContain('trustmesh_sidecar_refusals_total{reason="X",route="a\\"b"} 1\n');
     expect(body).toContain('trustmesh_sidecar_tls_rebuilds_total{outcome="ok"} 1\n');
     // No fallback happened: no series, and so no HELP/TYPE for it either.
@@ -98,7 +109,9 @@ describe('exportMetrics', () => {
     r.accepted.add();
     r.open.add(1);
     ({ body } = await scrape(telemetry.metricsHandler));
-    expect(body).toContain('trustmesh_sidecar_connections_total{direction="inbound",outcome="accepted",route="http"} 1\n');
+    expect(body).toContain(
+      'trustmesh_sidecar_connections_total{direction="inbound",outcome="accepted",route="http"} 1\n',
+    );
     expect(body).toContain('trustmesh_sidecar_open_connections{direction="inbound",route="http"} 1\n');
     r.open.add(-1);
     ({ body } = await scrape(telemetry.metricsHandler));
@@ -109,9 +122,13 @@ describe('exportMetrics', () => {
     const m = new MetricsRegistry();
     const stop = exportMetrics(m, telemetry.meter);
     m.add('trustmesh_sidecar_tls_rebuilds_total', { outcome: 'ok' });
-    expect((await scrape(telemetry.metricsHandler)).body).toContain('trustmesh_sidecar_tls_rebuilds_total{outcome="ok"} 1\n');
+    expect((await scrape(telemetry.metricsHandler)).body).toContain(
+      'trustmesh_sidecar_tls_rebuilds_total{outcome="ok"} 1\n',
+    );
     stop();
     m.add('trustmesh_sidecar_tls_rebuilds_total', { outcome: 'ok' });
-    expect((await scrape(telemetry.metricsHandler)).body).not.toContain('trustmesh_sidecar_tls_rebuilds_total{outcome="ok"} 2');
+    expect((await scrape(telemetry.metricsHandler)).body).not.toContain(
+      'trustmesh_sidecar_tls_rebuilds_total{outcome="ok"} 2',
+    );
   });
 });

@@ -13,11 +13,23 @@ export type Labels = Readonly<Record<string, string>>;
  * counters already end in `_total`, so OpenTelemetry's Prometheus exporter keeps them as is.
  */
 export const METRICS = {
-  trustmesh_sidecar_connections_total: { type: 'counter', help: 'Connections by direction, route and outcome (accepted, refused).' },
-  trustmesh_sidecar_refusals_total: { type: 'counter', help: 'Refused or failed connections by direction, route and reason code.' },
-  trustmesh_sidecar_fallbacks_total: { type: 'counter', help: 'Outbound fallbacks: kind=identity (older certificate) or trust_refresh.' },
+  trustmesh_sidecar_connections_total: {
+    type: 'counter',
+    help: 'Connections by direction, route and outcome (accepted, refused).',
+  },
+  trustmesh_sidecar_refusals_total: {
+    type: 'counter',
+    help: 'Refused or failed connections by direction, route and reason code.',
+  },
+  trustmesh_sidecar_fallbacks_total: {
+    type: 'counter',
+    help: 'Outbound fallbacks: kind=identity (older certificate) or trust_refresh.',
+  },
   trustmesh_sidecar_tls_rebuilds_total: { type: 'counter', help: 'TLS context rebuilds by outcome (ok, failed).' },
-  trustmesh_sidecar_bytes_total: { type: 'counter', help: 'Bytes proxied by direction, route and flow (to_peer, from_peer).' },
+  trustmesh_sidecar_bytes_total: {
+    type: 'counter',
+    help: 'Bytes proxied by direction, route and flow (to_peer, from_peer).',
+  },
   trustmesh_sidecar_open_connections: { type: 'gauge', help: 'Open proxied connections by direction and route.' },
 } as const;
 

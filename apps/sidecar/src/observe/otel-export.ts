@@ -12,12 +12,18 @@ import { METRICS, type MetricsRegistry } from './metrics';
 /** `service.name` of the sidecar's telemetry resource (`target_info{service_name=...}`). */
 export const SIDECAR_SERVICE_NAME = 'trustmesh-sidecar';
 
-const INSTRUMENTS: readonly SnapshotInstrument[] = Object.entries(METRICS).map(([name, m]) => ({ name, kind: m.type, description: m.help }));
+const INSTRUMENTS: readonly SnapshotInstrument[] = Object.entries(METRICS).map(([name, m]) => ({
+  name,
+  kind: m.type,
+  description: m.help,
+}));
 
 /**
  * Registers the registry's series on `meter` (one sidecar per meter: two registries on one meter
  * would report the same series twice). Returns the function that stops reporting them.
  */
 export function exportMetrics(registry: MetricsRegistry, meter: Meter): () => void {
-  return observeSnapshot(meter, INSTRUMENTS, () => registry.read().map((p) => ({ name: p.name, attributes: p.labels, value: p.value })));
+  return observeSnapshot(meter, INSTRUMENTS, () =>
+    registry.read().map((p) => ({ name: p.name, attributes: p.labels, value: p.value })),
+  );
 }

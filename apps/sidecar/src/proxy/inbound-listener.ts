@@ -67,7 +67,9 @@ export async function startInbound(route: InboundRoute, deps: ListenerDeps): Pro
 
   server.on('tlsClientError', (err: NodeJS.ErrnoException, tls: TLSSocket) => {
     if (overLimit.has(parentOf(tls) as Socket)) return;
-    refuse(tls, err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT' ? 'HANDSHAKE_TIMEOUT' : 'HANDSHAKE_FAILED', { error: err.code ?? err.message });
+    refuse(tls, err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT' ? 'HANDSHAKE_TIMEOUT' : 'HANDSHAKE_FAILED', {
+      error: err.code ?? err.message,
+    });
     // Node only reports a handshake timeout or failure here; the socket is ours to close.
     tls.destroy();
   });
@@ -83,7 +85,10 @@ export async function startInbound(route: InboundRoute, deps: ListenerDeps): Pro
     if (!cert) return reset(tls, 'NO_PEER_CERTIFICATE');
     if (!tls.authorized) {
       // What the refused certificate claims (peer-controlled; logged as data, never a metric label).
-      return reset(tls, 'CERT_UNTRUSTED', { error: String(tls.authorizationError), claimed: uriSans(cert.subjectAltName)[0] ?? null });
+      return reset(tls, 'CERT_UNTRUSTED', {
+        error: String(tls.authorizationError),
+        claimed: uriSans(cert.subjectAltName)[0] ?? null,
+      });
     }
     const decision = authorizePeer(cert.subjectAltName, snap.trustDomain, route.accept);
     if (!decision.ok) return reset(tls, decision.reason, { peer: decision.id ?? null });
@@ -97,14 +102,20 @@ export async function startInbound(route: InboundRoute, deps: ListenerDeps): Pro
     const fail = (err: NodeJS.ErrnoException) => {
       // Target down: a clean TLS close for the client (close_notify + FIN), never a crash.
       counted.failed('FORWARD_FAILED');
-      logger.log('warn', 'forward_failed', { ...labels, peer, target: formatHostPort(route.forward), error: err.code ?? err.message });
+      logger.log('warn', 'forward_failed', {
+        ...labels,
+        peer,
+        target: formatHostPort(route.forward),
+        error: err.code ?? err.message,
+      });
       // destroySoon: end (close_notify + FIN), then close once flushed — a half-open socket
       // would otherwise wait for a client that has nothing left to say.
       tls.destroySoon();
     };
     const abandon = () => local.destroy();
     // A forward target that never answers the SYN must not hold the slot for minutes.
-    const connectTimeout = () => local.destroy(Object.assign(new Error('forward connect timed out'), { code: 'ETIMEDOUT' }));
+    const connectTimeout = () =>
+      local.destroy(Object.assign(new Error('forward connect timed out'), { code: 'ETIMEDOUT' }));
     local.setTimeout(limits.handshakeTimeoutMs);
     local.once('timeout', connectTimeout);
     local.once('error', fail);
@@ -129,7 +140,12 @@ export async function startInbound(route: InboundRoute, deps: ListenerDeps): Pro
 
   function refuse(socket: Socket, reason: string, fields: Record<string, unknown> = {}): void {
     counted.refused(reason);
-    logger.log('warn', 'peer_refused', { ...labels, reason, remote: `${socket.remoteAddress}:${socket.remotePort}`, ...fields });
+    logger.log('warn', 'peer_refused', {
+      ...labels,
+      reason,
+      remote: `${socket.remoteAddress}:${socket.remotePort}`,
+      ...fields,
+    });
   }
 
   function reset(tls: TLSSocket, reason: string, fields: Record<string, unknown> = {}): void {

@@ -21,15 +21,21 @@ export interface RunningListener {
  * TLS material rebuilds) and stops accepting.
  * @throws SidecarError `LISTEN_FAILED`.
  */
-export async function listenRoute(server: Server, route: { name: string; listen: HostPort }, logger: Logger, onClose: () => void): Promise<RunningListener> {
+export async function listenRoute(
+  server: Server,
+  route: { name: string; listen: HostPort },
+  logger: Logger,
+  onClose: () => void,
+): Promise<RunningListener> {
   const address = await listen(server, route.listen, logger, route.name);
   return {
     name: route.name,
     address,
-    close: () => new Promise<void>((resolve) => {
-      onClose();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        onClose();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -37,7 +43,12 @@ export async function listenRoute(server: Server, route: { name: string; listen:
  * Listens on `at` and resolves with the bound address (the real port when `at.port` is 0).
  * @throws SidecarError `LISTEN_FAILED` (detail: address and errno code, e.g. EADDRINUSE).
  */
-export function listen(server: Server, at: HostPort, logger: Logger, name: string): Promise<{ host: string; port: number }> {
+export function listen(
+  server: Server,
+  at: HostPort,
+  logger: Logger,
+  name: string,
+): Promise<{ host: string; port: number }> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       logger.log('error', 'listen_failed', { route: name, listen: formatHostPort(at), error: err.code ?? err.message });

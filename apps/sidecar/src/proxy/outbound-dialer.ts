@@ -23,8 +23,13 @@ export interface Dialled {
 
 /** Why the dial gave up; stable codes for logs and metrics. */
 export type DialFailure =
-  | 'NO_IDENTITY' | 'CONNECT_FAILED' | 'HANDSHAKE_TIMEOUT' | 'PEER_REJECTED' | 'CERT_UNTRUSTED'
-  | 'LOCAL_CLOSED' | PeerRefusal;
+  | 'NO_IDENTITY'
+  | 'CONNECT_FAILED'
+  | 'HANDSHAKE_TIMEOUT'
+  | 'PEER_REJECTED'
+  | 'CERT_UNTRUSTED'
+  | 'LOCAL_CLOSED'
+  | PeerRefusal;
 
 /** Outcome of {@link dialWithFallback}. */
 export type DialOutcome = Dialled | { readonly ok: false; readonly reason: DialFailure; readonly error?: string };
@@ -57,7 +62,11 @@ export const PROBATION_MS = 1000;
 
 type Attempt =
   | { kind: 'ok'; tls: TLSSocket; peer: string; resumed: boolean }
-  | { kind: 'rejected' | 'untrusted' | 'refused' | 'failed' | 'timeout' | 'local'; error?: string; refusal?: PeerRefusal };
+  | {
+      kind: 'rejected' | 'untrusted' | 'refused' | 'failed' | 'timeout' | 'local';
+      error?: string;
+      refusal?: PeerRefusal;
+    };
 
 /**
  * Dials `env.route.connect` for the already-accepted, paused `local` socket. Never throws; on
@@ -100,12 +109,18 @@ function usable(env: DialEnv): readonly OutboundContext[] {
 
 function failureOf(r: Attempt): DialFailure {
   switch (r.kind) {
-    case 'rejected': return 'PEER_REJECTED';
-    case 'untrusted': return 'CERT_UNTRUSTED';
-    case 'refused': return r.refusal ?? 'TYPE_NOT_ALLOWED';
-    case 'timeout': return 'HANDSHAKE_TIMEOUT';
-    case 'local': return 'LOCAL_CLOSED';
-    default: return 'CONNECT_FAILED';
+    case 'rejected':
+      return 'PEER_REJECTED';
+    case 'untrusted':
+      return 'CERT_UNTRUSTED';
+    case 'refused':
+      return r.refusal ?? 'TYPE_NOT_ALLOWED';
+    case 'timeout':
+      return 'HANDSHAKE_TIMEOUT';
+    case 'local':
+      return 'LOCAL_CLOSED';
+    default:
+      return 'CONNECT_FAILED';
   }
 }
 
@@ -274,6 +289,9 @@ class Replay {
 function withTimeout(p: Promise<void>, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    p.then(() => resolve(), () => resolve()).finally(() => clearTimeout(t));
+    p.then(
+      () => resolve(),
+      () => resolve(),
+    ).finally(() => clearTimeout(t));
   });
 }

@@ -63,7 +63,12 @@ export async function startOutbound(route: OutboundRoute, deps: OutboundDeps): P
       tracker.activate(local);
       counted.accepted.add();
       counted.open.add(1);
-      logger.log('info', 'peer_accepted', { ...labels, peer: r.peer, serial: r.identity.serialHex, resumed: r.resumed });
+      logger.log('info', 'peer_accepted', {
+        ...labels,
+        peer: r.peer,
+        serial: r.identity.serialHex,
+        resumed: r.resumed,
+      });
       const peerEnded = r.tls.readableEnded;
       tracker.trackPair(local, r.tls);
       splice(local, r.tls, limits.idleTimeoutMs, (s) => {
@@ -78,7 +83,12 @@ export async function startOutbound(route: OutboundRoute, deps: OutboundDeps): P
 
   function refuse(reason: string, error?: string): void {
     counted.refused(reason);
-    logger.log('warn', 'peer_refused', { ...labels, reason, remote: formatHostPort(route.connect), ...(error ? { error } : {}) });
+    logger.log('warn', 'peer_refused', {
+      ...labels,
+      reason,
+      remote: formatHostPort(route.connect),
+      ...(error ? { error } : {}),
+    });
   }
 
   return listenRoute(server, route, logger, unsubscribe);

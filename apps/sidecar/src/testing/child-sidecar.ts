@@ -36,9 +36,13 @@ async function main(): Promise<void> {
   const trust = new TrustStore();
   trust.set(createTrustBundle(input.bundleVersion, input.roots));
   const json = new JsonLogger((line) => process.stderr.write(line));
-  const logger = input.quiet ? { log: (level: 'debug' | 'info' | 'warn' | 'error', event: string, fields?: Record<string, unknown>) => {
-    if (level !== 'info') json.log(level, event, fields);
-  } } : json;
+  const logger = input.quiet
+    ? {
+        log: (level: 'debug' | 'info' | 'warn' | 'error', event: string, fields?: Record<string, unknown>) => {
+          if (level !== 'info') json.log(level, event, fields);
+        },
+      }
+    : json;
   const sidecar = await startSidecar({ config, identities, trust, logger });
   exitOnSignals(sidecar, { logger });
   const ports: Record<string, number> = { admin: sidecar.admin.address.port };
@@ -47,6 +51,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`${JSON.stringify({ level: 'error', event: 'start_failed', error: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'error', event: 'start_failed', error: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code })}\n`,
+  );
   process.exit(1);
 });

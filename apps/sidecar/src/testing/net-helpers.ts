@@ -23,10 +23,11 @@ export async function startTcpServer(onSocket: (s: Socket) => void = (s) => s.pi
   return {
     port: (server.address() as AddressInfo).port,
     sockets,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -61,7 +62,9 @@ export function collect(s: Socket, timeoutMs = 3000): Promise<SocketOutcome> {
       ended = true;
       s.end();
     });
-    s.on('error', (e: NodeJS.ErrnoException) => { error = e.code ?? e.message; });
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      error = e.code ?? e.message;
+    });
     s.on('close', () => {
       clearTimeout(t);
       resolve({ data: Buffer.concat(chunks), ended, ...(error ? { error } : {}) });

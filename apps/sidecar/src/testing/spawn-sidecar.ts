@@ -20,24 +20,37 @@ export interface ChildSidecar {
 }
 
 /** Starts a child sidecar with `identity` and the roots of `cas`; rejects if it is not ready in 10 s. */
-export function spawnSidecar(yaml: string, identity: Identity, cas: readonly TestCa[], quiet = false): Promise<ChildSidecar> {
-  const child = spawn(process.execPath, [resolve(ROOT, 'tools/scripts/run-ts.js'), resolve(__dirname, 'child-sidecar.ts')], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+export function spawnSidecar(
+  yaml: string,
+  identity: Identity,
+  cas: readonly TestCa[],
+  quiet = false,
+): Promise<ChildSidecar> {
+  const child = spawn(
+    process.execPath,
+    [resolve(ROOT, 'tools/scripts/run-ts.js'), resolve(__dirname, 'child-sidecar.ts')],
+    {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let err = '';
-  child.stderr?.on('data', (c: Buffer) => { err += c.toString(); });
+  child.stderr?.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const roots: Record<string, string[]> = {};
   for (const ca of cas) (roots[ca.type] ??= []).push(new X509Certificate(ca.root).toString());
-  child.stdin?.end(`${JSON.stringify({
-    yaml,
-    keyPem: identity.keyPem,
-    chainPem: identity.chain.map((c) => new X509Certificate(c).toString()),
-    roots,
-    bundleVersion: 1,
-    quiet,
-  })}\n`);
+  child.stdin?.end(
+    `${JSON.stringify({
+      yaml,
+      keyPem: identity.keyPem,
+      chainPem: identity.chain.map((c) => new X509Certificate(c).toString()),
+      roots,
+      bundleVersion: 1,
+      quiet,
+    })}\n`,
+  );
   return new Promise((resolveReady, reject) => {
     let out = '';
     const timer = setTimeout(() => {

@@ -3,7 +3,14 @@
  * test time (no key is ever written to the repository). Imported from spec files only.
  */
 import type { KeyObject } from 'node:crypto';
-import { createIntermediateCertificate, createLeafIssuer, createRootCertificate, generateKeyPair, spiffeId, type LeafIssuer } from '@trustmesh/pki';
+import {
+  createIntermediateCertificate,
+  createLeafIssuer,
+  createRootCertificate,
+  generateKeyPair,
+  spiffeId,
+  type LeafIssuer,
+} from '@trustmesh/pki';
 import { createIdentity, type Identity } from '../identity/identity';
 import { createTrustBundle, type TrustBundle } from '../trust/trust-source';
 
@@ -36,7 +43,12 @@ export function createTestCa(type: string, now: Date, label = type): TestCa {
     notBefore: new Date(now.getTime() - day),
     notAfter: new Date(now.getTime() + 30 * day),
   });
-  return { type, root, intermediate, issuer: createLeafIssuer({ caCertificate: intermediate, caPrivateKey: intKeys.privateKey }) };
+  return {
+    type,
+    root,
+    intermediate,
+    issuer: createLeafIssuer({ caCertificate: intermediate, caPrivateKey: intKeys.privateKey }),
+  };
 }
 
 /** Options of {@link issueTestIdentity}. */

@@ -42,7 +42,11 @@ export type PeerDecision =
  * Fails closed: exactly one URI SAN, of SPIFFE form, in `trustDomain`, whose type is in
  * `allowed`. An empty `allowed` refuses everyone.
  */
-export function authorizePeer(subjectAltName: string | undefined, trustDomain: string, allowed: readonly string[]): PeerDecision {
+export function authorizePeer(
+  subjectAltName: string | undefined,
+  trustDomain: string,
+  allowed: readonly string[],
+): PeerDecision {
   const uris = uriSans(subjectAltName);
   if (uris.length === 0) return { ok: false, reason: 'NO_SPIFFE_ID' };
   if (uris.length > 1) return { ok: false, reason: 'MULTIPLE_SPIFFE_IDS' };

@@ -93,12 +93,19 @@ export class TlsMaterial {
       next = this.build(identities, bundle.rootsPem, bundle.version);
     } catch (e) {
       this.o.metrics.add('trustmesh_sidecar_tls_rebuilds_total', { outcome: 'failed' });
-      this.o.logger.log('error', 'tls_rebuild_failed', { error: e instanceof Error ? e.message : String(e), kept_generation: this.state?.generation ?? null });
+      this.o.logger.log('error', 'tls_rebuild_failed', {
+        error: e instanceof Error ? e.message : String(e),
+        kept_generation: this.state?.generation ?? null,
+      });
       return false;
     }
     this.state = next;
     this.o.metrics.add('trustmesh_sidecar_tls_rebuilds_total', { outcome: 'ok' });
-    this.o.logger.log('info', 'tls_rebuilt', { generation: next.generation, serial: next.identity.serialHex, bundle_version: next.bundleVersion });
+    this.o.logger.log('info', 'tls_rebuilt', {
+      generation: next.generation,
+      serial: next.identity.serialHex,
+      bundle_version: next.bundleVersion,
+    });
     for (const l of [...this.listeners]) l(next);
     return true;
   }
@@ -109,7 +116,11 @@ export class TlsMaterial {
     this.listeners.clear();
   }
 
-  private build(identities: readonly Identity[], roots: ReadonlyMap<string, readonly string[]>, bundleVersion: number): TlsSnapshot {
+  private build(
+    identities: readonly Identity[],
+    roots: ReadonlyMap<string, readonly string[]>,
+    bundleVersion: number,
+  ): TlsSnapshot {
     const minVersion = this.o.minVersion ?? 'TLSv1.3';
     const current = identities[0];
     const ca = (types: readonly string[]) => types.flatMap((t) => roots.get(t) ?? []);
@@ -123,10 +134,18 @@ export class TlsMaterial {
     }
     const outbound = new Map<string, OutboundContext[]>();
     for (const peerType of new Set(this.o.peerTypes)) {
-      outbound.set(peerType, identities.map((identity) => ({
-        identity,
-        context: createSecureContext({ key: identity.keyPem, cert: identity.chainPem, ca: ca([peerType]), minVersion }),
-      })));
+      outbound.set(
+        peerType,
+        identities.map((identity) => ({
+          identity,
+          context: createSecureContext({
+            key: identity.keyPem,
+            cert: identity.chainPem,
+            ca: ca([peerType]),
+            minVersion,
+          }),
+        })),
+      );
     }
     this.generation += 1;
     return Object.freeze({

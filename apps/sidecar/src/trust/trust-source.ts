@@ -29,16 +29,23 @@ export interface TrustSource {
  * self-signed anchor: Node 20's tls.Server ignores `allowPartialTrustChain`).
  * @throws SidecarError `TRUST_INVALID` naming the first bad type.
  */
-export function createTrustBundle(version: number, roots: Readonly<Record<string, readonly (Buffer | string)[]>>): TrustBundle {
-  if (!Number.isSafeInteger(version) || version < 0) throw new SidecarError('TRUST_INVALID', 'version must be a non-negative integer');
+export function createTrustBundle(
+  version: number,
+  roots: Readonly<Record<string, readonly (Buffer | string)[]>>,
+): TrustBundle {
+  if (!Number.isSafeInteger(version) || version < 0)
+    throw new SidecarError('TRUST_INVALID', 'version must be a non-negative integer');
   const rootsPem = new Map<string, string[]>();
   for (const [type, certs] of Object.entries(roots)) {
     try {
-      rootsPem.set(type, certs.map((c) => {
-        const x = new X509Certificate(c);
-        if (!x.ca || !x.checkIssued(x) || !x.verify(x.publicKey)) throw new Error('not a self-signed CA');
-        return x.toString();
-      }));
+      rootsPem.set(
+        type,
+        certs.map((c) => {
+          const x = new X509Certificate(c);
+          if (!x.ca || !x.checkIssued(x) || !x.verify(x.publicKey)) throw new Error('not a self-signed CA');
+          return x.toString();
+        }),
+      );
     } catch (cause) {
       throw new SidecarError('TRUST_INVALID', `roots of ${type}`, { cause });
     }

@@ -31,7 +31,11 @@ export interface CallFailure {
 }
 
 /** Connects to `127.0.0.1:port` trusting `rootPem`; presents `identity` when given. */
-export function connect(port: number, rootPem: string, identity?: ClientIdentity): { ca: CertificateAuthorityClient; health: HealthClient; close(): void } {
+export function connect(
+  port: number,
+  rootPem: string,
+  identity?: ClientIdentity,
+): { ca: CertificateAuthorityClient; health: HealthClient; close(): void } {
   const creds = identity
     ? credentials.createSsl(
         Buffer.from(rootPem),
@@ -53,24 +57,43 @@ export function connect(port: number, rootPem: string, identity?: ClientIdentity
 }
 
 /** Calls Sign; resolves with the response or a {@link CallFailure}. */
-export function sign(client: CertificateAuthorityClient, req: Partial<SignRequest>): Promise<SignResponse | CallFailure> {
+export function sign(
+  client: CertificateAuthorityClient,
+  req: Partial<SignRequest>,
+): Promise<SignResponse | CallFailure> {
   const full: SignRequest = { csr: Buffer.alloc(0), serviceType: '', instanceId: '', bootstrapToken: '', ...req };
   return new Promise((resolve) => {
-    client.sign(full, new Metadata(), { deadline: Date.now() + 10_000 }, (err, res) => resolve(err ? failure(err) : (res as SignResponse)));
+    client.sign(full, new Metadata(), { deadline: Date.now() + 10_000 }, (err, res) =>
+      resolve(err ? failure(err) : (res as SignResponse)),
+    );
   });
 }
 
 /** Calls GetTrustBundle. */
-export function getBundle(client: CertificateAuthorityClient, req: TrustBundleRequest): Promise<TrustBundle | CallFailure> {
+export function getBundle(
+  client: CertificateAuthorityClient,
+  req: TrustBundleRequest,
+): Promise<TrustBundle | CallFailure> {
   return new Promise((resolve) => {
     client.getTrustBundle(req, (err, res) => resolve(err ? failure(err) : (res as TrustBundle)));
   });
 }
 
 /** Calls ReportStatus. */
-export function report(client: CertificateAuthorityClient, req: Partial<StatusReport>): Promise<StatusReportAck | CallFailure> {
+export function report(
+  client: CertificateAuthorityClient,
+  req: Partial<StatusReport>,
+): Promise<StatusReportAck | CallFailure> {
   const full: StatusReport = {
-    instanceId: '', serviceType: '', serialHex: '', caId: '', notAfterUnix: 0, bundleVersion: 0, fallbacks: [], previousIdentities: [], ...req,
+    instanceId: '',
+    serviceType: '',
+    serialHex: '',
+    caId: '',
+    notAfterUnix: 0,
+    bundleVersion: 0,
+    fallbacks: [],
+    previousIdentities: [],
+    ...req,
   };
   return new Promise((resolve) => {
     client.reportStatus(full, (err, res) => resolve(err ? failure(err) : (res as StatusReportAck)));
@@ -94,8 +117,16 @@ function failure(err: ServiceError): CallFailure {
 }
 
 /** A fresh key and a DER CSR for it. */
-export function makeCsr(o: { sans?: Partial<SanSet>; alg?: KeyAlgorithm; commonName?: string } = {}): { key: KeyObject; csr: Buffer } {
+export function makeCsr(o: { sans?: Partial<SanSet>; alg?: KeyAlgorithm; commonName?: string } = {}): {
+  key: KeyObject;
+  csr: Buffer;
+} {
   const keys = generateKeyPair(o.alg ?? 'ec-p256');
-  const csr = buildCsr({ privateKey: keys.privateKey, publicKey: keys.publicKey, subject: o.commonName ? { commonName: o.commonName } : {}, sans: o.sans ?? {} });
+  const csr = buildCsr({
+    privateKey: keys.privateKey,
+    publicKey: keys.publicKey,
+    subject: o.commonName ? { commonName: o.commonName } : {},
+    sans: o.sans ?? {},
+  });
   return { key: keys.privateKey, csr };
 }

@@ -80,7 +80,12 @@ export function expectOk(r: SignResponse | CallFailure): SignResponse {
 }
 
 /** A renewal over mTLS as `identity` with a fresh key; the response, or a thrown error naming the failure. */
-export async function renew(t: TestSigner, identity: ClientIdentity, serviceType: string, instanceId: string): Promise<SignResponse> {
+export async function renew(
+  t: TestSigner,
+  identity: ClientIdentity,
+  serviceType: string,
+  instanceId: string,
+): Promise<SignResponse> {
   const c = connect(t.signer.port, t.state.platformRootPem, identity);
   try {
     return expectOk(await sign(c.ca, { csr: makeCsr().csr, serviceType, instanceId }));
@@ -95,9 +100,17 @@ export function opensslVerify(tmp: string, chain: Buffer[], rootDer: Buffer): st
   const untrusted = join(tmp, 'inter.pem');
   const leaf = join(tmp, 'leaf.pem');
   writeFileSync(root, pemEncode('CERTIFICATE', rootDer));
-  writeFileSync(untrusted, chain.slice(1).map((d) => pemEncode('CERTIFICATE', d)).join(''));
+  writeFileSync(
+    untrusted,
+    chain
+      .slice(1)
+      .map((d) => pemEncode('CERTIFICATE', d))
+      .join(''),
+  );
   writeFileSync(leaf, pemEncode('CERTIFICATE', chain[0] as Buffer));
-  return execFileSync('openssl', ['verify', '-purpose', 'sslclient', '-CAfile', root, '-untrusted', untrusted, leaf], { encoding: 'utf8' }).trim();
+  return execFileSync('openssl', ['verify', '-purpose', 'sslclient', '-CAfile', root, '-untrusted', untrusted, leaf], {
+    encoding: 'utf8',
+  }).trim();
 }
 
 /**
@@ -107,7 +120,12 @@ export function opensslVerify(tmp: string, chain: Buffer[], rootDer: Buffer): st
 export function opensslCsr(tmp: string, extra: string[], key = 'ec:P-256'): Buffer {
   const keyFile = join(tmp, `k-${Math.random().toString(36).slice(2)}.pem`);
   const [alg, param] = key.split(':') as [string, string];
-  const opts = alg === 'ec' ? ['-algorithm', 'EC', '-pkeyopt', `ec_paramgen_curve:${param}`] : ['-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${param}`];
+  const opts =
+    alg === 'ec'
+      ? ['-algorithm', 'EC', '-pkeyopt', `ec_paramgen_curve:${param}`]
+      : ['-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${param}`];
   execFileSync('openssl', ['genpkey', ...opts, '-out', keyFile], { stdio: 'pipe' });
-  return execFileSync('openssl', ['req', '-new', '-key', keyFile, '-subj', '/CN=test', '-outform', 'DER', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('openssl', ['req', '-new', '-key', keyFile, '-subj', '/CN=test', '-outform', 'DER', ...extra], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }

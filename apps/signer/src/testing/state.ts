@@ -10,7 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashToken, keyRefFor, LAYOUT, META, PLATFORM_TYPE, statePath } from '@trustmesh/ca';
 import { FAST_KDF, readKeyFile, writeKeyFile } from '@trustmesh/keystore';
-import { createIntermediateCertificate, createLeafIssuer, createRootCertificate, generateKeyPair, pemEncode } from '@trustmesh/pki';
+import {
+  createIntermediateCertificate,
+  createLeafIssuer,
+  createRootCertificate,
+  generateKeyPair,
+  pemEncode,
+} from '@trustmesh/pki';
 import { parseMeshConfig, type MeshConfig } from '@trustmesh/policy';
 import { openSqliteStore, type CaState, type Store } from '@trustmesh/store';
 
@@ -101,7 +107,12 @@ export async function addCaSet(
   const notBefore = new Date(o.now.getTime() - 86_400_000);
   const notAfter = new Date(o.now.getTime() + (o.notAfterDays ?? 365) * 86_400_000);
   const rootKeys = generateKeyPair('ec-p256');
-  const rootDer = createRootCertificate({ ...rootKeys, subject: { commonName: `${type} root`, organization: 'TrustMesh test' }, notBefore, notAfter });
+  const rootDer = createRootCertificate({
+    ...rootKeys,
+    subject: { commonName: `${type} root`, organization: 'TrustMesh test' },
+    notBefore,
+    notAfter,
+  });
   const interKeys = generateKeyPair('ec-p256');
   const interDer = createIntermediateCertificate({
     publicKey: interKeys.publicKey,
@@ -110,20 +121,49 @@ export async function addCaSet(
     notBefore,
     notAfter,
   });
-  const root: TestCa = { id: createLeafIssuer({ caCertificate: rootDer, caPrivateKey: rootKeys.privateKey }).caId, der: rootDer, key: rootKeys.privateKey };
-  const intermediate: TestCa = { id: createLeafIssuer({ caCertificate: interDer, caPrivateKey: interKeys.privateKey }).caId, der: interDer, key: interKeys.privateKey };
+  const root: TestCa = {
+    id: createLeafIssuer({ caCertificate: rootDer, caPrivateKey: rootKeys.privateKey }).caId,
+    der: rootDer,
+    key: rootKeys.privateKey,
+  };
+  const intermediate: TestCa = {
+    id: createLeafIssuer({ caCertificate: interDer, caPrivateKey: interKeys.privateKey }).caId,
+    der: interDer,
+    key: interKeys.privateKey,
+  };
   if (s.store) {
     const kdf = FAST_KDF;
     await writeKeyFile(statePath(s.dir, keyRefFor('root', root.id)), root.key, { passphrase: TEST_PASSPHRASE, kdf });
-    await writeKeyFile(statePath(s.dir, keyRefFor('intermediate', intermediate.id)), intermediate.key, { passphrase: TEST_PASSPHRASE, kdf });
+    await writeKeyFile(statePath(s.dir, keyRefFor('intermediate', intermediate.id)), intermediate.key, {
+      passphrase: TEST_PASSPHRASE,
+      kdf,
+    });
     const createdAt = o.now;
     await s.store.putCa({
-      id: root.id, serviceType: type, role: 'root', parentId: null, state: o.rootState ?? 'active', subject: `CN=${type} root`,
-      certificateDer: root.der, keyRef: keyRefFor('root', root.id), notBefore, notAfter, createdAt,
+      id: root.id,
+      serviceType: type,
+      role: 'root',
+      parentId: null,
+      state: o.rootState ?? 'active',
+      subject: `CN=${type} root`,
+      certificateDer: root.der,
+      keyRef: keyRefFor('root', root.id),
+      notBefore,
+      notAfter,
+      createdAt,
     });
     await s.store.putCa({
-      id: intermediate.id, serviceType: type, role: 'intermediate', parentId: root.id, state: o.intermediateState ?? 'active',
-      subject: `CN=${type} intermediate`, certificateDer: intermediate.der, keyRef: keyRefFor('intermediate', intermediate.id), notBefore, notAfter, createdAt,
+      id: intermediate.id,
+      serviceType: type,
+      role: 'intermediate',
+      parentId: root.id,
+      state: o.intermediateState ?? 'active',
+      subject: `CN=${type} intermediate`,
+      certificateDer: intermediate.der,
+      keyRef: keyRefFor('intermediate', intermediate.id),
+      notBefore,
+      notAfter,
+      createdAt,
     });
   }
   return { root, intermediate };

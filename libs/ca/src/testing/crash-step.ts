@@ -20,7 +20,10 @@ import type { StepContext, StepHooks, StepResult } from '../rotation-step';
 import { runRotationStep } from '../run-step';
 
 /** The steps this script can crash, their audit action, and their crash points. */
-const STEPS: Record<string, { action: string; run: (ctx: StepContext) => Promise<StepResult>; points: readonly string[] }> = {
+const STEPS: Record<
+  string,
+  { action: string; run: (ctx: StepContext) => Promise<StepResult>; points: readonly string[] }
+> = {
   prepare: { action: 'ca.rotate.prepare', run: preparePhase, points: ['keys'] },
   intermediate: { action: 'ca.rotate.intermediate', run: rotateIntermediate, points: ['keys'] },
   retire: { action: 'ca.rotate.retire', run: (ctx) => retirePhase(ctx, { sinceSeconds: 600 }), points: ['store'] },
@@ -34,15 +37,29 @@ function fail(code: number, text: string): never {
 async function main(): Promise<void> {
   let values: Record<string, string | boolean | undefined>;
   try {
-    values = parseArgs({ options: { dir: { type: 'string' }, type: { type: 'string' }, step: { type: 'string' },
-      'crash-after': { type: 'string' }, 'passphrase-file': { type: 'string' } }, strict: true }).values;
+    values = parseArgs({
+      options: {
+        dir: { type: 'string' },
+        type: { type: 'string' },
+        step: { type: 'string' },
+        'crash-after': { type: 'string' },
+        'passphrase-file': { type: 'string' },
+      },
+      strict: true,
+    }).values;
   } catch (err) {
     return fail(2, (err as Error).message);
   }
   const { dir, type, step: stepName } = values;
   const point = values['crash-after'];
   const passFile = values['passphrase-file'];
-  if (typeof dir !== 'string' || typeof type !== 'string' || typeof stepName !== 'string' || typeof point !== 'string' || typeof passFile !== 'string') {
+  if (
+    typeof dir !== 'string' ||
+    typeof type !== 'string' ||
+    typeof stepName !== 'string' ||
+    typeof point !== 'string' ||
+    typeof passFile !== 'string'
+  ) {
     return fail(2, 'needs --dir, --type, --step, --crash-after and --passphrase-file');
   }
   const step = STEPS[stepName];
@@ -54,8 +71,20 @@ async function main(): Promise<void> {
   const hooks: StepHooks = point === 'keys' ? { afterKeys: die } : { afterStore: die };
   const passphrase = readFileSync(passFile, 'utf8').split(/\r?\n/)[0];
   try {
-    const r = await runRotationStep({ dir, type, now: new Date(), force: false, passphrase, kdf: FAST_KDF,
-      warn: (text) => process.stderr.write(`crash-step: warning: ${text}\n`), hooks }, step.action, step.run);
+    const r = await runRotationStep(
+      {
+        dir,
+        type,
+        now: new Date(),
+        force: false,
+        passphrase,
+        kdf: FAST_KDF,
+        warn: (text) => process.stderr.write(`crash-step: warning: ${text}\n`),
+        hooks,
+      },
+      step.action,
+      step.run,
+    );
     fail(3, `the step ended without reaching '${point}': ${r.message}`);
   } catch (err) {
     fail(3, `the step failed before '${point}': ${(err as Error).message}`);

@@ -13,7 +13,10 @@ import { join, relative, sep } from 'node:path';
 import ts from 'typescript';
 
 /** One state-directory name and how its spelled-out form is recognised inside a literal's source text. */
-export interface LayoutLiteral { name: string; pattern: RegExp }
+export interface LayoutLiteral {
+  name: string;
+  pattern: RegExp;
+}
 
 /** Every state-directory name that must appear only in the layout module. */
 export const LAYOUT_LITERALS: readonly LayoutLiteral[] = Object.freeze([
@@ -49,8 +52,13 @@ export function scanSource(file: string, text: string): Finding[] {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, kind);
   const out: Finding[] = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node) ||
-      ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) {
+    if (
+      ts.isStringLiteral(node) ||
+      ts.isNoSubstitutionTemplateLiteral(node) ||
+      ts.isTemplateHead(node) ||
+      ts.isTemplateMiddle(node) ||
+      ts.isTemplateTail(node)
+    ) {
       const literal = text.slice(node.getStart(sf), node.end);
       for (const l of LAYOUT_LITERALS) {
         if (l.pattern.test(literal)) {
@@ -82,7 +90,8 @@ export function scanTree(root: string, dirs: readonly string[], allow: readonly 
       const path = join(dir, e.name);
       const rel = relative(root, path).split(sep).join('/');
       if (e.isDirectory()) {
-        if (e.name === 'node_modules' || e.name === 'files' || e.name.startsWith('.') || rel === 'libs/proto/src/gen') continue;
+        if (e.name === 'node_modules' || e.name === 'files' || e.name.startsWith('.') || rel === 'libs/proto/src/gen')
+          continue;
         walk(path);
       } else if (e.isFile() && SCRIPT_EXTENSIONS.some((x) => e.name.endsWith(x)) && !allow.includes(rel)) {
         out.push(...scanSource(rel, readFileSync(path, 'utf8')));

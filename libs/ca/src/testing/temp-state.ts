@@ -38,7 +38,9 @@ export function tempDir(prefix = 'tm-ca-'): { dir: string; cleanup: () => void }
 
 /** The protection of the test key files: encrypted under FAST_KDF, or plaintext. */
 export function testProtection(kind: 'encrypted' | 'plaintext' = 'encrypted'): Protection {
-  return kind === 'plaintext' ? { kind: 'plaintext' } : { kind: 'encrypted', passphrase: TEST_PASSPHRASE, kdf: FAST_KDF };
+  return kind === 'plaintext'
+    ? { kind: 'plaintext' }
+    : { kind: 'encrypted', passphrase: TEST_PASSPHRASE, kdf: FAST_KDF };
 }
 
 /** An initialized state directory and ways to act on it. */
@@ -55,15 +57,21 @@ export interface TempState {
    * Runs one rotation step of `type` through runRotationStep (lock, type check, orphan keys,
    * audit) at `now` (default T0) with the test passphrase (`passphrase: null` for none).
    */
-  run(type: string, action: string, step: (ctx: StepContext) => Promise<StepResult>,
-    o?: { now?: Date; force?: boolean; passphrase?: string | null; hooks?: StepHooks }): Promise<StepResult>;
+  run(
+    type: string,
+    action: string,
+    step: (ctx: StepContext) => Promise<StepResult>,
+    o?: { now?: Date; force?: boolean; passphrase?: string | null; hooks?: StepHooks },
+  ): Promise<StepResult>;
   /** Runs `fn` on the state's store (opened and closed around it, like another process would). */
   withStore<T>(fn: (s: Store) => Promise<T>): Promise<T>;
   cleanup(): void;
 }
 
 /** `initState` of a new directory with `meshYaml` (default TEST_MESH_YAML) at T0. */
-export async function initTempState(o: { meshYaml?: string; protection?: 'encrypted' | 'plaintext' } = {}): Promise<TempState> {
+export async function initTempState(
+  o: { meshYaml?: string; protection?: 'encrypted' | 'plaintext' } = {},
+): Promise<TempState> {
   const tmp = tempDir();
   const dir = join(tmp.dir, 'state');
   const meshText = o.meshYaml ?? TEST_MESH_YAML;
@@ -72,11 +80,30 @@ export async function initTempState(o: { meshYaml?: string; protection?: 'encryp
   const init = await initState({ dir, mesh, meshText, now: T0, protection, progress: () => undefined });
   const warnings: string[] = [];
   return {
-    dir, base: tmp.dir, mesh, init, warnings,
+    dir,
+    base: tmp.dir,
+    mesh,
+    init,
+    warnings,
     run: (type, action, step, r = {}) => {
-      const passphrase = r.passphrase === null ? undefined : r.passphrase ?? (protection.kind === 'encrypted' ? TEST_PASSPHRASE : undefined);
-      return runRotationStep({ dir, type, now: r.now ?? T0, force: r.force ?? false, kdf: FAST_KDF, warn: (t) => warnings.push(t),
-        ...(passphrase !== undefined ? { passphrase } : {}), ...(r.hooks ? { hooks: r.hooks } : {}) }, action, step);
+      const passphrase =
+        r.passphrase === null
+          ? undefined
+          : (r.passphrase ?? (protection.kind === 'encrypted' ? TEST_PASSPHRASE : undefined));
+      return runRotationStep(
+        {
+          dir,
+          type,
+          now: r.now ?? T0,
+          force: r.force ?? false,
+          kdf: FAST_KDF,
+          warn: (t) => warnings.push(t),
+          ...(passphrase !== undefined ? { passphrase } : {}),
+          ...(r.hooks ? { hooks: r.hooks } : {}),
+        },
+        action,
+        step,
+      );
     },
     withStore: (fn) => withStateStore(dir, fn),
     cleanup: tmp.cleanup,

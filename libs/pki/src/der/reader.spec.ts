@@ -77,7 +77,9 @@ describe('der/reader', () => {
     const deep = nest(10_000, hex('0500'));
     expect(code(() => parseDer(deep, { maxBytes: 1 << 20, maxDepth: 1_000_000 }))).toBe('no error');
     expect(code(() => parseDer(deep, { maxBytes: 1 << 20 }))).toBe('DER_MALFORMED');
-    expect(code(() => parseDer(Buffer.from('3080'.repeat(10_000), 'hex'), { maxBytes: 1 << 20 }))).toBe('DER_MALFORMED');
+    expect(code(() => parseDer(Buffer.from('3080'.repeat(10_000), 'hex'), { maxBytes: 1 << 20 }))).toBe(
+      'DER_MALFORMED',
+    );
   });
 
   it('fail/input over the cap', () => {

@@ -33,7 +33,12 @@ export function expect(node: DerNode | undefined, tag: number, code: PkiErrorCod
 
 /** Children of a constructed `node` with `tag`, between `min` and `max` of them. */
 export function children(
-  node: DerNode | undefined, tag: number, code: PkiErrorCode, what: string, min = 0, max = Infinity,
+  node: DerNode | undefined,
+  tag: number,
+  code: PkiErrorCode,
+  what: string,
+  min = 0,
+  max = Infinity,
 ): DerNode[] {
   const kids = expect(node, tag, code, what).children;
   if (!kids || kids.length < min || kids.length > max) throw new PkiError(code, `${what}: wrong element count`);
@@ -77,7 +82,8 @@ export function stringOf(n: DerNode, code: PkiErrorCode, what: string): string {
   switch (n.tag) {
     case TAG.UTF8: {
       const s = c.toString('utf8');
-      if (Buffer.byteLength(s, 'utf8') !== c.length || s.includes('\ufffd')) throw new PkiError(code, `${what}: bad UTF-8`);
+      if (Buffer.byteLength(s, 'utf8') !== c.length || s.includes('\ufffd'))
+        throw new PkiError(code, `${what}: bad UTF-8`);
       return s;
     }
     case TAG.PRINTABLE:

@@ -115,8 +115,12 @@ function pad(n: number, width: number): string {
 export function time(d: Date): Buffer {
   const y = d.getUTCFullYear();
   const rest =
-    pad(d.getUTCMonth() + 1, 2) + pad(d.getUTCDate(), 2) + pad(d.getUTCHours(), 2) +
-    pad(d.getUTCMinutes(), 2) + pad(d.getUTCSeconds(), 2) + 'Z';
+    pad(d.getUTCMonth() + 1, 2) +
+    pad(d.getUTCDate(), 2) +
+    pad(d.getUTCHours(), 2) +
+    pad(d.getUTCMinutes(), 2) +
+    pad(d.getUTCSeconds(), 2) +
+    'Z';
   if (y >= 1950 && y < 2050) return tlv(0x17, Buffer.from(pad(y % 100, 2) + rest, 'latin1'));
   return tlv(0x18, Buffer.from(pad(y, 4) + rest, 'latin1'));
 }

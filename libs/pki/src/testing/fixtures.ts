@@ -5,8 +5,18 @@
  */
 import { sign, type KeyObject } from 'node:crypto';
 import {
-  buildCsr, createIntermediateCertificate, createLeafIssuer, createRootCertificate, generateKeyPair, parseCsr, pemEncode,
-  PkiError, type IssuedLeaf, type KeyAlgorithm, type LeafIssuer, type ParsedCsr,
+  buildCsr,
+  createIntermediateCertificate,
+  createLeafIssuer,
+  createRootCertificate,
+  generateKeyPair,
+  parseCsr,
+  pemEncode,
+  PkiError,
+  type IssuedLeaf,
+  type KeyAlgorithm,
+  type LeafIssuer,
+  type ParsedCsr,
 } from '../index';
 import { OID } from '../der/oids';
 import { bitString, explicit, octetString, oid, seq, set, smallInt, tlv, TRUE } from '../der/writer';
@@ -32,17 +42,33 @@ export interface CaSet {
  * Makes a CA set valid from base−1d to base+3650d (root) / base+365d (intermediate); `base`
  * defaults to T0.
  */
-export function makeCaSet(name: string, alg: KeyAlgorithm = 'ec-p256', interAlg: KeyAlgorithm = alg, base: Date = T0): CaSet {
+export function makeCaSet(
+  name: string,
+  alg: KeyAlgorithm = 'ec-p256',
+  interAlg: KeyAlgorithm = alg,
+  base: Date = T0,
+): CaSet {
   const at = (days: number): Date => new Date(base.getTime() + days * DAY_MS);
   const rk = generateKeyPair(alg);
-  const root = createRootCertificate({ ...rk, subject: { commonName: `${name} root`, organization: 'TrustMesh' }, notBefore: at(-1), notAfter: at(3650) });
+  const root = createRootCertificate({
+    ...rk,
+    subject: { commonName: `${name} root`, organization: 'TrustMesh' },
+    notBefore: at(-1),
+    notAfter: at(3650),
+  });
   const ik = generateKeyPair(interAlg);
   const inter = createIntermediateCertificate({
-    publicKey: ik.publicKey, subject: { commonName: `${name} issuing 1`, organization: 'TrustMesh' },
-    issuer: { certificate: root, privateKey: rk.privateKey }, notBefore: at(-1), notAfter: at(365),
+    publicKey: ik.publicKey,
+    subject: { commonName: `${name} issuing 1`, organization: 'TrustMesh' },
+    issuer: { certificate: root, privateKey: rk.privateKey },
+    notBefore: at(-1),
+    notAfter: at(365),
   });
   return {
-    root, rootKey: rk.privateKey, inter, interKey: ik.privateKey,
+    root,
+    rootKey: rk.privateKey,
+    inter,
+    interKey: ik.privateKey,
     issuer: createLeafIssuer({ caCertificate: inter, caPrivateKey: ik.privateKey }),
     pem: { root: pemEncode('CERTIFICATE', root), inter: pemEncode('CERTIFICATE', inter) },
   };
@@ -64,7 +90,12 @@ export interface CraftOptions {
 export function craftCsr(o: CraftOptions): Buffer {
   const profile = signatureProfileFor(o.privateKey);
   const attrs = o.extensions ? [seq(oid(OID.extensionRequest), set(seq(...o.extensions)))] : [];
-  const info = seq(smallInt(0), encodeName(o.commonName ? { commonName: o.commonName } : {}), o.spki ?? spkiDerOf(o.privateKey), explicit(0, ...attrs));
+  const info = seq(
+    smallInt(0),
+    encodeName(o.commonName ? { commonName: o.commonName } : {}),
+    o.spki ?? spkiDerOf(o.privateKey),
+    explicit(0, ...attrs),
+  );
   const sig = sign(profile.digest, info, o.privateKey);
   return seq(info, o.algorithmIdentifier ?? profile.algorithmIdentifier, bitString(sig));
 }
@@ -93,7 +124,9 @@ export function codeOf(fn: () => unknown): string {
 export function buildDbCsr(alg: KeyAlgorithm): Buffer {
   const { privateKey, publicKey } = generateKeyPair(alg);
   return buildCsr({
-    privateKey, publicKey, subject: { commonName: 'db.internal', organizationalUnit: 'db' },
+    privateKey,
+    publicKey,
+    subject: { commonName: 'db.internal', organizationalUnit: 'db' },
     sans: { dns: ['db.internal'], uris: ['spiffe://example.test/db/d-1'], ips: ['127.0.0.1', 'fd00::1'] },
   });
 }
@@ -105,10 +138,17 @@ export function buildEmptySubjectCsr(): Buffer {
 }
 
 /** The SANs of {@link makeIssuance}'s leaf. */
-export const ISSUANCE_SANS = { dns: ['api.internal'], uris: ['spiffe://example.test/api/i-1'], ips: ['127.0.0.1', '::1'] };
+export const ISSUANCE_SANS = {
+  dns: ['api.internal'],
+  uris: ['spiffe://example.test/api/i-1'],
+  ips: ['127.0.0.1', '::1'],
+};
 
 /** A CA set for `api` and a leaf it issued at T0 (ttl one day) for a CSR with {@link ISSUANCE_SANS}. */
-export function makeIssuance(rootAlg: KeyAlgorithm, interAlg: KeyAlgorithm): { ca: CaSet; csr: ParsedCsr; leaf: IssuedLeaf } {
+export function makeIssuance(
+  rootAlg: KeyAlgorithm,
+  interAlg: KeyAlgorithm,
+): { ca: CaSet; csr: ParsedCsr; leaf: IssuedLeaf } {
   const ca = makeCaSet('api', rootAlg, interAlg);
   const leafKey = generateKeyPair();
   const csr = parseCsr(buildCsr({ privateKey: leafKey.privateKey, sans: ISSUANCE_SANS }));
@@ -119,5 +159,10 @@ export function makeIssuance(rootAlg: KeyAlgorithm, interAlg: KeyAlgorithm): { c
 /** A self-signed certificate valid 2049-06-01 to 2051-01-01 (times past 2049 are GeneralizedTime). */
 export function createFarLeaf(): Buffer {
   const k = generateKeyPair();
-  return createRootCertificate({ ...k, subject: { commonName: 'far' }, notBefore: new Date('2049-06-01T00:00:00Z'), notAfter: new Date('2051-01-01T00:00:00Z') });
+  return createRootCertificate({
+    ...k,
+    subject: { commonName: 'far' },
+    notBefore: new Date('2049-06-01T00:00:00Z'),
+    notAfter: new Date('2051-01-01T00:00:00Z'),
+  });
 }

@@ -24,7 +24,10 @@ export function tempDir(): { dir: string; file(name: string, content?: string | 
 /** Runs openssl; returns exit status and combined output (never throws on a non-zero exit). */
 export function openssl(args: string[], input?: string | Buffer): { status: number; out: string } {
   const r = spawnSync('openssl', args, { input, timeout: 20000, encoding: 'buffer' });
-  return { status: r.status ?? -1, out: Buffer.concat([r.stdout ?? Buffer.alloc(0), r.stderr ?? Buffer.alloc(0)]).toString('utf8') };
+  return {
+    status: r.status ?? -1,
+    out: Buffer.concat([r.stdout ?? Buffer.alloc(0), r.stderr ?? Buffer.alloc(0)]).toString('utf8'),
+  };
 }
 
 /** Runs openssl and returns stdout as bytes; throws with the output when it fails. */

@@ -4,8 +4,16 @@ import { verifyAuditChain } from './verify-chain';
 
 describe('canonicalJson', () => {
   it.each([
-    ['ok/keys sorted at every depth', { b: 1, a: { d: [3, { f: 1, e: 2 }], c: null } }, '{"a":{"c":null,"d":[3,{"e":2,"f":1}]},"b":1}'],
-    ['ok/undefined members dropped, undefined in arrays becomes null', { a: undefined, b: [undefined] }, '{"b":[null]}'],
+    [
+      'ok/keys sorted at every depth',
+      { b: 1, a: { d: [3, { f: 1, e: 2 }], c: null } },
+      '{"a":{"c":null,"d":[3,{"e":2,"f":1}]},"b":1}',
+    ],
+    [
+      'ok/undefined members dropped, undefined in arrays becomes null',
+      { a: undefined, b: [undefined] },
+      '{"b":[null]}',
+    ],
     ['ok/strings escaped as JSON', { s: 'é"\n' }, '{"s":"é\\"\\n"}'],
   ])('%s', (_n, v, want) => expect(canonicalJson(v)).toBe(want));
 
@@ -40,7 +48,16 @@ describe('verifyAuditChain (pure)', () => {
     const rows = [];
     let prev = ZERO_HASH;
     for (let seq = 1; seq <= k; seq++) {
-      const r = { seq, at: seq * 1000, actor: 'a', action: 'x', outcome: 'ok', reason: null, details: null, prevHash: prev };
+      const r = {
+        seq,
+        at: seq * 1000,
+        actor: 'a',
+        action: 'x',
+        outcome: 'ok',
+        reason: null,
+        details: null,
+        prevHash: prev,
+      };
       const hash = auditRecordHash(r);
       rows.push({ ...r, hash });
       prev = hash;

@@ -44,7 +44,9 @@ export function canonicalJson(value: unknown, seen: Set<object> = new Set()): st
   if (Array.isArray(value)) {
     out = `[${value.map((v) => canonicalJson(v === undefined ? null : v, seen)).join(',')}]`;
   } else {
-    const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+    const keys = Object.keys(value)
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .sort();
     out = `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k], seen)}`).join(',')}}`;
   }
   seen.delete(value);

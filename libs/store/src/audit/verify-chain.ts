@@ -31,7 +31,12 @@ type Problem = Extract<AuditVerifyResult, { ok: false }>['problem'];
  */
 export function verifyAuditChain(rows: readonly AuditRow[], head: AuditHead | null): AuditVerifyResult {
   const count = rows.length;
-  const bad = (firstBadSeq: number, problem: Problem): AuditVerifyResult => ({ ok: false, count, firstBadSeq, problem });
+  const bad = (firstBadSeq: number, problem: Problem): AuditVerifyResult => ({
+    ok: false,
+    count,
+    firstBadSeq,
+    problem,
+  });
   const h = head ?? { seq: 0, hash: ZERO_HASH };
   let expectedSeq = 1;
   let expectedPrev = ZERO_HASH;
@@ -89,4 +94,3 @@ export function scanAuditChain(rows: Iterable<AuditRow>, head: AuditHead | null)
   const count = expectedSeq - 1;
   return { intact: count === h.seq && (count === 0 || expectedPrev === h.hash), count };
 }
-

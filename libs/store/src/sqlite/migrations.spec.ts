@@ -20,13 +20,18 @@ async function currentSchema(): Promise<Database.Database> {
   return new Database(file);
 }
 
-const versions = (db: Database.Database) => db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
-const hasTable = (db: Database.Database, t: string) => !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t);
+const versions = (db: Database.Database) =>
+  db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
+const hasTable = (db: Database.Database, t: string) =>
+  !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t);
 
 describe('schema migrations', () => {
   it('ok/a pending migration is applied once and recorded; data is kept', async () => {
     const db = await currentSchema();
-    const next: Migration[] = [...MIGRATIONS, { version: LATEST_SCHEMA_VERSION + 1, name: 'add x', sql: 'CREATE TABLE x (y TEXT)' }];
+    const next: Migration[] = [
+      ...MIGRATIONS,
+      { version: LATEST_SCHEMA_VERSION + 1, name: 'add x', sql: 'CREATE TABLE x (y TEXT)' },
+    ];
     applyMigrations(db, next);
     applyMigrations(db, next);
     expect(versions(db)).toEqual(next.map((m) => m.version));
@@ -40,7 +45,11 @@ describe('schema migrations', () => {
     const broken: Migration[] = [
       ...MIGRATIONS,
       { version: LATEST_SCHEMA_VERSION + 1, name: 'ok part', sql: 'CREATE TABLE a1 (y TEXT)' },
-      { version: LATEST_SCHEMA_VERSION + 2, name: 'broken', sql: 'CREATE TABLE a2 (y TEXT); INSERT INTO nope VALUES (1)' },
+      {
+        version: LATEST_SCHEMA_VERSION + 2,
+        name: 'broken',
+        sql: 'CREATE TABLE a2 (y TEXT); INSERT INTO nope VALUES (1)',
+      },
     ];
     expect(() => applyMigrations(db, broken)).toThrow(/nope/);
     expect(versions(db)).toEqual(MIGRATIONS.map((m) => m.version));

@@ -75,7 +75,9 @@ function inspectDatabase(file: string, busyTimeoutMs: number): number {
   try {
     db = new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
     const tables = new Set(
-      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name),
+      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+        (t) => t.name,
+      ),
     );
     if (!tables.has(MARKER_TABLE) || !tables.has('schema_migrations')) {
       throw new StoreError('DB_FOREIGN', 'no TrustMesh marker table: this file belongs to something else');
@@ -84,7 +86,10 @@ function inspectDatabase(file: string, busyTimeoutMs: number): number {
     if (marker?.app !== MARKER_APP) throw new StoreError('DB_FOREIGN', 'marker table does not name TrustMesh');
     const { v } = db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number };
     if (v > LATEST_SCHEMA_VERSION) {
-      throw new StoreError('DB_FOREIGN', `schema version ${v} is newer than this build knows (${LATEST_SCHEMA_VERSION})`);
+      throw new StoreError(
+        'DB_FOREIGN',
+        `schema version ${v} is newer than this build knows (${LATEST_SCHEMA_VERSION})`,
+      );
     }
     const check = db.prepare('PRAGMA quick_check').pluck().all() as string[];
     if (check.length !== 1 || check[0] !== 'ok') throw new StoreError('DB_CORRUPT', 'integrity check failed');
@@ -111,7 +116,8 @@ export function applyMigrations(db: Database.Database, migrations: readonly Migr
     const hasMarker = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(MARKER_TABLE);
     if (!hasMarker) {
       const tables = db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
-      if (tables.n > 0) throw new StoreError('DB_FOREIGN', 'no TrustMesh marker table: this file belongs to something else');
+      if (tables.n > 0)
+        throw new StoreError('DB_FOREIGN', 'no TrustMesh marker table: this file belongs to something else');
       db.exec(BOOTSTRAP_SQL);
       db.prepare(`INSERT INTO ${MARKER_TABLE} (id, app, created_at) VALUES (1, ?, ?)`).run(MARKER_APP, Date.now());
     }
@@ -122,7 +128,11 @@ export function applyMigrations(db: Database.Database, migrations: readonly Migr
     for (const m of migrations) {
       if (m.version <= v) continue;
       db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        Date.now(),
+      );
     }
   }).immediate();
 }

@@ -19,7 +19,9 @@ describe('SQLite: several connections on one file', () => {
     await s.putToken(record);
     const child = join(__dirname, '..', 'testing', 'redeem-child.ts');
     const procs = Array.from({ length: 3 }, () =>
-      spawn(process.execPath, ['-r', '@swc-node/register', child, file, record.hash], { stdio: ['pipe', 'pipe', 'inherit'] }),
+      spawn(process.execPath, ['-r', '@swc-node/register', child, file, record.hash], {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      }),
     );
     const lines = procs.map((p) => {
       let buf = '';

@@ -19,7 +19,10 @@ describe('SQLite: several connections on one file', () => {
     const b = await openSqliteStore(file);
     const { record } = tokenRecord('t1');
     await a.putToken(record);
-    const results = await Promise.allSettled([a.redeemToken(record.hash, at(1), API1), b.redeemToken(record.hash, at(1), API1)]);
+    const results = await Promise.allSettled([
+      a.redeemToken(record.hash, at(1), API1),
+      b.redeemToken(record.hash, at(1), API1),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason.code).toBe('TOKEN_USED');
     await a.close();
@@ -31,7 +34,9 @@ describe('SQLite: several connections on one file', () => {
     const a = await openSqliteStore(file);
     const b = await openSqliteStore(file);
     await Promise.all(
-      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).appendAudit({ at: at(i), actor: i % 2 ? 'a' : 'b', action: 'x', outcome: 'ok' })),
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? a : b).appendAudit({ at: at(i), actor: i % 2 ? 'a' : 'b', action: 'x', outcome: 'ok' }),
+      ),
     );
     expect(await a.verifyAudit()).toEqual({ ok: true, count: 20 });
     expect((await b.listAudit()).map((r) => r.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));

@@ -1,6 +1,15 @@
 import Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LATEST_SCHEMA_VERSION, Store, StoreErrorCode, openSqliteStore } from '../index';
@@ -19,7 +28,8 @@ async function populatedFile(): Promise<string> {
   const file = fresh();
   const s = await openSqliteStore(file);
   await s.putCa(caRecord('r1', { certificateDer: randomBytes(20_000) }));
-  for (let i = 0; i < 20; i++) await s.appendAudit({ at: at(i), actor: 'cli', action: 'a', outcome: 'ok', details: { pad: 'x'.repeat(500) } });
+  for (let i = 0; i < 20; i++)
+    await s.appendAudit({ at: at(i), actor: 'cli', action: 'a', outcome: 'ok', details: { pad: 'x'.repeat(500) } });
   await s.close();
   return file;
 }
@@ -29,8 +39,14 @@ async function populatedFile(): Promise<string> {
  * file gets no side files at all; for a WAL-mode file SQLite's read-only inspection may create
  * the standard `-wal`/`-shm` side files, but writes nothing into the log.
  */
-async function expectRefusedUntouched(file: string, code: StoreErrorCode, o?: Parameters<typeof openSqliteStore>[1]): Promise<void> {
-  const walMode = readFileSync(file).subarray(18, 20).equals(Buffer.from([2, 2]));
+async function expectRefusedUntouched(
+  file: string,
+  code: StoreErrorCode,
+  o?: Parameters<typeof openSqliteStore>[1],
+): Promise<void> {
+  const walMode = readFileSync(file)
+    .subarray(18, 20)
+    .equals(Buffer.from([2, 2]));
   const before = digest(file);
   await expectStoreError(openSqliteStore(file, o), code);
   expect(digest(file)).toBe(before);
@@ -58,7 +74,11 @@ describe('openSqliteStore: files', () => {
 
   it('ok/synchronous defaults to FULL (2); normal (1) is opt-in', () => {
     const file = fresh();
-    for (const [o, want] of [[{}, 2], [{ synchronous: 'normal' as const }, 1], [{ synchronous: 'full' as const }, 2]] as const) {
+    for (const [o, want] of [
+      [{}, 2],
+      [{ synchronous: 'normal' as const }, 1],
+      [{ synchronous: 'full' as const }, 2],
+    ] as const) {
       const db = openDatabase(file, o);
       expect(db.pragma('synchronous', { simple: true })).toBe(want);
       db.close();
@@ -127,7 +147,7 @@ describe('openSqliteStore: files', () => {
     await expectStoreError(openSqliteStore(d), 'DB_CORRUPT');
   });
 
-  it('fail/another application\'s SQLite file is DB_FOREIGN, untouched (even with create)', async () => {
+  it("fail/another application's SQLite file is DB_FOREIGN, untouched (even with create)", async () => {
     const file = fresh();
     const raw = new Database(file);
     raw.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES ('ada');");
@@ -156,7 +176,9 @@ describe('openSqliteStore: files', () => {
   it('fail/a newer schema version is DB_FOREIGN, untouched', async () => {
     const file = await populatedFile();
     const raw = new Database(file);
-    raw.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(LATEST_SCHEMA_VERSION + 1, 'from the future', 0);
+    raw
+      .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+      .run(LATEST_SCHEMA_VERSION + 1, 'from the future', 0);
     raw.close();
     const err = await expectStoreError(openSqliteStore(file), 'DB_FOREIGN');
     expect(err.detail).toContain(`schema version ${LATEST_SCHEMA_VERSION + 1}`);
@@ -209,7 +231,10 @@ describe('openSqliteStore: locks', () => {
     holder.exec('BEGIN IMMEDIATE');
     try {
       await expectStoreError(s.setMeta('k', 'v'), 'DB_LOCKED');
-      await expectStoreError(s.transaction(async (tx) => tx.setMeta('k', 'v')), 'DB_LOCKED');
+      await expectStoreError(
+        s.transaction(async (tx) => tx.setMeta('k', 'v')),
+        'DB_LOCKED',
+      );
     } finally {
       holder.exec('ROLLBACK');
       holder.close();

@@ -2,7 +2,15 @@ import type Database from 'better-sqlite3';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { StoreError } from '../errors';
 import {
-  AuditEntry, AuditRecord, AuditVerifyResult, CaRecord, CaRole, CaState, IssuedCertRecord, StatusReportRecord, Store,
+  AuditEntry,
+  AuditRecord,
+  AuditVerifyResult,
+  CaRecord,
+  CaRole,
+  CaState,
+  IssuedCertRecord,
+  StatusReportRecord,
+  Store,
   TokenRecord,
 } from '../types';
 import { SqliteOpenOptions, openDatabase } from './open-database';
@@ -33,7 +41,10 @@ const txContext = new AsyncLocalStorage<SqliteStore>();
  */
 class SqliteStore implements Store {
   /** `view` is set on the Store handed to a transaction callback; it bypasses the queue. */
-  private constructor(private readonly shared: Shared, private readonly view?: { open: boolean }) {}
+  private constructor(
+    private readonly shared: Shared,
+    private readonly view?: { open: boolean },
+  ) {}
 
   static create(db: Database.Database, wal?: WalSync): SqliteStore {
     return new SqliteStore({ db, closed: false, tail: Promise.resolve(), savepoints: 0, ...(wal ? { wal } : {}) });
@@ -59,7 +70,8 @@ class SqliteStore implements Store {
     const joined = this.joined();
     if (joined) return joined.run(what, op, writes);
     if (this.view) {
-      if (!this.view.open || this.shared.closed) return Promise.reject(new StoreError('STORE_CLOSED', 'transaction has ended'));
+      if (!this.view.open || this.shared.closed)
+        return Promise.reject(new StoreError('STORE_CLOSED', 'transaction has ended'));
       return new Promise<T>((resolve) => resolve(op(this.shared.db))).catch((err) => {
         throw toStoreError(err, what);
       });
@@ -78,10 +90,12 @@ class SqliteStore implements Store {
   /** `committed`, resolved only once its commit is on disk (outside the queue: see WalSync). */
   private durable<T>(committed: Promise<T>): Promise<T> {
     const wal = this.shared.wal;
-    return wal ? committed.then(async (r) => {
-      await wal.sync();
-      return r;
-    }) : committed;
+    return wal
+      ? committed.then(async (r) => {
+          await wal.sync();
+          return r;
+        })
+      : committed;
   }
 
   private enqueue<T>(fn: () => Promise<T>): Promise<T> {
@@ -90,51 +104,85 @@ class SqliteStore implements Store {
     return result;
   }
 
-  putCa(r: CaRecord) { return this.write('putCa', (db) => rec.putCa(db, r)); }
-  getCa(id: string) { return this.run('getCa', (db) => rec.getCa(db, id)); }
-  listCas(f?: { serviceType?: string; role?: CaRole; state?: CaState }) { return this.run('listCas', (db) => rec.listCas(db, f)); }
-  setCaState(id: string, state: CaState) { return this.write('setCaState', (db) => rec.setCaState(db, id, state)); }
-  recordIssued(r: IssuedCertRecord) { return this.write('recordIssued', (db) => rec.recordIssued(db, r)); }
-  listIssued(f?: { serviceType?: string; caId?: string; validAt?: Date }) { return this.run('listIssued', (db) => rec.listIssued(db, f)); }
-  putToken(r: TokenRecord) { return this.write('putToken', (db) => tok.putToken(db, r)); }
-  listTokens() { return this.run('listTokens', (db) => tok.listTokens(db)); }
-  revokeToken(id: string, now: Date) { return this.write('revokeToken', (db) => tok.revokeToken(db, id, now)); }
+  putCa(r: CaRecord) {
+    return this.write('putCa', (db) => rec.putCa(db, r));
+  }
+  getCa(id: string) {
+    return this.run('getCa', (db) => rec.getCa(db, id));
+  }
+  listCas(f?: { serviceType?: string; role?: CaRole; state?: CaState }) {
+    return this.run('listCas', (db) => rec.listCas(db, f));
+  }
+  setCaState(id: string, state: CaState) {
+    return this.write('setCaState', (db) => rec.setCaState(db, id, state));
+  }
+  recordIssued(r: IssuedCertRecord) {
+    return this.write('recordIssued', (db) => rec.recordIssued(db, r));
+  }
+  listIssued(f?: { serviceType?: string; caId?: string; validAt?: Date }) {
+    return this.run('listIssued', (db) => rec.listIssued(db, f));
+  }
+  putToken(r: TokenRecord) {
+    return this.write('putToken', (db) => tok.putToken(db, r));
+  }
+  listTokens() {
+    return this.run('listTokens', (db) => tok.listTokens(db));
+  }
+  revokeToken(id: string, now: Date) {
+    return this.write('revokeToken', (db) => tok.revokeToken(db, id, now));
+  }
   redeemToken(hash: string, now: Date, want: { serviceType: string; instanceId: string }) {
     return this.write('redeemToken', (db) => tok.redeemToken(db, hash, now, want));
   }
-  putStatusReport(r: StatusReportRecord) { return this.write('putStatusReport', (db) => rec.putStatusReport(db, r)); }
-  listStatusReports(f?: { serviceType?: string }) { return this.run('listStatusReports', (db) => rec.listStatusReports(db, f)); }
-  appendAudit(e: AuditEntry): Promise<AuditRecord> { return this.write('appendAudit', (db) => audit.appendAudit(db, e)); }
-  listAudit(f?: { afterSeq?: number; limit?: number }) { return this.run('listAudit', (db) => audit.listAudit(db, f)); }
-  verifyAudit(): Promise<AuditVerifyResult> { return this.run('verifyAudit', (db) => audit.verifyAudit(db)); }
-  getMeta(key: string) { return this.run('getMeta', (db) => rec.getMeta(db, key)); }
-  setMeta(key: string, value: string) { return this.write('setMeta', (db) => rec.setMeta(db, key, value)); }
+  putStatusReport(r: StatusReportRecord) {
+    return this.write('putStatusReport', (db) => rec.putStatusReport(db, r));
+  }
+  listStatusReports(f?: { serviceType?: string }) {
+    return this.run('listStatusReports', (db) => rec.listStatusReports(db, f));
+  }
+  appendAudit(e: AuditEntry): Promise<AuditRecord> {
+    return this.write('appendAudit', (db) => audit.appendAudit(db, e));
+  }
+  listAudit(f?: { afterSeq?: number; limit?: number }) {
+    return this.run('listAudit', (db) => audit.listAudit(db, f));
+  }
+  verifyAudit(): Promise<AuditVerifyResult> {
+    return this.run('verifyAudit', (db) => audit.verifyAudit(db));
+  }
+  getMeta(key: string) {
+    return this.run('getMeta', (db) => rec.getMeta(db, key));
+  }
+  setMeta(key: string, value: string) {
+    return this.write('setMeta', (db) => rec.setMeta(db, key, value));
+  }
 
   transaction<T>(fn: (s: Store) => Promise<T>): Promise<T> {
     const joined = this.joined();
     if (joined) return joined.transaction(fn);
     if (this.view) return this.nested(fn);
-    return this.durable(this.enqueue(async () => {
-      if (this.shared.closed) throw new StoreError('STORE_CLOSED');
-      const db = this.shared.db;
-      try {
-        db.exec('BEGIN IMMEDIATE');
-      } catch (err) {
-        throw toStoreError(err, 'begin transaction');
-      }
-      const view = { open: true };
-      const viewStore = new SqliteStore(this.shared, view);
-      try {
-        const result = await txContext.run(viewStore, () => fn(viewStore));
-        view.open = false;
-        db.exec('COMMIT');
-        return result;
-      } catch (err) {
-        view.open = false;
-        if (db.inTransaction) db.exec('ROLLBACK');
-        throw err instanceof StoreError || !isSqliteError(err) ? err : toStoreError(err, 'commit');
-      }
-    }));
+    return this.durable(
+      this.enqueue(async () => {
+        if (this.shared.closed) throw new StoreError('STORE_CLOSED');
+        const db = this.shared.db;
+        try {
+          db.exec('BEGIN IMMEDIATE');
+        } catch (err) {
+          throw toStoreError(err, 'begin transaction');
+        }
+        const view = { open: true };
+        const viewStore = new SqliteStore(this.shared, view);
+        try {
+          const result = await txContext.run(viewStore, () => fn(viewStore));
+          view.open = false;
+          db.exec('COMMIT');
+          return result;
+        } catch (err) {
+          view.open = false;
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw err instanceof StoreError || !isSqliteError(err) ? err : toStoreError(err, 'commit');
+        }
+      }),
+    );
   }
 
   /** A transaction inside a transaction: a savepoint, rolled back alone if `fn` throws. */
@@ -158,7 +206,8 @@ class SqliteStore implements Store {
   }
 
   close(): Promise<void> {
-    if (this.view || this.joined()) return Promise.reject(new StoreError('STORE_CLOSED', 'close the store, not the transaction'));
+    if (this.view || this.joined())
+      return Promise.reject(new StoreError('STORE_CLOSED', 'close the store, not the transaction'));
     return this.enqueue(async () => {
       if (this.shared.closed) return;
       this.shared.closed = true;

@@ -27,10 +27,12 @@ describe('WalSync: durable writes without blocking the thread', () => {
     try {
       await store.setMeta('a', '1').then(() => events.push('setMeta'));
       await store.getMeta('a').then(() => events.push('getMeta'));
-      await store.transaction(async (t) => {
-        await t.setMeta('b', '2');
-        await t.setMeta('c', '3');
-      }).then(() => events.push('transaction'));
+      await store
+        .transaction(async (t) => {
+          await t.setMeta('b', '2');
+          await t.setMeta('c', '3');
+        })
+        .then(() => events.push('transaction'));
       await store.listAudit().then(() => events.push('listAudit'));
       expect(events).toEqual(['synced', 'setMeta', 'getMeta', 'synced', 'transaction', 'listAudit']);
     } finally {

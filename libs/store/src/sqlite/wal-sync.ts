@@ -32,10 +32,12 @@ export class WalSync {
       this.running = run;
       return run;
     }
-    this.next ??= this.running.catch(() => undefined).then(() => {
-      this.next = undefined;
-      return this.sync();
-    });
+    this.next ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.next = undefined;
+        return this.sync();
+      });
     return this.next;
   }
 
@@ -47,7 +49,9 @@ export class WalSync {
       } catch (err) {
         return reject(new StoreError('DB_ERROR', 'cannot open the write-ahead log to sync it', { cause: err }));
       }
-      fsync(this.fd, (err) => (err ? reject(new StoreError('DB_ERROR', 'fsync of the write-ahead log failed', { cause: err })) : resolve()));
+      fsync(this.fd, (err) =>
+        err ? reject(new StoreError('DB_ERROR', 'fsync of the write-ahead log failed', { cause: err })) : resolve(),
+      );
     });
   }
 

@@ -31,18 +31,31 @@ export interface AuditTamper {
 /** The hash a record must carry, recomputed from the API view (proves the documented encoding). */
 function expectedHash(r: AuditRecord): string {
   return auditRecordHash({
-    seq: r.seq, at: r.at.getTime(), actor: r.actor, action: r.action, outcome: r.outcome, reason: r.reason ?? null,
-    details: r.details === undefined ? null : canonicalJson(r.details), prevHash: r.prevHash,
+    seq: r.seq,
+    at: r.at.getTime(),
+    actor: r.actor,
+    action: r.action,
+    outcome: r.outcome,
+    reason: r.reason ?? null,
+    details: r.details === undefined ? null : canonicalJson(r.details),
+    prevHash: r.prevHash,
   });
 }
 
 const entry = (i: number, over: Partial<AuditEntry> = {}): AuditEntry => ({
-  at: at(i), actor: 'spiffe://example.test/admin/cli', action: 'token.create', outcome: 'ok',
-  details: { n: i, type: 'api' }, ...over,
+  at: at(i),
+  actor: 'spiffe://example.test/admin/cli',
+  action: 'token.create',
+  outcome: 'ok',
+  details: { n: i, type: 'api' },
+  ...over,
 });
 
 /** Appending, listing, verifying; and, with a tamper, naming edited/deleted/reordered/inserted records. */
-export function describeAuditContract(open: () => Promise<Store>, openWithTamper?: () => Promise<{ store: Store; tamper: AuditTamper }>): void {
+export function describeAuditContract(
+  open: () => Promise<Store>,
+  openWithTamper?: () => Promise<{ store: Store; tamper: AuditTamper }>,
+): void {
   describe('audit log', () => {
     let s: Store;
     beforeEach(async () => {
@@ -54,7 +67,9 @@ export function describeAuditContract(open: () => Promise<Store>, openWithTamper
 
     it('ok/records chain from 64 zeros, each hash covers the canonical encoding', async () => {
       const a = await s.appendAudit(entry(1));
-      const b = await s.appendAudit(entry(2, { outcome: 'denied', reason: 'TOKEN_USED', details: { z: [1, { y: true, x: null }], a: 'é' } }));
+      const b = await s.appendAudit(
+        entry(2, { outcome: 'denied', reason: 'TOKEN_USED', details: { z: [1, { y: true, x: null }], a: 'é' } }),
+      );
       const c = await s.appendAudit(entry(3, { details: undefined }));
       expect([a.seq, b.seq, c.seq]).toEqual([1, 2, 3]);
       expect(a.prevHash).toBe(ZERO_HASH);
@@ -120,20 +135,65 @@ export function describeAuditContract(open: () => Promise<Store>, openWithTamper
       ['fail/edited time of the first record', (t) => t.setField(1, 'at', 0), 1, 'edited', null],
       ['fail/edited details', (t) => t.setField(4, 'details', '{"n":4,"type":"db"}'), 4, 'edited', null],
       ['fail/edited reason', (t) => t.setField(2, 'reason', 'because'), 2, 'edited', null],
-      ['fail/edited and re-hashed', async (t) => { await t.setField(3, 'outcome', 'denied'); await t.rehash(3); }, 3, 'edited', null],
-      ['fail/last record edited and re-hashed', async (t) => { await t.setField(5, 'action', 'x'); await t.rehash(5); }, 5, 'edited', null],
+      [
+        'fail/edited and re-hashed',
+        async (t) => {
+          await t.setField(3, 'outcome', 'denied');
+          await t.rehash(3);
+        },
+        3,
+        'edited',
+        null,
+      ],
+      [
+        'fail/last record edited and re-hashed',
+        async (t) => {
+          await t.setField(5, 'action', 'x');
+          await t.rehash(5);
+        },
+        5,
+        'edited',
+        null,
+      ],
       ['fail/deleted in the middle', (t) => t.deleteRow(3), 3, 'deleted', 4],
       ['fail/deleted first', (t) => t.deleteRow(1), 1, 'deleted', 4],
       ['fail/deleted tail', (t) => t.deleteRow(5), 5, 'deleted', 4],
-      ['fail/deleted, then the store appends again', async (t, st) => { await t.deleteRow(4); await st.appendAudit(entry(6)); }, 4, 'deleted', null],
+      [
+        'fail/deleted, then the store appends again',
+        async (t, st) => {
+          await t.deleteRow(4);
+          await st.appendAudit(entry(6));
+        },
+        4,
+        'deleted',
+        null,
+      ],
       ['fail/two rows swapped', (t) => t.swapContent(2, 3), 2, 'reordered', null],
       ['fail/first and last swapped', (t) => t.swapContent(1, 5), 1, 'reordered', null],
-      ['fail/forged record inserted in the middle', (t) => t.insertForged(3, { at: 3, actor: 'evil', action: 'token.create', outcome: 'ok' }), 3, 'inserted', 6],
-      ['fail/forged record appended behind the store', (t) => t.insertForged(6, { at: 6, actor: 'evil', action: 'x', outcome: 'ok' }), 6, 'inserted', 6],
-      ['fail/forged append, then the store appends again', async (t, st) => {
-        await t.insertForged(6, { at: 6, actor: 'evil', action: 'x', outcome: 'ok' });
-        await st.appendAudit(entry(7));
-      }, 6, 'inserted', null],
+      [
+        'fail/forged record inserted in the middle',
+        (t) => t.insertForged(3, { at: 3, actor: 'evil', action: 'token.create', outcome: 'ok' }),
+        3,
+        'inserted',
+        6,
+      ],
+      [
+        'fail/forged record appended behind the store',
+        (t) => t.insertForged(6, { at: 6, actor: 'evil', action: 'x', outcome: 'ok' }),
+        6,
+        'inserted',
+        6,
+      ],
+      [
+        'fail/forged append, then the store appends again',
+        async (t, st) => {
+          await t.insertForged(6, { at: 6, actor: 'evil', action: 'x', outcome: 'ok' });
+          await st.appendAudit(entry(7));
+        },
+        6,
+        'inserted',
+        null,
+      ],
     ];
     it.each(cases)('%s', async (_n, doTamper, firstBadSeq, problem, count) => {
       expect(await s.verifyAudit()).toEqual({ ok: true, count: 5 });

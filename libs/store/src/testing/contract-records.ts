@@ -31,7 +31,10 @@ export function describeRecordsContract(open: () => Promise<Store>): void {
       await s.putCa(intermediateRecord('i-api-2', 'r-api', { createdAt: at(20) }));
       await s.putCa(intermediateRecord('i-api-1', 'r-api', { createdAt: at(10), state: 'retiring' }));
       expect((await s.listCas()).map((c) => c.id)).toEqual(['r-api', 'i-api-1', 'i-api-2', 'r-db']);
-      expect((await s.listCas({ serviceType: 'api', role: 'intermediate' })).map((c) => c.id)).toEqual(['i-api-1', 'i-api-2']);
+      expect((await s.listCas({ serviceType: 'api', role: 'intermediate' })).map((c) => c.id)).toEqual([
+        'i-api-1',
+        'i-api-2',
+      ]);
       expect((await s.listCas({ state: 'retiring' })).map((c) => c.id)).toEqual(['i-api-1']);
       expect(await s.listCas({ serviceType: 'ghost' })).toEqual([]);
     });
@@ -83,14 +86,22 @@ export function describeRecordsContract(open: () => Promise<Store>): void {
 
     it('ok/recordIssued round-trips; listIssued filters by type, CA and validity instant', async () => {
       const a = issuedRecord('01', 'i1', { notBefore: at(0), notAfter: at(100), issuedAt: at(0) });
-      const b = issuedRecord('02', 'i1', { notBefore: at(50), notAfter: at(150), issuedAt: at(50), sans: { dns: [], uris: ['u'], ips: ['10.0.0.1'] } });
+      const b = issuedRecord('02', 'i1', {
+        notBefore: at(50),
+        notAfter: at(150),
+        issuedAt: at(50),
+        sans: { dns: [], uris: ['u'], ips: ['10.0.0.1'] },
+      });
       const c = issuedRecord('03', 'i2', { serviceType: 'db', instanceId: 'db-1', issuedAt: at(10) });
       for (const r of [b, c, a]) await s.recordIssued(r);
       expect(await s.listIssued()).toEqual([a, c, b]);
       expect((await s.listIssued({ serviceType: 'api' })).map((r) => r.serialHex)).toEqual(['01', '02']);
       expect((await s.listIssued({ caId: 'i2' })).map((r) => r.serialHex)).toEqual(['03']);
       // notBefore <= t < notAfter
-      expect((await s.listIssued({ serviceType: 'api', validAt: at(50) })).map((r) => r.serialHex)).toEqual(['01', '02']);
+      expect((await s.listIssued({ serviceType: 'api', validAt: at(50) })).map((r) => r.serialHex)).toEqual([
+        '01',
+        '02',
+      ]);
       expect((await s.listIssued({ serviceType: 'api', validAt: at(100) })).map((r) => r.serialHex)).toEqual(['02']);
       expect((await s.listIssued({ serviceType: 'api', validAt: at(150) })).map((r) => r.serialHex)).toEqual([]);
     });
@@ -112,14 +123,22 @@ export function describeRecordsContract(open: () => Promise<Store>): void {
 
     it('fail/upper-case serial or bad SANs are INVALID_RECORD', async () => {
       await expectStoreError(s.recordIssued(issuedRecord('0A', 'i1')), 'INVALID_RECORD');
-      await expectStoreError(s.recordIssued(issuedRecord('0b', 'i1', { sans: { dns: [1], uris: [], ips: [] } as never })), 'INVALID_RECORD');
+      await expectStoreError(
+        s.recordIssued(issuedRecord('0b', 'i1', { sans: { dns: [1], uris: [], ips: [] } as never })),
+        'INVALID_RECORD',
+      );
     });
   });
 
   describe('status reports and metadata', () => {
     it('ok/one latest report per instance, filtered by type', async () => {
       await s.putStatusReport({ serviceType: 'api', instanceId: 'a2', receivedAt: at(1), report: { v: 1 } });
-      await s.putStatusReport({ serviceType: 'api', instanceId: 'a1', receivedAt: at(2), report: { serial: 'x', peers: ['db'] } });
+      await s.putStatusReport({
+        serviceType: 'api',
+        instanceId: 'a1',
+        receivedAt: at(2),
+        report: { serial: 'x', peers: ['db'] },
+      });
       await s.putStatusReport({ serviceType: 'db', instanceId: 'd1', receivedAt: at(3), report: {} });
       await s.putStatusReport({ serviceType: 'api', instanceId: 'a2', receivedAt: at(4), report: { v: 2 } });
       expect(await s.listStatusReports({ serviceType: 'api' })).toEqual([
@@ -130,7 +149,10 @@ export function describeRecordsContract(open: () => Promise<Store>): void {
     });
 
     it('fail/a report that is not JSON is INVALID_RECORD', async () => {
-      await expectStoreError(s.putStatusReport({ serviceType: 'api', instanceId: 'a', receivedAt: at(0), report: { n: Number.NaN } }), 'INVALID_RECORD');
+      await expectStoreError(
+        s.putStatusReport({ serviceType: 'api', instanceId: 'a', receivedAt: at(0), report: { n: Number.NaN } }),
+        'INVALID_RECORD',
+      );
     });
 
     it('ok/meta get, set, overwrite', async () => {
@@ -146,7 +168,10 @@ export function describeRecordsContract(open: () => Promise<Store>): void {
       await t.close();
       await t.close();
       await expectStoreError(t.getMeta('x'), 'STORE_CLOSED');
-      await expectStoreError(t.transaction(async () => 1), 'STORE_CLOSED');
+      await expectStoreError(
+        t.transaction(async () => 1),
+        'STORE_CLOSED',
+      );
     });
   });
 }

@@ -39,7 +39,9 @@ export function describeTokensContract(open: () => Promise<Store>): void {
     it('ok/concurrent redeemers: exactly one wins, the rest see TOKEN_USED', async () => {
       const { record } = tokenRecord('t1');
       await s.putToken(record);
-      const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => s.redeemToken(record.hash, at(1 + i), API1)));
+      const results = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) => s.redeemToken(record.hash, at(1 + i), API1)),
+      );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const codes = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { code: string }).code] : []));
       expect(codes).toEqual(Array(7).fill('TOKEN_USED'));
@@ -77,7 +79,10 @@ export function describeTokensContract(open: () => Promise<Store>): void {
     it('fail/wrong type is TOKEN_WRONG_TYPE and does not burn the token', async () => {
       const { record } = tokenRecord('t1');
       await s.putToken(record);
-      await expectStoreError(s.redeemToken(record.hash, at(1), { serviceType: 'db', instanceId: 'api-1' }), 'TOKEN_WRONG_TYPE');
+      await expectStoreError(
+        s.redeemToken(record.hash, at(1), { serviceType: 'db', instanceId: 'api-1' }),
+        'TOKEN_WRONG_TYPE',
+      );
       expect((await s.redeemToken(record.hash, at(2), API1)).usedAt).toEqual(at(2));
     });
 

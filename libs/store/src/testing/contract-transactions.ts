@@ -53,10 +53,12 @@ export function describeTransactionsContract(open: () => Promise<Store>): void {
     it('ok/a nested transaction that throws rolls back only itself', async () => {
       await s.transaction(async (tx) => {
         await tx.setMeta('outer', '1');
-        await expect(tx.transaction(async (inner) => {
-          await inner.setMeta('inner', '1');
-          throw new Error('inner');
-        })).rejects.toThrow('inner');
+        await expect(
+          tx.transaction(async (inner) => {
+            await inner.setMeta('inner', '1');
+            throw new Error('inner');
+          }),
+        ).rejects.toThrow('inner');
         await tx.transaction(async (inner) => inner.setMeta('inner2', '1'));
       });
       expect(await s.getMeta('outer')).toBe('1');

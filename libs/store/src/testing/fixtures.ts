@@ -18,9 +18,18 @@ export function tokenHash(secret: string): string {
 /** A root CA record (override anything). */
 export function caRecord(id: string, over: Partial<CaRecord> = {}): CaRecord {
   return {
-    id, serviceType: 'api', role: 'root', parentId: null, state: 'active', subject: `CN=${id}`,
-    certificateDer: randomBytes(64), keyRef: `offline/${id}.key`, notBefore: at(0), notAfter: at(86400 * 3650),
-    createdAt: at(0), ...over,
+    id,
+    serviceType: 'api',
+    role: 'root',
+    parentId: null,
+    state: 'active',
+    subject: `CN=${id}`,
+    certificateDer: randomBytes(64),
+    keyRef: `offline/${id}.key`,
+    notBefore: at(0),
+    notAfter: at(86400 * 3650),
+    createdAt: at(0),
+    ...over,
   };
 }
 
@@ -32,9 +41,17 @@ export function intermediateRecord(id: string, parentId: string, over: Partial<C
 /** An issued leaf record under `caId`. */
 export function issuedRecord(serialHex: string, caId: string, over: Partial<IssuedCertRecord> = {}): IssuedCertRecord {
   return {
-    serialHex, serviceType: 'api', instanceId: 'api-1', spiffeId: 'spiffe://example.test/api/api-1',
-    sans: { dns: ['api-1.api.svc'], uris: ['spiffe://example.test/api/api-1'], ips: [] }, caId,
-    notBefore: at(0), notAfter: at(86400), spkiPin: 'pin', issuedAt: at(0), ...over,
+    serialHex,
+    serviceType: 'api',
+    instanceId: 'api-1',
+    spiffeId: 'spiffe://example.test/api/api-1',
+    sans: { dns: ['api-1.api.svc'], uris: ['spiffe://example.test/api/api-1'], ips: [] },
+    caId,
+    notBefore: at(0),
+    notAfter: at(86400),
+    spkiPin: 'pin',
+    issuedAt: at(0),
+    ...over,
   };
 }
 
@@ -44,8 +61,15 @@ export function tokenRecord(id: string, over: Partial<TokenRecord> = {}): { reco
   return {
     secret,
     record: {
-      id, hash: tokenHash(secret), serviceType: 'api', instanceId: null, createdAt: at(0), expiresAt: at(3600),
-      usedAt: null, revokedAt: null, ...over,
+      id,
+      hash: tokenHash(secret),
+      serviceType: 'api',
+      instanceId: null,
+      createdAt: at(0),
+      expiresAt: at(3600),
+      usedAt: null,
+      revokedAt: null,
+      ...over,
     },
   };
 }

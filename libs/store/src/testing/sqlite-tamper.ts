@@ -41,8 +41,9 @@ export function sqliteAuditTamper(file: string): AuditTamper {
         db.prepare('UPDATE audit_log SET seq = -seq WHERE seq < 0').run();
         const prevHash = row(seq - 1).hash;
         const content = { seq, ...e, reason: null, details: null, prevHash };
-        db.prepare('INSERT INTO audit_log (seq, at, actor, action, outcome, reason, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(seq, e.at, e.actor, e.action, e.outcome, null, null, prevHash, auditRecordHash(content));
+        db.prepare(
+          'INSERT INTO audit_log (seq, at, actor, action, outcome, reason, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        ).run(seq, e.at, e.actor, e.action, e.outcome, null, null, prevHash, auditRecordHash(content));
       })();
     },
     async close() {

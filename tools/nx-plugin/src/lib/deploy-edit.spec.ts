@@ -2,13 +2,19 @@ import { GeneratorError } from './errors';
 import { addRoute, removeTypeFromSidecar } from './deploy-edit';
 import { addPeerArg, removePeerArg, servePort } from './serve-peers';
 
-const OUT: [string, string][] = [['name', 'pay'], ['listen', '127.0.0.1:9'], ['connect', '127.0.0.1:8'], ['peerType', 'pay']];
+const OUT: [string, string][] = [
+  ['name', 'pay'],
+  ['listen', '127.0.0.1:9'],
+  ['connect', '127.0.0.1:8'],
+  ['peerType', 'pay'],
+];
 
 describe('addRoute', () => {
   it.each([
     {
       name: 'ok/flow-map items get a flow-map item',
-      before: 'serviceType: a\noutbound:\n  - { name: db, listen: 127.0.0.1:1, connect: 127.0.0.1:2, peerType: db }\nadmin: { listen: 127.0.0.1:3 }\n',
+      before:
+        'serviceType: a\noutbound:\n  - { name: db, listen: 127.0.0.1:1, connect: 127.0.0.1:2, peerType: db }\nadmin: { listen: 127.0.0.1:3 }\n',
       after:
         'serviceType: a\noutbound:\n  - { name: db, listen: 127.0.0.1:1, connect: 127.0.0.1:2, peerType: db }\n' +
         '  - { name: pay, listen: 127.0.0.1:9, connect: 127.0.0.1:8, peerType: pay }\nadmin: { listen: 127.0.0.1:3 }\n',

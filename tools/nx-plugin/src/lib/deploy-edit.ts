@@ -8,8 +8,18 @@
 import { isMap, isScalar, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
 import { GeneratorError } from './errors';
 import {
-  afterLine, appendToSeq, asMap, columnOf, findPair, isFlow, lineStart, parseForEdit, rangeOf, removeFromSeq,
-  removePair, splice,
+  afterLine,
+  appendToSeq,
+  asMap,
+  columnOf,
+  findPair,
+  isFlow,
+  lineStart,
+  parseForEdit,
+  rangeOf,
+  removeFromSeq,
+  removePair,
+  splice,
 } from './yaml-splice';
 
 /** A route as plain `key: value` pairs, in the order they are written. */
@@ -70,7 +80,10 @@ export function addRoute(text: string, file: string, key: 'inbound' | 'outbound'
     const nl = at === text.length && !text.endsWith('\n') ? '\n' : '';
     return splice(text, at, at, nl + renderRoute(text, seq, fields, text.slice(lineStart(text, dash), dash)));
   }
-  const follows = key === 'inbound' ? ['outbound', 'admin', 'keyFile', 'tlsMinVersion', 'limits'] : ['admin', 'keyFile', 'tlsMinVersion', 'limits'];
+  const follows =
+    key === 'inbound'
+      ? ['outbound', 'admin', 'keyFile', 'tlsMinVersion', 'limits']
+      : ['admin', 'keyFile', 'tlsMinVersion', 'limits'];
   const at = insertionPoint(text, root, follows);
   const nl = at === text.length && text.length > 0 && !text.endsWith('\n') ? '\n' : '';
   return splice(text, at, at, `${nl}${key}:\n${renderRoute(text, undefined, fields, '  ')}`);
@@ -80,7 +93,11 @@ export function addRoute(text: string, file: string, key: 'inbound' | 'outbound'
  * Adds `type` to the accept list of the first inbound route. Returns null (text unchanged) when
  * the file has no inbound route.
  */
-export function acceptOnFirstInbound(text: string, file: string, type: string): { text: string; listen: string } | null {
+export function acceptOnFirstInbound(
+  text: string,
+  file: string,
+  type: string,
+): { text: string; listen: string } | null {
   const seq = routeList(rootMap(text, file), 'inbound', file);
   if (!seq) return null;
   const route = asMap(seq.items[0], `${file}: inbound[0]`);
@@ -89,12 +106,17 @@ export function acceptOnFirstInbound(text: string, file: string, type: string): 
   if (!accept || !isSeq(accept.value) || accept.value.items.length === 0 || !listen || !isScalar(listen.value)) {
     throw new GeneratorError('CONFIG_UNSUPPORTED', `${file}: inbound[0] needs listen and a non-empty accept list`);
   }
-  return { text: appendToSeq(text, accept.value, type, `${file}: inbound[0].accept`), listen: String(listen.value.value) };
+  return {
+    text: appendToSeq(text, accept.value, type, `${file}: inbound[0].accept`),
+    listen: String(listen.value.value),
+  };
 }
 
 /** Removes list `key` entirely when its last route goes, else just that route. */
 function dropRoute(text: string, root: YAMLMap, key: string, seq: YAMLSeq, index: number, file: string): string {
-  return seq.items.length === 1 ? removePair(text, root, key, file) : removeFromSeq(text, seq, index, `${file}: ${key}`);
+  return seq.items.length === 1
+    ? removePair(text, root, key, file)
+    : removeFromSeq(text, seq, index, `${file}: ${key}`);
 }
 
 /** One edit of {@link removeTypeFromSidecar}, or null when nothing names `type` any more. */
@@ -112,7 +134,8 @@ function removeOne(text: string, file: string, type: string): string | null {
   const outbound = routeList(root, 'outbound', file);
   for (const [i, item] of (outbound?.items ?? []).entries()) {
     const peer = isMap(item) ? findPair(item, 'peerType') : undefined;
-    if (peer && isScalar(peer.value) && peer.value.value === type) return dropRoute(text, root, 'outbound', outbound!, i, file);
+    if (peer && isScalar(peer.value) && peer.value.value === type)
+      return dropRoute(text, root, 'outbound', outbound!, i, file);
   }
   return null;
 }

@@ -45,7 +45,8 @@ const CASES: { name: string; before: string; add: NewServiceType; after: string 
   },
   {
     name: 'ok/block bodies get block lists; a missing list is created in block style',
-    before: 'trustDomain: t.test\ntypes:\n  web:\n    dials:\n      - api   # c\n  api:\n    accepts:\n      - web\n  db:\n',
+    before:
+      'trustDomain: t.test\ntypes:\n  web:\n    dials:\n      - api   # c\n  api:\n    accepts:\n      - web\n  db:\n',
     add: { name: 'pay', accepts: ['api', 'web'], dials: ['db'] },
     after:
       'trustDomain: t.test\ntypes:\n  web:\n    dials:\n      - api   # c\n      - pay\n  api:\n    accepts:\n      - web\n' +
@@ -77,14 +78,19 @@ describe('addServiceType / removeServiceType', () => {
   );
 
   it('ok/remove takes a hand-added type and its edges out, keeping other lines', () => {
-    const text = 'trustDomain: t.test\ntypes:\n  a: { dials: [b, c] }  # x\n  b: { accepts: [a] }\n  c: { accepts: [a] }\n';
-    expect(removeServiceType(text, 'b')).toBe('trustDomain: t.test\ntypes:\n  a: { dials: [c] }  # x\n  c: { accepts: [a] }\n');
+    const text =
+      'trustDomain: t.test\ntypes:\n  a: { dials: [b, c] }  # x\n  b: { accepts: [a] }\n  c: { accepts: [a] }\n';
+    expect(removeServiceType(text, 'b')).toBe(
+      'trustDomain: t.test\ntypes:\n  a: { dials: [c] }  # x\n  c: { accepts: [a] }\n',
+    );
   });
 
   it('ok/a bare `db:` gets a flow body; remove leaves `db: {}` (the documented exception)', () => {
     const text = 'trustDomain: t.test\ntypes:\n  api: { dials: [web] }\n  web: { accepts: [api] }\n  db:\n';
     const added = addServiceType(text, { name: 'pay', accepts: [], dials: ['db'] });
-    expect(added).toBe('trustDomain: t.test\ntypes:\n  api: { dials: [web] }\n  web: { accepts: [api] }\n  db: { accepts: [pay] }\n  pay: { dials: [db] }\n');
+    expect(added).toBe(
+      'trustDomain: t.test\ntypes:\n  api: { dials: [web] }\n  web: { accepts: [api] }\n  db: { accepts: [pay] }\n  pay: { dials: [db] }\n',
+    );
     expect(removeServiceType(added, 'pay')).toBe(text.replace('  db:\n', '  db: {}\n'));
   });
 

@@ -7,8 +7,20 @@
 import { isMap, isScalar, isSeq, type YAMLMap } from 'yaml';
 import { GeneratorError } from './errors';
 import {
-  afterLine, appendPair, appendToSeq, asMap, columnOf, findPair, flowPadding, isFlow, pairEnd, parseForEdit,
-  rangeOf, removeFromSeq, removePair, splice,
+  afterLine,
+  appendPair,
+  appendToSeq,
+  asMap,
+  columnOf,
+  findPair,
+  flowPadding,
+  isFlow,
+  pairEnd,
+  parseForEdit,
+  rangeOf,
+  removeFromSeq,
+  removePair,
+  splice,
 } from './yaml-splice';
 
 /** A new service type as the generator adds it. `leafTtl` is written only when given. */
@@ -77,7 +89,12 @@ export function addEdge(text: string, owner: string, key: EdgeKey, item: string)
     if (usesBlockSeqs(types)) {
       const at = afterLine(text, keyEnd);
       const inner = ' '.repeat(columnOf(text, rangeOf(pair.key, what)[0]) + 2);
-      return splice(text, at, at, `${at === text.length && !text.endsWith('\n') ? '\n' : ''}${blockList(key, item, inner)}`);
+      return splice(
+        text,
+        at,
+        at,
+        `${at === text.length && !text.endsWith('\n') ? '\n' : ''}${blockList(key, item, inner)}`,
+      );
     }
     const colon = text.indexOf(':', keyEnd);
     return splice(text, colon + 1, colon + 1, ` { ${key}: ${seqText} }`);
@@ -88,7 +105,12 @@ export function addEdge(text: string, owner: string, key: EdgeKey, item: string)
     if (isFlow(body) || !usesBlockSeqs(types)) return appendPair(text, body, key, seqText, what);
     const at = afterLine(text, pairEnd(body.items[body.items.length - 1], what));
     const inner = ' '.repeat(columnOf(text, rangeOf(body.items[0].key, what)[0]));
-    return splice(text, at, at, `${at === text.length && !text.endsWith('\n') ? '\n' : ''}${blockList(key, item, inner)}`);
+    return splice(
+      text,
+      at,
+      at,
+      `${at === text.length && !text.endsWith('\n') ? '\n' : ''}${blockList(key, item, inner)}`,
+    );
   }
   if (!isSeq(list.value)) throw new GeneratorError('CONFIG_UNSUPPORTED', `${what}.${key} is not a list`);
   return appendToSeq(text, list.value, item, `${what}.${key}`);

@@ -18,7 +18,10 @@ export function nextSteps(plan: SidecarPlan, manual: readonly string[]): string 
     `  5. Test it:             npx nx test ${n}`,
   ];
   if (manual.length > 0) {
-    lines.push('  6. Route the peers by hand (their sidecars enforce the same matrix):', ...manual.map((m) => `     ${m}`));
+    lines.push(
+      '  6. Route the peers by hand (their sidecars enforce the same matrix):',
+      ...manual.map((m) => `     ${m}`),
+    );
   }
   return lines.join('\n');
 }

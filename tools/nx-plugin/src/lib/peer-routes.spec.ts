@@ -8,7 +8,8 @@ import { serviceTypeGenerator } from '../generators/service-type/generator';
 
 /** Scaffolds as an earlier run would have left them: api (block routes) and web (outbound only). */
 const FILES: Record<string, string> = {
-  'trustmesh.yaml': 'trustDomain: example.test\ntypes:\n  web: { dials: [api] }\n  api: { accepts: [web], dials: [db] }\n  db: { accepts: [api] }\n',
+  'trustmesh.yaml':
+    'trustDomain: example.test\ntypes:\n  web: { dials: [api] }\n  api: { accepts: [web], dials: [db] }\n  db: { accepts: [api] }\n',
   'deploy/api/sidecar.yaml': [
     '# api sidecar',
     'serviceType: api',
@@ -46,8 +47,10 @@ const FILES: Record<string, string> = {
     '  listen: 127.0.0.1:7122',
     '',
   ].join('\n'),
-  'apps/services/api/project.json': '{\n  "name": "api",\n  "targets": {\n    "serve": { "options": { "command": "node main.ts --port 7100 --peer db=127.0.0.1:7102" } }\n  }\n}\n',
-  'apps/services/web/project.json': '{\n  "name": "web",\n  "targets": { "serve": { "options": { "command": "node main.ts --port 7120 --peer api=127.0.0.1:7121" } } }\n}\n',
+  'apps/services/api/project.json':
+    '{\n  "name": "api",\n  "targets": {\n    "serve": { "options": { "command": "node main.ts --port 7100 --peer db=127.0.0.1:7102" } }\n  }\n}\n',
+  'apps/services/web/project.json':
+    '{\n  "name": "web",\n  "targets": { "serve": { "options": { "command": "node main.ts --port 7120 --peer api=127.0.0.1:7121" } } }\n}\n',
 };
 
 function workspace(): Tree {
@@ -73,17 +76,27 @@ describe('peer routes kept in step with the matrix', () => {
       ),
     );
     expect(tree.read('apps/services/api/project.json', 'utf-8')).toBe(
-      FILES['apps/services/api/project.json'].replace('db=127.0.0.1:7102', 'db=127.0.0.1:7102 --peer pay=127.0.0.1:7109'),
+      FILES['apps/services/api/project.json'].replace(
+        'db=127.0.0.1:7102',
+        'db=127.0.0.1:7102 --peer pay=127.0.0.1:7109',
+      ),
     );
     expect(tree.read('apps/services/web/project.json', 'utf-8')).toBe(FILES['apps/services/web/project.json']);
     expect(tree.read('deploy/pay/sidecar.yaml', 'utf-8')).toContain('    connect: 127.0.0.1:7107\n    peerType: web\n');
   });
 
-  it('ok/every edited file parses with the sidecar\'s parser', async () => {
+  it("ok/every edited file parses with the sidecar's parser", async () => {
     const tree = workspace();
     await serviceTypeGenerator(tree, { name: 'pay', accepts: 'api', dials: 'web' });
     const web = parseConfig(tree.read('deploy/web/sidecar.yaml', 'utf-8') ?? '');
-    expect(web.inbound).toEqual([{ name: 'web', listen: { host: '127.0.0.1', port: 7107 }, forward: { host: '127.0.0.1', port: 7120 }, accept: ['pay'] }]);
+    expect(web.inbound).toEqual([
+      {
+        name: 'web',
+        listen: { host: '127.0.0.1', port: 7107 },
+        forward: { host: '127.0.0.1', port: 7120 },
+        accept: ['pay'],
+      },
+    ]);
     const api = parseConfig(tree.read('deploy/api/sidecar.yaml', 'utf-8') ?? '');
     expect(api.outbound.map((r) => r.peerType)).toEqual(['db', 'pay']);
   });

@@ -53,9 +53,15 @@ export function peerChangesForAdd(tree: Tree, plan: SidecarPlan): PeerChanges {
       }
       const appPort = servePort(current(tree, changes, projectFile(o.peerType)) ?? '');
       if (appPort === undefined) return false;
-      changes.writes.set(file, addRoute(text, file, 'inbound', [
-        ['name', o.peerType], ['listen', o.connect], ['forward', `127.0.0.1:${appPort}`], ['accept', `[${n}]`],
-      ]));
+      changes.writes.set(
+        file,
+        addRoute(text, file, 'inbound', [
+          ['name', o.peerType],
+          ['listen', o.connect],
+          ['forward', `127.0.0.1:${appPort}`],
+          ['accept', `[${n}]`],
+        ]),
+      );
       return true;
     });
   }
@@ -63,12 +69,24 @@ export function peerChangesForAdd(tree: Tree, plan: SidecarPlan): PeerChanges {
     const file = deployFile(c.type);
     const listen = `127.0.0.1:${c.listenPort}`;
     const connect = `127.0.0.1:${plan.inboundPort}`;
-    attempt(changes, `${file}: add an outbound route { name: ${n}, listen: ${listen}, connect: ${connect}, peerType: ${n} }`, () => {
-      const text = current(tree, changes, file);
-      if (text === null) return false;
-      changes.writes.set(file, addRoute(text, file, 'outbound', [['name', n], ['listen', listen], ['connect', connect], ['peerType', n]]));
-      return true;
-    });
+    attempt(
+      changes,
+      `${file}: add an outbound route { name: ${n}, listen: ${listen}, connect: ${connect}, peerType: ${n} }`,
+      () => {
+        const text = current(tree, changes, file);
+        if (text === null) return false;
+        changes.writes.set(
+          file,
+          addRoute(text, file, 'outbound', [
+            ['name', n],
+            ['listen', listen],
+            ['connect', connect],
+            ['peerType', n],
+          ]),
+        );
+        return true;
+      },
+    );
     const project = current(tree, changes, projectFile(c.type));
     const withPeer = project === null ? null : addPeerArg(project, n, listen);
     if (withPeer !== null) changes.writes.set(projectFile(c.type), withPeer);

@@ -57,7 +57,8 @@ export function portAllocator(used: ReadonlySet<number>): () => number {
   let next = SCAFFOLD_PORT_MIN;
   return () => {
     while (next <= SCAFFOLD_PORT_MAX && taken.has(next)) next++;
-    if (next > SCAFFOLD_PORT_MAX) throw new GeneratorError('PORTS_EXHAUSTED', `${SCAFFOLD_PORT_MIN}-${SCAFFOLD_PORT_MAX}`);
+    if (next > SCAFFOLD_PORT_MAX)
+      throw new GeneratorError('PORTS_EXHAUSTED', `${SCAFFOLD_PORT_MIN}-${SCAFFOLD_PORT_MAX}`);
     taken.add(next);
     return next;
   };

@@ -74,7 +74,8 @@ function existingSigner(tree: Tree): SignerBlock {
   const dirs = tree.exists('deploy') ? [...tree.children('deploy')].sort() : [];
   for (const dir of dirs) {
     const s = readDeployed(tree, dir)?.signer;
-    if (s && typeof s.address === 'string' && typeof s.caFile === 'string') return { address: s.address, caFile: s.caFile };
+    if (s && typeof s.address === 'string' && typeof s.caFile === 'string')
+      return { address: s.address, caFile: s.caFile };
   }
   return DEFAULT_SIGNER;
 }
@@ -86,7 +87,12 @@ function existingSigner(tree: Tree): SignerBlock {
  *
  * @throws GeneratorError PORTS_EXHAUSTED
  */
-export function planSidecar(tree: Tree, name: string, accepts: readonly string[], dials: readonly string[]): SidecarPlan {
+export function planSidecar(
+  tree: Tree,
+  name: string,
+  accepts: readonly string[],
+  dials: readonly string[],
+): SidecarPlan {
   const next = portAllocator(usedPorts(tree));
   const appPort = next();
   const inboundPort = accepts.length > 0 ? next() : null;

@@ -18,7 +18,8 @@ type Range = [number, number, number];
 /** Parses `text` keeping source ranges; throws CONFIG_INVALID on a YAML syntax error. */
 export function parseForEdit(text: string, file: string): Document.Parsed {
   const doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: true });
-  if (doc.errors.length > 0) throw new GeneratorError('CONFIG_INVALID', `${file}: ${doc.errors[0].message.split('\n')[0]}`);
+  if (doc.errors.length > 0)
+    throw new GeneratorError('CONFIG_INVALID', `${file}: ${doc.errors[0].message.split('\n')[0]}`);
   return doc;
 }
 
@@ -137,7 +138,8 @@ export function removePair(text: string, map: YAMLMap, key: string, what: string
   if (isFlow(map)) {
     const [start, end] = rangeOf(map, what);
     if (map.items.length === 1) return splice(text, start, end, '{}');
-    if (index === map.items.length - 1) return splice(text, pairEnd(map.items[index - 1], what), pairEnd(pair, what), '');
+    if (index === map.items.length - 1)
+      return splice(text, pairEnd(map.items[index - 1], what), pairEnd(pair, what), '');
     return splice(text, keyStart, rangeOf(map.items[index + 1].key, what)[0], '');
   }
   return splice(text, lineStart(text, keyStart), afterLine(text, pairEnd(pair, what)), '');

@@ -36,7 +36,11 @@ export interface SignerState {
 /** Runs the real CLI; rejects with its stderr on a non-zero exit. */
 export async function trustmesh(args: readonly string[]): Promise<string> {
   try {
-    const { stdout } = await execFileP(process.execPath, ['apps/cli/bin/trustmesh.js', ...args], { cwd: REPO_ROOT, timeout: 30_000, env: { PATH: process.env.PATH ?? '' } });
+    const { stdout } = await execFileP(process.execPath, ['apps/cli/bin/trustmesh.js', ...args], {
+      cwd: REPO_ROOT,
+      timeout: 30_000,
+      env: { PATH: process.env.PATH ?? '' },
+    });
     return stdout;
   } catch (e) {
     throw new Error(`trustmesh ${args[0]} failed: ${(e as { stderr?: string }).stderr ?? String(e)}`);
@@ -50,12 +54,19 @@ export async function createSignerState(mesh = TEST_MESH): Promise<SignerState> 
   const meshFile = join(base, 'trustmesh.yaml');
   writeFileSync(meshFile, mesh);
   await trustmesh(['init', '--dir', dir, '--config', meshFile, '--insecure-plaintext-keys']);
-  return { base, dir, rootPemFile: statePath(dir, LAYOUT.platformRoot), cleanup: () => rmSync(base, { recursive: true, force: true }) };
+  return {
+    base,
+    dir,
+    rootPemFile: statePath(dir, LAYOUT.platformRoot),
+    cleanup: () => rmSync(base, { recursive: true, force: true }),
+  };
 }
 
 /** A one-time bootstrap token for `type`/`instance`, written to a file (mode 0600); returns the path. */
 export async function createTokenFile(state: SignerState, type: string, instance: string): Promise<string> {
-  const out = JSON.parse(await trustmesh(['token', 'create', '--dir', state.dir, '--type', type, '--instance', instance, '--json'])) as { secret: string };
+  const out = JSON.parse(
+    await trustmesh(['token', 'create', '--dir', state.dir, '--type', type, '--instance', instance, '--json']),
+  ) as { secret: string };
   const file = join(state.base, `${type}-${instance}.token`);
   writeFileSync(file, `${out.secret}\n`, { mode: 0o600 });
   return file;
@@ -97,11 +108,24 @@ export interface SignerProcess {
 
 /** Starts `apps/signer/bin/signer.ts --dir D --listen 127.0.0.1:port --poll-ms 100`; resolves once it listens (20 s bound). */
 export function startSigner(state: SignerState, port: number): Promise<SignerProcess> {
-  const child = spawn(process.execPath, ['tools/scripts/run-ts.js', 'apps/signer/bin/signer.ts', '--dir', state.dir, '--listen', `127.0.0.1:${port}`, '--poll-ms', '100'], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      'tools/scripts/run-ts.js',
+      'apps/signer/bin/signer.ts',
+      '--dir',
+      state.dir,
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--poll-ms',
+      '100',
+    ],
+    {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
@@ -135,10 +159,16 @@ export function startSigner(state: SignerState, port: number): Promise<SignerPro
 }
 
 /** The status reports the signer stored (read from its store, as `trustmesh status` would). */
-export async function readStatusReports(state: SignerState): Promise<{ serviceType: string; instanceId: string; report: Record<string, unknown> }[]> {
+export async function readStatusReports(
+  state: SignerState,
+): Promise<{ serviceType: string; instanceId: string; report: Record<string, unknown> }[]> {
   const store = await openSqliteStore(statePath(state.dir, LAYOUT.db));
   try {
-    return (await store.listStatusReports()).map((r) => ({ serviceType: r.serviceType, instanceId: r.instanceId, report: r.report }));
+    return (await store.listStatusReports()).map((r) => ({
+      serviceType: r.serviceType,
+      instanceId: r.instanceId,
+      report: r.report,
+    }));
   } finally {
     await store.close();
   }

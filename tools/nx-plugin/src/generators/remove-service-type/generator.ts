@@ -27,12 +27,16 @@ export function typesUsing(config: ReturnType<typeof parseMesh>, name: string): 
  * @throws GeneratorError TYPE_NAME_INVALID, CONFIG_MISSING, CONFIG_INVALID, TYPE_UNKNOWN,
  *   TYPE_IN_USE (without --force), CONFIG_UNSUPPORTED — before any write
  */
-export async function removeServiceTypeGenerator(tree: Tree, options: RemoveServiceTypeSchema): Promise<GeneratorCallback> {
+export async function removeServiceTypeGenerator(
+  tree: Tree,
+  options: RemoveServiceTypeSchema,
+): Promise<GeneratorCallback> {
   const name = checkTypeName(options.name);
   const { text, config } = readMesh(tree);
   if (!config.types[name]) throw new GeneratorError('TYPE_UNKNOWN', name);
   const users = typesUsing(config, name);
-  if (users.length > 0 && options.force !== true) throw new GeneratorError('TYPE_IN_USE', `${name} is used by ${users.join(', ')}`);
+  if (users.length > 0 && options.force !== true)
+    throw new GeneratorError('TYPE_IN_USE', `${name} is used by ${users.join(', ')}`);
   const out = removeServiceType(text, name);
   const after = parseMesh(out);
   if (after.types[name] || typesUsing(after, name).length > 0) {
@@ -44,7 +48,8 @@ export async function removeServiceTypeGenerator(tree: Tree, options: RemoveServ
   for (const [path, peerText] of peers.writes) tree.write(path, peerText);
   await formatFiles(tree);
   const manual = peers.manual.map((m) => `\n  ${m}`).join('');
-  return () => logger.info(`Service type ${name} removed. Its CA set stays in ./state (CAs are never deleted).${manual}`);
+  return () =>
+    logger.info(`Service type ${name} removed. Its CA set stays in ./state (CAs are never deleted).${manual}`);
 }
 
 export default removeServiceTypeGenerator;

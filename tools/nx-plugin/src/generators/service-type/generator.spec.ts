@@ -61,8 +61,10 @@ describe('service-type generator', () => {
     const tree = workspace();
     await serviceTypeGenerator(tree, PAYMENTS);
     expect(tree.read('trustmesh.yaml', 'utf-8')).toBe(
-      MESH.replace('dials: [db], leafTtl', 'dials: [db, payments], leafTtl')
-        .replace('db:  { accepts: [api] }', 'db:  { accepts: [api, payments] }\n  payments: { accepts: [api], dials: [db] }'),
+      MESH.replace('dials: [db], leafTtl', 'dials: [db, payments], leafTtl').replace(
+        'db:  { accepts: [api] }',
+        'db:  { accepts: [api, payments] }\n  payments: { accepts: [api], dials: [db] }',
+      ),
     );
   });
 
@@ -87,12 +89,18 @@ describe('service-type generator', () => {
     expect(project.targets.serve.options.command).toBe(
       'node tools/scripts/run-ts.js apps/services/payments/src/main.ts --port 7103 --instance payments-1 --peer db=127.0.0.1:7105',
     );
-    expect(JSON.parse(tree.read('apps/services/payments/package.json', 'utf-8')!).name).toBe('@trustmesh/service-payments');
+    expect(JSON.parse(tree.read('apps/services/payments/package.json', 'utf-8')!).name).toBe(
+      '@trustmesh/service-payments',
+    );
     // db's sidecar now lets payments in (the rest of its file is untouched).
-    expect(tree.read('deploy/db/sidecar.yaml', 'utf-8')).toBe(DB_SIDECAR.replace('accept: [api] }', 'accept: [api, payments] }'));
+    expect(tree.read('deploy/db/sidecar.yaml', 'utf-8')).toBe(
+      DB_SIDECAR.replace('accept: [api] }', 'accept: [api, payments] }'),
+    );
     const e2e = tree.read('apps/services/payments/src/payments.e2e.ts', 'utf-8')!;
     // The e2e test reads the matrix from trustmesh.yaml when it runs; only the type is baked in.
-    expect(e2e).toContain("const TYPE = 'payments';\nconst MESH = parseMeshConfig(readFileSync(join(ROOT, 'trustmesh.yaml'), 'utf8'));");
+    expect(e2e).toContain(
+      "const TYPE = 'payments';\nconst MESH = parseMeshConfig(readFileSync(join(ROOT, 'trustmesh.yaml'), 'utf8'));",
+    );
     expect(e2e).not.toMatch(/<%|%>/);
     expect(tree.read('deploy/payments/sidecar.yaml', 'utf-8')).toBe(
       [
@@ -126,7 +134,7 @@ describe('service-type generator', () => {
     );
   });
 
-  it('ok/the sidecar config parses with the sidecar\'s own parser', async () => {
+  it("ok/the sidecar config parses with the sidecar's own parser", async () => {
     const tree = workspace();
     await serviceTypeGenerator(tree, { name: 'payments', accepts: 'api,web', dials: 'db,api', ttl: '12h' });
     const config = parseConfig(tree.read('deploy/payments/sidecar.yaml', 'utf-8') ?? '');
@@ -136,15 +144,22 @@ describe('service-type generator', () => {
       ['db', 7100],
       ['api', 7107],
     ]);
-    expect(tree.read('trustmesh.yaml', 'utf-8')).toContain('  payments: { accepts: [api, web], dials: [db, api], leafTtl: 12h }\n');
+    expect(tree.read('trustmesh.yaml', 'utf-8')).toContain(
+      '  payments: { accepts: [api, web], dials: [db, api], leafTtl: 12h }\n',
+    );
   });
 
   it('ok/ports never clash with deploy files or other services, across two runs', async () => {
     const tree = workspace();
     await serviceTypeGenerator(tree, PAYMENTS);
     await serviceTypeGenerator(tree, { name: 'audit', dials: 'payments' });
-    const ports = (file: string) => [...tree.read(file, 'utf-8')!.matchAll(/(?:listen|forward): 127\.0\.0\.1:(\d+)/g)].map((m) => m[1]);
-    const all = [...ports('deploy/db/sidecar.yaml'), ...ports('deploy/payments/sidecar.yaml'), ...ports('deploy/audit/sidecar.yaml')];
+    const ports = (file: string) =>
+      [...tree.read(file, 'utf-8')!.matchAll(/(?:listen|forward): 127\.0\.0\.1:(\d+)/g)].map((m) => m[1]);
+    const all = [
+      ...ports('deploy/db/sidecar.yaml'),
+      ...ports('deploy/payments/sidecar.yaml'),
+      ...ports('deploy/audit/sidecar.yaml'),
+    ];
     expect(new Set(all).size).toBe(all.length);
     expect(tree.read('deploy/audit/sidecar.yaml', 'utf-8')).toContain('connect: 127.0.0.1:7104\n');
   });
@@ -152,37 +167,113 @@ describe('service-type generator', () => {
   // The rule text of libs/names (libs/names/src/identity.ts), passed through by @trustmesh/policy.
   const NAME_RULE = "must be 1-31 characters of a-z, 0-9 and '-', starting with a letter and not ending with '-'";
   it.each([
-    { name: 'fail/uppercase', opts: { name: 'Payments', dials: 'db' }, code: 'TYPE_NAME_INVALID', detail: `"Payments": ${NAME_RULE}` },
-    { name: 'fail/space', opts: { name: 'pay ments', dials: 'db' }, code: 'TYPE_NAME_INVALID', detail: `"pay ments": ${NAME_RULE}` },
-    { name: 'fail/leading digit', opts: { name: '1pay', dials: 'db' }, code: 'TYPE_NAME_INVALID', detail: `"1pay": ${NAME_RULE}` },
-    { name: 'fail/reserved admin', opts: { name: 'admin', dials: 'db' }, code: 'TYPE_NAME_INVALID', detail: `"admin": 'admin' is reserved` },
-    { name: 'fail/reserved platform', opts: { name: 'platform', dials: 'db' }, code: 'TYPE_NAME_INVALID', detail: `"platform": 'platform' is reserved` },
-    { name: 'fail/32 characters', opts: { name: 'a'.repeat(32), dials: 'db' }, code: 'TYPE_NAME_INVALID', detail: `"${'a'.repeat(32)}": ${NAME_RULE}` },
-    { name: 'fail/bad name in --dials', opts: { name: 'pay', dials: 'Db' }, code: 'TYPE_NAME_INVALID', detail: `"Db": ${NAME_RULE}` },
-    { name: 'fail/unknown accepts and dials', opts: { name: 'pay', accepts: 'nope', dials: 'db,gone' }, code: 'TYPE_UNKNOWN', detail: 'nope, gone' },
+    {
+      name: 'fail/uppercase',
+      opts: { name: 'Payments', dials: 'db' },
+      code: 'TYPE_NAME_INVALID',
+      detail: `"Payments": ${NAME_RULE}`,
+    },
+    {
+      name: 'fail/space',
+      opts: { name: 'pay ments', dials: 'db' },
+      code: 'TYPE_NAME_INVALID',
+      detail: `"pay ments": ${NAME_RULE}`,
+    },
+    {
+      name: 'fail/leading digit',
+      opts: { name: '1pay', dials: 'db' },
+      code: 'TYPE_NAME_INVALID',
+      detail: `"1pay": ${NAME_RULE}`,
+    },
+    {
+      name: 'fail/reserved admin',
+      opts: { name: 'admin', dials: 'db' },
+      code: 'TYPE_NAME_INVALID',
+      detail: `"admin": 'admin' is reserved`,
+    },
+    {
+      name: 'fail/reserved platform',
+      opts: { name: 'platform', dials: 'db' },
+      code: 'TYPE_NAME_INVALID',
+      detail: `"platform": 'platform' is reserved`,
+    },
+    {
+      name: 'fail/32 characters',
+      opts: { name: 'a'.repeat(32), dials: 'db' },
+      code: 'TYPE_NAME_INVALID',
+      detail: `"${'a'.repeat(32)}": ${NAME_RULE}`,
+    },
+    {
+      name: 'fail/bad name in --dials',
+      opts: { name: 'pay', dials: 'Db' },
+      code: 'TYPE_NAME_INVALID',
+      detail: `"Db": ${NAME_RULE}`,
+    },
+    {
+      name: 'fail/unknown accepts and dials',
+      opts: { name: 'pay', accepts: 'nope', dials: 'db,gone' },
+      code: 'TYPE_UNKNOWN',
+      detail: 'nope, gone',
+    },
     { name: 'fail/existing type', opts: { name: 'api', dials: 'db' }, code: 'TYPE_EXISTS', detail: 'api' },
     { name: 'fail/no edges', opts: { name: 'pay' }, code: 'EDGES_REQUIRED', detail: 'pay' },
-    { name: 'fail/bad ttl', opts: { name: 'pay', dials: 'db', ttl: '3 days' }, code: 'TTL_INVALID', detail: '"3 days": must be a positive whole number and one unit ms, s, m, h or d, e.g. 500ms, 10s, 5m, 24h, 7d' },
-    { name: 'fail/ttl with a sub-second part', opts: { name: 'pay', dials: 'db', ttl: '90500ms' }, code: 'TTL_INVALID', detail: '"90500ms": must be a whole number of seconds' },
-    { name: 'fail/type name ending in a hyphen', opts: { name: 'pay-', dials: 'db' }, code: 'TYPE_NAME_INVALID', detail: `"pay-": ${NAME_RULE}` },
-    { name: 'fail/ttl over 7d', opts: { name: 'pay', dials: 'db', ttl: '8d' }, code: 'TTL_INVALID', detail: '8d: must be between 1m and 7d (the default maxTtl)' },
+    {
+      name: 'fail/bad ttl',
+      opts: { name: 'pay', dials: 'db', ttl: '3 days' },
+      code: 'TTL_INVALID',
+      detail: '"3 days": must be a positive whole number and one unit ms, s, m, h or d, e.g. 500ms, 10s, 5m, 24h, 7d',
+    },
+    {
+      name: 'fail/ttl with a sub-second part',
+      opts: { name: 'pay', dials: 'db', ttl: '90500ms' },
+      code: 'TTL_INVALID',
+      detail: '"90500ms": must be a whole number of seconds',
+    },
+    {
+      name: 'fail/type name ending in a hyphen',
+      opts: { name: 'pay-', dials: 'db' },
+      code: 'TYPE_NAME_INVALID',
+      detail: `"pay-": ${NAME_RULE}`,
+    },
+    {
+      name: 'fail/ttl over 7d',
+      opts: { name: 'pay', dials: 'db', ttl: '8d' },
+      code: 'TTL_INVALID',
+      detail: '8d: must be between 1m and 7d (the default maxTtl)',
+    },
   ])('$name', async ({ opts, code, detail }) => {
     const tree = workspace();
     const err = await serviceTypeGenerator(tree, opts as ServiceTypeSchema).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GeneratorError);
     expect(err).toMatchObject({ code, detail });
     expect(tree.read('trustmesh.yaml', 'utf-8')).toBe(MESH);
-    expect(tree.listChanges().map((c) => c.path).filter((p) => p.startsWith('apps/') || p.startsWith('deploy/payments'))).toEqual([]);
+    expect(
+      tree
+        .listChanges()
+        .map((c) => c.path)
+        .filter((p) => p.startsWith('apps/') || p.startsWith('deploy/payments')),
+    ).toEqual([]);
   });
 
   it.each([
-    { name: 'fail/YAML syntax error', text: 'trustDomain: example.test\ntypes:\n  db: { accepts: [api }\n', detail: /^\(document\) \(line 3\): YAML: / },
-    { name: 'fail/asymmetric matrix', text: 'trustDomain: example.test\ntypes:\n  api: { dials: [db] }\n  db: {}\n', detail: /^types\.api\.dials\[0\] \(line 3\): api dials db but db does not accept api$/ },
+    {
+      name: 'fail/YAML syntax error',
+      text: 'trustDomain: example.test\ntypes:\n  db: { accepts: [api }\n',
+      detail: /^\(document\) \(line 3\): YAML: /,
+    },
+    {
+      name: 'fail/asymmetric matrix',
+      text: 'trustDomain: example.test\ntypes:\n  api: { dials: [db] }\n  db: {}\n',
+      detail: /^types\.api\.dials\[0\] \(line 3\): api dials db but db does not accept api$/,
+    },
   ])('$name: CONFIG_INVALID, file untouched', async ({ text, detail }) => {
     const tree = workspace();
     tree.write('trustmesh.yaml', text);
     const err = await serviceTypeGenerator(tree, PAYMENTS).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/^service-type: trustmesh\.yaml is invalid; nothing was written \(/) });
+    expect(err).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(/^service-type: trustmesh\.yaml is invalid; nothing was written \(/),
+    });
     expect((err as GeneratorError).detail).toMatch(detail);
     expect(tree.read('trustmesh.yaml', 'utf-8')).toBe(text);
     expect(tree.exists('apps/services/payments')).toBe(false);
@@ -213,7 +304,10 @@ describe('service-type generator', () => {
   it('fail/an existing project directory is PROJECT_EXISTS', async () => {
     const tree = workspace();
     tree.write('apps/services/payments/README.md', 'mine\n');
-    await expect(serviceTypeGenerator(tree, PAYMENTS)).rejects.toMatchObject({ code: 'PROJECT_EXISTS', detail: 'apps/services/payments' });
+    await expect(serviceTypeGenerator(tree, PAYMENTS)).rejects.toMatchObject({
+      code: 'PROJECT_EXISTS',
+      detail: 'apps/services/payments',
+    });
     expect(tree.read('trustmesh.yaml', 'utf-8')).toBe(MESH);
   });
 });
@@ -236,7 +330,8 @@ describe('remove-service-type generator', () => {
     const err = await removeServiceTypeGenerator(tree, { name: 'payments' }).catch((e: unknown) => e);
     expect(err).toMatchObject({
       code: 'TYPE_IN_USE',
-      message: 'service-type: other service types still dial or accept this type (use --force to remove the edges too) (payments is used by api, db)',
+      message:
+        'service-type: other service types still dial or accept this type (use --force to remove the edges too) (payments is used by api, db)',
     });
     expect(tree.read('trustmesh.yaml', 'utf-8')).toBe(before);
     expect(tree.exists('apps/services/payments/project.json')).toBe(true);

@@ -8,7 +8,11 @@
  */
 import { formatFiles, generateFiles, joinPathFragments, logger, type GeneratorCallback, type Tree } from '@nx/devkit';
 import {
-  DEFAULT_MAX_TTL_SECONDS, MIN_TTL_SECONDS, isPolicyError, parseDuration, type MeshConfig,
+  DEFAULT_MAX_TTL_SECONDS,
+  MIN_TTL_SECONDS,
+  isPolicyError,
+  parseDuration,
+  type MeshConfig,
 } from '@trustmesh/policy';
 import { GeneratorError } from '../../lib/errors';
 import { addServiceType } from '../../lib/mesh-edit';
