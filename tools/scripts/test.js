@@ -8,7 +8,7 @@
  *
  * Usage: `node tools/scripts/test.js [--unit | --e2e] [jest args...]`. Every Jest project listed by
  * Nx runs in one Jest run, so the output ends with Jest's summary. The very last line is
- * `tests: N passed, N failed[, N skipped]`; exit code 3 when no test ran.
+ * `N passed, N failed` alone (a `N skipped` line before it when some were skipped); exit code 3 when no test ran.
  *
  * Which files a kind selects is decided once, in jest.preset.cjs (from TM_TEST_KIND, set here).
  * `TM_SKIP_CHECKS=1` skips the static checks of `npm test` for quick local loops (never in CI).
@@ -75,5 +75,6 @@ const { numPassedTests: passed, numFailedTests: failed, numPendingTests: skipped
 if (total === 0) finish('no tests ran', 0, 0, 3);
 const failedSuites = results.numFailedTestSuites + (results.numRuntimeErrorTestSuites ?? 0);
 const failedCount = failed + (failed === 0 && failedSuites > 0 ? failedSuites : 0);
-process.stdout.write(`tests: ${passed} passed, ${failedCount} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+if (skipped) process.stdout.write(`${skipped} skipped\n`);
+process.stdout.write(`${passed} passed, ${failedCount} failed\n`);
 process.exit(rc !== 0 ? rc : failedCount > 0 ? 1 : 0);
